@@ -1,0 +1,63 @@
+# insieme — the two commands are `make run` and `make test`; see README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint serve worker setup messages otp bench clean
+
+setup: .venv/.synced static/vendor/.done $(MO)
+
+.venv/.synced: requirements.lock scripts/setup-python
+	@scripts/setup-python
+
+static/vendor/.done: package.json scripts/vendor-assets
+	@scripts/vendor-assets
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.synced
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+## Development server on http://127.0.0.1:8000 with SQLite under var/ and the demo data.
+run: export DEBUG ?= 1
+run: setup
+	@mkdir -p var
+	@$(MANAGE) migrate --noinput -v0
+	@$(MANAGE) createcachetable
+	@$(MANAGE) seed_demo
+	@$(MANAGE) runserver 127.0.0.1:8000
+
+## The whole suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise.
+test: setup
+	@scripts/ensure-chromium
+	@unset PYTHONDONTWRITEBYTECODE; DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	.venv/bin/mypy insieme config
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/check-translations
+
+## Refresh the Italian catalogue after changing strings (then translate what is new).
+messages: setup
+	$(MANAGE) makemessages -l it --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
+
+## Production-style server: gunicorn + WhiteNoise (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL).
+serve: setup
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	.venv/bin/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+## Background worker for the tasks framework (database queue).
+worker: setup
+	$(MANAGE) db_worker
+
+## Current one-time codes of the demo staff accounts (development only).
+otp: export DEBUG ?= 1
+otp: setup
+	@$(MANAGE) demo_otp
+
+clean:
+	rm -rf .venv .uv node_modules static/vendor staticfiles var

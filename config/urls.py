@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from insieme.core import views as core_views
+
+admin.site.site_header = _("Insieme per il lavoro — administration")
+admin.site.site_title = _("Insieme administration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("accessibilita/", core_views.accessibility, name="accessibility"),
+    path("accounts/", include("allauth.urls")),
+    path("utenti/", include("insieme.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

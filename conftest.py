@@ -1,0 +1,125 @@
+"""The fixed cast of users every test can use: one per role, plus an outsider with no role."""
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+
+from insieme.accounts.demo import current_code
+from insieme.accounts.models import Role, User
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "una-password-di-prova-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_user(email: str, *roles: Role, mfa: bool = True, **extra) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if roles:
+        user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    if mfa and user.needs_mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code() -> str:
+    return current_code(TOTP_SECRET)
+
+
+@pytest.fixture
+def operator(db):
+    return make_user("operatrice@example.org", Role.OPERATOR, first_name="Olga", last_name="Rossi")
+
+
+@pytest.fixture
+def coach(db):
+    return make_user("coach@example.org", Role.COACH, first_name="Carlo", last_name="Bianchi")
+
+
+@pytest.fixture
+def evaluator(db):
+    return make_user("valutatrice@example.org", Role.EVALUATOR, first_name="Vera", last_name="Neri")
+
+
+@pytest.fixture
+def funder(db):
+    return make_user("finanziatore@example.org", Role.FUNDER, first_name="Fabio", last_name="Verdi")
+
+
+@pytest.fixture
+def applicant(db):
+    return make_user("candidata@example.org", Role.APPLICANT, first_name="Anna", last_name="Gialli")
+
+
+@pytest.fixture
+def partner(db):
+    return make_user("partner@example.org", Role.PARTNER, first_name="Piero", last_name="Blu")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(
+        "admin@example.org",
+        Role.ADMIN,
+        first_name="Ada",
+        last_name="Viola",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("estraneo@example.org", first_name="Otto", last_name="Esterni")
+
+
+@pytest.fixture
+def cast(operator, coach, evaluator, funder, applicant, partner, admin_user, outsider):
+    return {
+        "operator": operator,
+        "coach": coach,
+        "evaluator": evaluator,
+        "funder": funder,
+        "applicant": applicant,
+        "partner": partner,
+        "admin": admin_user,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def client_as(client):
+    """`client_as(user)` returns the test client logged in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "it-IT"}

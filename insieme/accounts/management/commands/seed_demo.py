@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from insieme.accounts.demo import DEMO_PASSWORD, ensure_demo_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts (and the demo programme, where it exists) and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Allow it with DEBUG off.")
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError("Demo data are for development: run with DEBUG=1 or --force.")
+        users = ensure_demo_users()
+        self.stdout.write("")
+        self.stdout.write("Insieme per il lavoro — http://127.0.0.1:8000")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for role, user, secret in users:
+            mfa = f"MFA secret {secret}" if secret else "no MFA"
+            self.stdout.write(f"  {role.label:<24} {user.email:<32} {mfa}")
+        self.stdout.write(
+            "Staff roles need a one-time code: add the secret to an authenticator app,\n"
+            "or run `make otp` in another terminal to print the current codes."
+        )
+        self.stdout.write("")

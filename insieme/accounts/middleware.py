@@ -1,0 +1,36 @@
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Paths a staff member without a second factor may still reach: setting it up, logging out,
+# changing language, assets and the health check.
+OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/privacy", "/accessibilita")
+
+
+class RequireStaffMFAMiddleware:
+    """Staff roles (operator, coach, evaluator, funder, administrator) must activate TOTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.STAFF_MFA_REQUIRED
+            and user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            and user.needs_mfa
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Your role gives access to personal data: activate two-factor "
+                    "authentication with an authenticator app to continue."
+                ),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

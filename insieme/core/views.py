@@ -1,0 +1,34 @@
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    return render(request, "core/home.html", {"roles": request.user.ordered_roles})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "core/accessibility.html")
