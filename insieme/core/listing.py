@@ -1,0 +1,450 @@
+"""Lists that operators work with: search, sorting, pagination and export, the same everywhere.
+
+Typical list view::
+
+    from insieme.core.listing import Listing, export_response
+
+    SEARCH = ["name", "fiscal_code", "comune__name"]
+    SORTS = {"nome": "name", "comune": "comune__name", "adesione": "joined_on"}
+
+    def organisation_list(request):
+        qs = Organisation.objects.visible_to(request.user).for_list()
+        qs = filter_form.filter(qs)                  # the app's own filters
+        listing = Listing.from_request(request, qs, search_fields=SEARCH,
+                                       sort_fields=SORTS, default_sort="nome")
+        if request.GET.get("formato") in EXPORT_FORMATS:
+            return export_response(listing.queryset, COLUMNS, fmt=request.GET["formato"],
+                                   filename="organizzazioni", by=request.user,
+                                   details=listing.audit_details())
+        return render(request, "...", {"listing": listing, "page": listing.page})
+
+GET parameters (Italian, so that bookmarked URLs read well): ``q`` (search), ``ordina`` (a key
+of `sort_fields`, ``-`` in front for descending), ``pagina`` (page number), ``formato``
+(``csv``/``xlsx``, handled by the caller).
+
+Search (`search`) is accent- and case-insensitive on every database: "citta" finds "Città",
+"NICOLO" finds "Nicolò". Every word of the query must appear in at least one of the fields.
+* PostgreSQL: ``lower(unaccent(field))`` containment; a word of four letters or more also
+  matches by pg_trgm word similarity, so that a typo ("Rosi" for "Rossi") still finds the row
+  (words with digits, i.e. codes, must match exactly). Results carry a ``search_rank``
+  annotation (1 for a prefix match of the whole query, plus trigram similarity), used as the
+  first sort key when the user has not chosen one. The extensions ``unaccent`` and ``pg_trgm``
+  are created by a migration of the network app (its 0002), which needs a role allowed to
+  ``CREATE EXTENSION`` at migrate time.
+* SQLite (development and tests): the same containment, through an ``unaccent`` SQL function
+  that we register on every SQLite connection (`register_sqlite_functions`, connected in the
+  network app's ``ready``). No typo tolerance: ``search_rank`` is 1 for prefix matches of the
+  whole query, 0 otherwise.
+
+Sorting only ever uses the whitelisted `sort_fields`; anything else falls back to the default.
+Pagination uses Django's Paginator (``get_page``: a wrong page number shows the last/first page).
+
+Export (`export_response`) writes exactly the (header, accessor) columns it is given — callers
+pass only the columns the user may see — as CSV (streamed, UTF-8 with BOM, ``;`` separated, as
+Italian spreadsheets expect) or XLSX (openpyxl), and records who exported what with
+`insieme.core.audit.log_event` on the exporting user: model, format, columns, filters, row count
+and primary keys. Cells that a spreadsheet would run as formulas are neutralised.
+"""
+
+import csv
+import datetime
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import connection as default_connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Lower
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from insieme.core.audit import log_event
+
+SEARCH_PARAM = "q"
+SORT_PARAM = "ordina"
+PAGE_PARAM = "pagina"
+FORMAT_PARAM = "formato"
+EXPORT_FORMATS = ("csv", "xlsx")
+DEFAULT_PER_PAGE = 25
+# pg_trgm word similarity above which a row counts as a (fuzzy) match.
+TRIGRAM_THRESHOLD = 0.6  # pg_trgm's own default for word similarity
+FUZZY_MIN_LENGTH = 4
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 6
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def normalise_text(value: str) -> str:
+    """Lower case, accents removed, apostrophes unified, spaces collapsed: 'Nicolò  D\u2019Amico'
+    -> "nicolo d'amico". The Python twin of the SQL ``lower(unaccent(...))`` used by `search`."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return " ".join(stripped.lower().split())
+
+
+def _sqlite_unaccent(value: Any) -> Any:
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("\u2019", "'").replace("\u2018", "'").lower()
+
+
+def register_sqlite_functions(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """Receiver for `connection_created`: give SQLite an ``unaccent`` function (it also lower-
+    cases, since SQLite's own ``lower`` only knows ASCII)."""
+    connection = connection or default_connection
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("unaccent", 1, _sqlite_unaccent, deterministic=True)
+
+
+class Unaccent(Func):
+    function = "UNACCENT"
+
+
+class Similarity(Func):
+    """pg_trgm ``similarity(a, b)``: how alike two whole strings are (0 to 1)."""
+
+    function = "SIMILARITY"
+    output_field = FloatField()
+
+
+class WordSimilarity(Func):
+    """pg_trgm ``word_similarity(query, text)``: how well the query matches part of the text."""
+
+    function = "WORD_SIMILARITY"
+    output_field = FloatField()
+
+
+def _folded(field_name: str) -> Func:
+    return Lower(Unaccent(F(field_name)))
+
+
+def search(queryset: QuerySet, query: str, fields: Sequence[str]) -> QuerySet:
+    """Rows of `queryset` matching `query` on any of `fields` (accent- and case-insensitive),
+    annotated with ``search_rank``. An empty query returns the queryset unchanged (no
+    annotation). Fields may follow relations (``comune__name``)."""
+    normalised = normalise_text(query or "")[:MAX_QUERY_LENGTH]
+    if not normalised or not fields:
+        return queryset
+    folded = {f"_search_{i}": _folded(name) for i, name in enumerate(fields)}
+    queryset = queryset.annotate(**folded)
+    words = normalised.split()[:MAX_WORDS]
+    postgres = queryset.db == "default" and default_connection.vendor == "postgresql"
+    condition = Q()
+    fuzzy: dict[str, Any] = {}
+    for w, word in enumerate(words):
+        matches = [Q(**{f"{alias}__contains": word}) for alias in folded]
+        # Codes and numbers must match exactly; a typo allowance is for words of names.
+        if postgres and len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
+            for alias in folded:
+                name = f"_fuzzy_{w}_{alias}"
+                fuzzy[name] = WordSimilarity(Value(word), F(alias))
+                matches.append(Q(**{f"{name}__gte": TRIGRAM_THRESHOLD}))
+        condition &= reduce(or_, matches)
+    prefix = reduce(or_, (Q(**{f"{alias}__startswith": normalised}) for alias in folded))
+    rank: Any = Case(When(prefix, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    if postgres:
+        similarities = [Similarity(Value(normalised), F(alias)) for alias in folded]
+        rank = rank + (similarities[0] if len(similarities) == 1 else Greatest(*similarities))
+    return queryset.annotate(**fuzzy, search_rank=rank).filter(condition)
+
+
+# --- sorting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SortColumn:
+    """What a column header needs: the ``ordina`` value its link sets, and its current state."""
+
+    key: str
+    next: str
+    active: bool
+    descending: bool
+
+    @property
+    def aria_sort(self) -> str:
+        if not self.active:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+
+def parse_sort(value: str | None, sort_fields: dict[str, str | Sequence[str]], default: str) -> str:
+    """The requested sort if whitelisted, else `default` (both as ``key`` or ``-key``)."""
+    value = (value or "").strip()
+    if value.lstrip("-") in sort_fields:
+        return value
+    return default
+
+
+def apply_sort(
+    queryset: QuerySet,
+    sort: str,
+    sort_fields: dict[str, str | Sequence[str]],
+    *,
+    rank_first: bool = False,
+) -> QuerySet:
+    """Order by the whitelisted field(s) behind `sort`; ``pk`` last so pages are stable."""
+    descending = sort.startswith("-")
+    target = sort_fields[sort.lstrip("-")]
+    names = [target] if isinstance(target, str) else list(target)
+    ordering: list[Any] = []
+    if rank_first:
+        ordering.append(F("search_rank").desc())
+    for name in names:
+        expression = F(name)
+        ordering.append(
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        )
+    ordering.append("-pk" if descending else "pk")
+    return queryset.order_by(*ordering)
+
+
+# --- the list as a whole ---------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    """A searched, sorted and paginated list, and what its template needs to draw it."""
+
+    queryset: QuerySet  # every matching row, sorted (what an export writes)
+    page: Page
+    query: str
+    sort: str
+    default_sort: str
+    sort_columns: dict[str, SortColumn] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_request(
+        cls,
+        request: HttpRequest,
+        queryset: QuerySet,
+        *,
+        search_fields: Sequence[str],
+        sort_fields: dict[str, str | Sequence[str]],
+        default_sort: str,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> "Listing":
+        """Read ``q``, ``ordina`` and ``pagina`` from `request.GET` and apply them.
+
+        With a search query and no explicit ``ordina``, the best matches come first."""
+        query = (request.GET.get(SEARCH_PARAM) or "").strip()[:MAX_QUERY_LENGTH]
+        requested = request.GET.get(SORT_PARAM)
+        sort = parse_sort(requested, sort_fields, default_sort)
+        queryset = search(queryset, query, search_fields)
+        rank_first = bool(normalise_text(query)) and not requested
+        queryset = apply_sort(queryset, sort, sort_fields, rank_first=rank_first)
+        page = Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+        columns = {}
+        for key in sort_fields:
+            active = sort.lstrip("-") == key
+            descending = active and sort.startswith("-")
+            columns[key] = SortColumn(
+                key=key,
+                next=key if (active and descending) or not active else f"-{key}",
+                active=active,
+                descending=descending,
+            )
+        filters = {
+            key: request.GET.getlist(key)
+            for key in request.GET
+            if key not in {PAGE_PARAM, FORMAT_PARAM}
+        }
+        return cls(
+            queryset=queryset,
+            page=page,
+            query=query,
+            sort=sort,
+            default_sort=default_sort,
+            sort_columns=columns,
+            filters=filters,
+        )
+
+    def audit_details(self) -> dict[str, Any]:
+        """The list's parameters, for the export's audit row."""
+        return {"filters": self.filters, "sort": self.sort}
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = DEFAULT_PER_PAGE) -> Page:
+    """One page of `queryset`, from the ``pagina`` GET parameter."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+
+
+# --- export ----------------------------------------------------------------------------------
+
+Accessor = str | Callable[[Any], Any]
+Column = tuple[Any, Accessor]  # (header, "attr.path" or callable(obj))
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"^[+-]?[\d\s.,/()-]+$")
+
+
+def _resolve(obj: Any, accessor: Accessor) -> Any:
+    if callable(accessor):
+        return accessor(obj)
+    value = obj
+    for part in accessor.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part)
+        if callable(value) and not isinstance(value, Model):
+            value = value()
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet should show it (dates Italian-style, yes/no in words)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return ", ".join(force_str(item) for item in value)
+    return force_str(value)
+
+
+def safe_text(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (CSV injection)."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _NUMBER_LIKE.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def _rows(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[list[Any]]:
+    iterable = queryset.iterator(chunk_size=1000)
+    for obj in iterable:
+        yield [_cell(_resolve(obj, accessor)) for _header, accessor in columns]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_stream(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow([force_str(header) for header, _accessor in columns])
+    for row in _rows(queryset, columns):
+        yield writer.writerow([safe_text(value) for value in row])
+
+
+def _xlsx_file(queryset: QuerySet, columns: Sequence[Column], title: str) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([force_str(header) for header, _accessor in columns])
+    for row in _rows(queryset, columns):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        sheet.append(cells)
+    # Closed by FileResponse once sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def export_response(
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    *,
+    fmt: str,
+    filename: str,
+    by: Any,
+    details: dict[str, Any] | None = None,
+) -> HttpResponseBase:
+    """Export `queryset` with `columns` as ``csv`` or ``xlsx``, logging who exported what.
+
+    `columns`: (header, accessor) pairs; the accessor is a dotted attribute path
+    (``"comune.name"``; methods are called, e.g. ``"get_legal_form_display"``) or a callable
+    taking the object. Pass only the columns `by` may see. `filename` has no extension. The
+    audit row goes on `by` (the exporting user), with `details` (e.g. `Listing.audit_details`)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    pks = list(queryset.values_list("pk", flat=True))
+    log_event(
+        by,
+        by=by,
+        event="export",
+        details={
+            "model": queryset.model._meta.label,
+            "format": fmt,
+            "columns": [force_str(header) for header, _accessor in columns],
+            "rows": len(pks),
+            "pks": pks,
+            **(details or {}),
+        },
+    )
+    stamp = timezone.localdate().isoformat()
+    name = f"{filename}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _csv_stream(queryset, columns), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(
+        _xlsx_file(queryset, columns, filename),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMAT_PARAM",
+    "PAGE_PARAM",
+    "SEARCH_PARAM",
+    "SORT_PARAM",
+    "Listing",
+    "SortColumn",
+    "apply_sort",
+    "export_response",
+    "normalise_text",
+    "paginate",
+    "parse_sort",
+    "register_sqlite_functions",
+    "safe_text",
+    "search",
+]
