@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from insieme.accounts.demo import DEMO_PASSWORD, ensure_demo_users
+from insieme.impact.demo import load_demo_programme
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         if not (settings.DEBUG or force):
             raise CommandError("Demo data are for development: run with DEBUG=1 or --force.")
         users = ensure_demo_users()
+        load_demo_programme()
         self.stdout.write("")
         self.stdout.write("Insieme per il lavoro — http://127.0.0.1:8000")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

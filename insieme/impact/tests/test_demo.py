@@ -1,0 +1,124 @@
+from decimal import Decimal
+
+import pytest
+from codicefiscale import codicefiscale
+from django.db.models import Count, Sum
+
+from insieme.calls.models import Application, ApplicationStatus, Call
+from insieme.core.models import ContractType
+from insieme.employment.models import Interview, Placement, Registration
+from insieme.grants.models import Disbursement, Fund, Grant
+from insieme.impact.demo import load_demo_programme
+from insieme.network.models import Organisation
+from insieme.people.fiscal_code import is_valid_temporary
+from insieme.people.models import Person
+from insieme.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+# Children first, so that deleting them all respects the protected foreign keys.
+DEMO_MODELS = [
+    Placement, Interview, Registration, Disbursement, Grant, Fund, Project, Application, Call,
+    Organisation, Person,
+]  # fmt: skip
+
+
+@pytest.fixture
+def demo(db):
+    assert load_demo_programme() is True
+
+
+def test_the_demo_reproduces_the_programmes_figures_counted_from_the_records(demo):
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT)
+    assert submitted.count() == 91
+    assert Application.objects.filter(status=ApplicationStatus.DRAFT).exists()
+    accompanied = submitted.filter(status=ApplicationStatus.ACCOMPANIED)
+    assert accompanied.count() == 47
+    funded = (
+        accompanied.annotate(
+            net=Sum("grants__amount_awarded") - Sum("grants__amount_revoked"),
+        )
+        .filter(net__gt=0)
+        .count()
+    )
+    assert funded == 27
+    assert Grant.objects.filter(amount_revoked__gt=0).exists()
+    assert Disbursement.objects.aggregate(total=Sum("amount"))["total"] == Decimal("140000.00")
+
+    jobs = Placement.objects.filter(application__isnull=False).exclude(
+        contract_type__code=ContractType.TRAINEESHIP
+    )
+    assert jobs.count() == 70
+    assert jobs.values("person").distinct().count() == 36
+    assert jobs.filter(is_extension=True).exists()
+    assert Placement.objects.filter(contract_type__code=ContractType.TRAINEESHIP).exists()
+
+
+def test_sector_shares_over_accompanied_projects_are_close_to_the_programmes(demo):
+    shares = dict(
+        Application.objects.filter(status=ApplicationStatus.ACCOMPANIED)
+        .values_list("sector__code")
+        .annotate(n=Count("pk"))
+    )
+    expected = {
+        "welfare_comunita": 30,
+        "food_etico": 16,
+        "moda_etica": 16,
+        "agricoltura_sociale": 14,
+        "sport_cultura_rigenerazione": 12,
+    }
+    for code, percent in expected.items():
+        assert abs(shares[code] * 100 / 47 - percent) <= 2, code
+
+
+def test_territory_spans_the_seven_districts_and_both_lines_every_year(demo):
+    districts = set(
+        Person.objects.values_list("residence_comune__district__name", flat=True).distinct()
+    )
+    assert len(districts - {None}) == 7
+    calls = Application.objects.values_list("call__line", "call__edition").distinct()
+    assert {edition for _, edition in calls} == set(range(2018, 2025))
+    assert {line for line, _ in calls} == {"innovazione_sociale", "autoimpiego"}
+    assert Person.objects.filter(residence_comune__decentralised=True).exists()
+    assert Person.objects.filter(residence_comune__decentralised=False).exists()
+
+
+def test_codes_are_valid(demo):
+    for code in Person.objects.values_list("fiscal_code", flat=True):
+        assert codicefiscale.is_valid(code), code
+    for code in Organisation.objects.values_list("fiscal_code", flat=True):
+        assert is_valid_temporary(code) or codicefiscale.is_valid(code), code
+    san_petronio = Organisation.objects.get(name="Fondazione San Petronio")
+    assert san_petronio.is_funder
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (Person.objects.count(), Placement.objects.count(), Application.objects.count())
+    assert load_demo_programme() is False
+    assert counts == (
+        Person.objects.count(),
+        Placement.objects.count(),
+        Application.objects.count(),
+    )
+
+
+def test_the_demo_is_deterministic(demo):
+    def fingerprint():
+        return (
+            list(
+                Person.objects.order_by("fiscal_code").values_list(
+                    "fiscal_code", "residence_comune"
+                )
+            ),
+            list(
+                Placement.objects.order_by("code").values_list(
+                    "code", "person__fiscal_code", "start_date"
+                )
+            ),
+        )
+
+    first = fingerprint()
+    for model in DEMO_MODELS:
+        model.objects.all().delete()
+    assert load_demo_programme() is True
+    assert fingerprint() == first
