@@ -1,16 +1,50 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insieme.accounts.models import Role
 from insieme.calls.models import Application
 from insieme.network.models import Organisation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MONEY = models.DecimalField(max_digits=12, decimal_places=2)
+# Regulation (EU) 2023/2831: ceiling of de minimis aid to one undertaking over three years.
+DE_MINIMIS_CEILING = Decimal("300000.00")
+DE_MINIMIS_YEARS = 3
+
+
+def money_sum(queryset: models.QuerySet, group: str, expression) -> Coalesce:
+    """A correlated SUM subquery (no join, so no row multiplication), zero when empty."""
+    summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
+    return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 class Instrument(models.TextChoices):
     GRANT = "grant", _("Non-repayable grant")
     MICROCREDIT = "microcredit", _("Microcredit")
+
+
+class FundQuerySet(models.QuerySet["Fund"]):
+    def with_ledger(self) -> "FundQuerySet":
+        grants = Grant.objects.filter(fund=OuterRef("pk"))
+        paid = Disbursement.objects.filter(grant__fund=OuterRef("pk"))
+        microcredits = Microcredit.objects.filter(
+            fund=OuterRef("pk"), status__in=MicrocreditStatus.committing()
+        )
+        return self.annotate(
+            grants_committed=money_sum(grants, "fund", F("amount_awarded") - F("amount_revoked")),
+            microcredit_committed=money_sum(microcredits, "fund", "amount"),
+            paid=money_sum(paid, "grant__fund", "amount"),
+        ).annotate(
+            committed=F("grants_committed") + F("microcredit_committed"),
+            available=F("budget") - F("grants_committed") - F("microcredit_committed"),
+        )
 
 
 class Fund(models.Model):
@@ -26,18 +60,62 @@ class Fund(models.Model):
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=2)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
+    de_minimis = models.BooleanField(
+        _("aid to undertakings (de minimis applies)"),
+        default=True,
+        help_text=_(
+            "Untick when the fund's aid does not go to undertakings: the de minimis ceiling "
+            "is then not applied."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = FundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
         ordering = ["funder__name", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(budget__gte=0), name="fund_budget_not_negative")
+            models.CheckConstraint(condition=Q(budget__gte=0), name="fund_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="fund_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def visible_to(self, user) -> "GrantQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self
+        from insieme.projects.models import Project
+
+        projects = Project.objects.none()
+        if user.has_role(Role.COACH):
+            projects = projects | Project.objects.filter(coaches=user)
+        if user.has_role(Role.APPLICANT):
+            projects = projects | Project.objects.filter(reporting_users=user)
+        return self.filter(
+            Exists(projects.filter(application=OuterRef("application")).values("pk"))
+        )
+
+    def with_figures(self) -> "GrantQuerySet":
+        return self.annotate(
+            paid=money_sum(Disbursement.objects.filter(grant=OuterRef("pk")), "grant", "amount"),
+            approved_expenses=money_sum(
+                ExpenseItem.objects.filter(grant=OuterRef("pk"), status=ExpenseStatus.APPROVED),
+                "grant",
+                "amount",
+            ),
+        )
 
 
 class Grant(models.Model):
@@ -64,8 +142,27 @@ class Grant(models.Model):
         _("amount revoked"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
     conditions = models.TextField(_("conditions"), blank=True)
+    beneficiary = models.ForeignKey(
+        Organisation,
+        verbose_name=_("beneficiary undertaking"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="de_minimis_grants",
+        help_text=_("Set when the grant is de minimis aid to an undertaking."),
+    )
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("awarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grant")
@@ -89,6 +186,77 @@ class Grant(models.Model):
         return self.amount_awarded - self.amount_revoked
 
 
+class TrancheCondition(models.TextChoices):
+    NONE = "nessuna", _("None (payable at once)")
+    APPROVED_EXPENSES = "spese_approvate", _("Approved expenses of at least")
+
+
+class Tranche(models.Model):
+    """One instalment of a grant's payment plan, with the condition that releases it."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="tranches"
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    percentage = models.DecimalField(
+        _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    fixed_amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    condition = models.CharField(
+        _("condition"),
+        max_length=20,
+        choices=TrancheCondition.choices,
+        default=TrancheCondition.NONE,
+    )
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["grant", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "position"], name="tranche_position_once"),
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=False, fixed_amount__isnull=True)
+                | Q(percentage__isnull=True, fixed_amount__isnull=False),
+                name="tranche_percentage_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=True)
+                | (Q(percentage__gt=0) & Q(percentage__lte=100)),
+                name="tranche_percentage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_amount__isnull=True) | Q(fixed_amount__gt=0),
+                name="tranche_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition="nessuna") | Q(threshold__gte=0),
+                name="tranche_condition_has_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} / {self.position}"
+
+    @property
+    def planned_amount(self) -> Decimal:
+        if self.fixed_amount is not None:
+            return self.fixed_amount
+        assert self.percentage is not None
+        return (self.grant.amount_awarded * self.percentage / 100).quantize(CENT, ROUND_HALF_UP)
+
+    def condition_met(self, approved_expenses: Decimal) -> bool:
+        if self.condition == TrancheCondition.APPROVED_EXPENSES:
+            return approved_expenses >= (self.threshold or ZERO)
+        return True
+
+
 class Disbursement(models.Model):
     """A payment (erogazione) of part of a grant."""
 
@@ -98,6 +266,14 @@ class Disbursement(models.Model):
     )
     paid_on = models.DateField(_("payment date"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    tranche = models.ForeignKey(
+        Tranche,
+        verbose_name=_("tranche"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disbursements",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -110,3 +286,220 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class RevocationKind(models.TextChoices):
+    REDUCTION = "riduzione", _("Reduction")
+    REVOCATION = "revoca", _("Revocation")
+
+
+class Revocation(models.Model):
+    """A reduction or revocation of a grant; its amount returns to the fund."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="revocations"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=RevocationKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    decided_on = models.DateField(_("date"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reduction or revocation")
+        verbose_name_plural = _("reductions and revocations")
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="revocation_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="revocation_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grant}"
+
+
+class ExpenseCategory(models.TextChoices):
+    EQUIPMENT = "attrezzature", _("Equipment")
+    SERVICES = "servizi", _("Services and consultancy")
+    MATERIALS = "materiali", _("Materials and goods")
+    PERSONNEL = "personale", _("Personnel")
+    RENT = "affitto", _("Rent and utilities")
+    COMMUNICATION = "comunicazione", _("Communication")
+    OTHER = "altro", _("Other")
+
+
+class ExpenseStatus(models.TextChoices):
+    PENDING = "da_esaminare", _("To be reviewed")
+    APPROVED = "approvata", _("Approved")
+    REJECTED = "respinta", _("Rejected")
+
+
+def expense_upload_to(instance: "ExpenseItem", filename: str) -> str:
+    # The stored name never carries what the uploader called the file.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"rendicontazione/{instance.grant_id}/{timezone.localdate():%Y%m}/{_token()}.{suffix}"
+
+
+def _token() -> str:
+    import secrets
+
+    return secrets.token_hex(12)
+
+
+class ExpenseItem(models.Model):
+    """One expense reported against a grant (rendicontazione)."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    supplier = models.CharField(_("supplier"), max_length=200)
+    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    invoice_date = models.DateField(_("invoice date"))
+    description = models.CharField(_("description"), max_length=300)
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    attachment = models.FileField(_("attachment"), upload_to=expense_upload_to, max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.PENDING
+    )
+    review_reason = models.TextField(_("reason"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(
+        _("entered by an operator on the project's behalf"), default=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expense item")
+        verbose_name_plural = _("expense items")
+        ordering = ["invoice_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="respinta") | ~Q(review_reason=""),
+                name="expense_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.invoice_number}"
+
+
+class MicrocreditStatus(models.TextChoices):
+    REQUESTED = "richiesto", _("Requested")
+    GRANTED = "concesso", _("Granted")
+    REPAYING = "in_rimborso", _("Repaying")
+    REPAID = "rimborsato", _("Repaid")
+    DEFAULTED = "insolvente", _("Defaulted")
+
+    @classmethod
+    def committing(cls) -> list[str]:
+        return [cls.GRANTED, cls.REPAYING, cls.REPAID, cls.DEFAULTED]
+
+
+MICROCREDIT_TRANSITIONS: dict[str, frozenset[str]] = {
+    MicrocreditStatus.REQUESTED: frozenset({MicrocreditStatus.GRANTED}),
+    MicrocreditStatus.GRANTED: frozenset({MicrocreditStatus.REPAYING, MicrocreditStatus.DEFAULTED}),
+    MicrocreditStatus.REPAYING: frozenset({MicrocreditStatus.REPAID, MicrocreditStatus.DEFAULTED}),
+    MicrocreditStatus.REPAID: frozenset(),
+    MicrocreditStatus.DEFAULTED: frozenset(),
+}
+
+
+class Microcredit(models.Model):
+    """A loan to a project by a lender of the network."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="microcredits",
+    )
+    lender = models.ForeignKey(
+        Organisation, verbose_name=_("lender"), on_delete=models.PROTECT, related_name="loans"
+    )
+    fund = models.ForeignKey(
+        Fund,
+        verbose_name=_("fund"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="microcredits",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MicrocreditStatus.choices,
+        default=MicrocreditStatus.REQUESTED,
+    )
+    requested_on = models.DateField(_("request date"))
+    granted_on = models.DateField(_("grant date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("microcredit")
+        verbose_name_plural = _("microcredits")
+        ordering = ["-requested_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="microcredit_positive"),
+            models.CheckConstraint(
+                condition=Q(term_months__gt=0), name="microcredit_term_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lender} {self.amount}"
+
+    def allowed_transitions(self) -> frozenset[str]:
+        return MICROCREDIT_TRANSITIONS[self.status]
+
+
+class DeMinimisDeclaration(models.Model):
+    """The beneficiary's self-declaration of de minimis aid received from others."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("undertaking"),
+        on_delete=models.PROTECT,
+        related_name="de_minimis_declarations",
+    )
+    grantor = models.CharField(_("granting body"), max_length=200)
+    granted_on = models.DateField(_("date the aid was granted"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    declared_on = models.DateField(_("date of the declaration"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("de minimis self-declaration")
+        verbose_name_plural = _("de minimis self-declarations")
+        ordering = ["-granted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="declared_aid_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.grantor} {self.amount}"

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "insieme.projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from insieme.projects import models
+
+        auditlog.register(models.Project, m2m_fields={"coaches", "reporting_users"})
+        for model in (
+            models.TeamMember,
+            models.Milestone,
+            models.CoachingSession,
+            models.Event,
+            models.Participation,
+            models.FollowUp,
+        ):
+            auditlog.register(model)

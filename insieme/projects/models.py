@@ -1,8 +1,19 @@
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from insieme.accounts.models import Role
 from insieme.calls.models import Application
+from insieme.network.models import Organisation
+from insieme.people.models import Person
+
+ZERO_HOURS = Decimal("0.00")
+HOURS = models.DecimalField(max_digits=8, decimal_places=2)
 
 
 class ProjectStatus(models.TextChoices):
@@ -11,8 +22,63 @@ class ProjectStatus(models.TextChoices):
     DROPPED = "interrotto", _("Dropped")
 
 
+# The project workflow, declared once: from a status, the statuses it may move to.
+PROJECT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProjectStatus.ACTIVE: frozenset({ProjectStatus.COMPLETED, ProjectStatus.DROPPED}),
+    ProjectStatus.COMPLETED: frozenset(),
+    ProjectStatus.DROPPED: frozenset(),
+}
+# Who may move a project through its workflow.
+PROJECT_MANAGERS = (Role.OPERATOR, Role.ADMIN)
+# Survival follow-ups, in months after the end of the accompaniment.
+FOLLOW_UP_MONTHS = (12, 24)
+
+
+def _sum_subquery(queryset: models.QuerySet, group: str, field: str) -> Coalesce:
+    """A correlated SUM that does not multiply rows the way a join would."""
+    summed = queryset.order_by().values(group).annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(summed, output_field=HOURS), Value(ZERO_HOURS), output_field=HOURS)
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user) -> "ProjectQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self
+        if user.has_role(Role.COACH):
+            return self.filter(
+                Exists(Project.coaches.through.objects.filter(project=OuterRef("pk"), user=user))
+            )
+        return self.none()
+
+    def with_hours(self) -> "ProjectQuerySet":
+        sessions = CoachingSession.objects.filter(project=OuterRef("pk"))
+        attendance = Participation.objects.filter(project=OuterRef("pk"), attended=True)
+        return self.annotate(
+            coaching_hours=_sum_subquery(sessions, "project", "hours"),
+            event_hours=_sum_subquery(attendance, "project", "hours"),
+        ).annotate(total_hours=F("coaching_hours") + F("event_hours"))
+
+    def for_list(self) -> "ProjectQuerySet":
+        return (
+            self.select_related(
+                "application__call",
+                "application__sector",
+                "application__comune",
+                "application__applicant_person",
+                "application__applicant_organisation",
+            )
+            .prefetch_related("coaches")
+            .with_hours()
+        )
+
+
 class Project(models.Model):
-    """An application admitted to accompaniment."""
+    """An application admitted to accompaniment.
+
+    Title, line, sector, comune and applicant are the application's: read them from there.
+    """
 
     application = models.OneToOneField(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="project"
@@ -29,13 +95,231 @@ class Project(models.Model):
         blank=True,
         related_name="coached_projects",
     )
+    reporting_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant accounts"),
+        blank=True,
+        related_name="reporting_projects",
+        help_text=_("Applicant accounts that submit expense reports for the project."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="interrotto") | ~Q(dropped_reason=""),
+                name="project_dropped_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="project_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.application.title
+
+    def allowed_transitions(self) -> frozenset[str]:
+        return PROJECT_TRANSITIONS[self.status]
+
+
+class TeamMember(models.Model):
+    """A person of the project's team (from the people registry)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="team"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="project_teams"
+    )
+    role = models.CharField(_("role in the team"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="team_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "prevista", _("Planned")
+    DONE = "raggiunta", _("Reached")
+    MISSED = "mancata", _("Missed")
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("what"), max_length=200)
+    due_on = models.DateField(_("by when"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CoachingSession(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        on_delete=models.PROTECT,
+        related_name="coaching_sessions",
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("duration (hours)"), max_digits=5, decimal_places=2)
+    topics = models.CharField(_("topics"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coaching session")
+        verbose_name_plural = _("coaching sessions")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="session_hours_in_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} — {self.topics}"
+
+
+class EventKind(models.TextChoices):
+    TRAINING = "formazione", _("Training course")
+    NETWORKING = "networking", _("Networking event")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user) -> "EventQuerySet":
+        if not user.is_authenticated or not user.has_role(Role.OPERATOR, Role.ADMIN, Role.COACH):
+            return self.none()
+        return self
+
+
+class Event(models.Model):
+    """A training course or networking event on the programme's calendar."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="event_hours_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date})"
+
+
+class Participation(models.Model):
+    """A person or an organisation taking part in an event, on behalf of a project or not."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+    hours = models.DecimalField(_("hours attended"), max_digits=6, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["event__date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True, organisation__isnull=False)
+                | Q(person__isnull=False, organisation__isnull=True),
+                name="participation_one_participant",
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="participation_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person or self.organisation)
+
+    @property
+    def participant(self) -> Person | Organisation | None:
+        return self.person or self.organisation
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def due(self, on: date) -> "FollowUpQuerySet":
+        return self.filter(done_on__isnull=True, due_on__lte=on)
+
+
+class FollowUp(models.Model):
+    """Survival follow-up of a completed project, 12 and 24 months after its end."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    months = models.PositiveSmallIntegerField(_("months after the end"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    still_operating = models.BooleanField(_("still operating"), null=True)
+    people_working = models.PositiveIntegerField(_("people working"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survival follow-up")
+        verbose_name_plural = _("survival follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "months"], name="follow_up_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project} +{self.months}"
