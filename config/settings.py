@@ -213,18 +213,14 @@ STORAGES = {
     },
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": env(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {},
-    }
-}
-if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+EMAIL_BACKEND_PATH = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS: dict[str, dict] = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": {}}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env("EMAIL_HOST", "localhost"),
         "port": int(env("EMAIL_PORT", "25")),
@@ -251,7 +247,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
