@@ -1,5 +1,11 @@
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core.models import Comune, Sector
@@ -10,6 +16,14 @@ from insieme.people.models import Person
 class Line(models.TextChoices):
     SOCIAL_INNOVATION = "innovazione_sociale", _("Social innovation")
     SELF_EMPLOYMENT = "autoimpiego", _("Self-employment")
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def published(self) -> "CallQuerySet":
+        return self.filter(published_at__isnull=False)
+
+    def open_at(self, moment: datetime) -> "CallQuerySet":
+        return self.published().filter(opens_at__lte=moment, closes_at__gte=moment)
 
 
 class Call(models.Model):
@@ -30,6 +44,18 @@ class Call(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    blind_evaluation = models.BooleanField(
+        _("blind evaluation"),
+        default=False,
+        help_text=_("Evaluators do not see who the applicant is."),
+    )
+    evaluators_per_application = models.PositiveSmallIntegerField(
+        _("evaluators per application"), default=2, validators=[MinValueValidator(1)]
+    )
+    form_frozen_at = models.DateTimeField(_("form frozen"), null=True, blank=True)
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("call")
@@ -39,14 +65,211 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def accepts_submissions(self, moment: datetime | None = None) -> bool:
+        """Open from the opening second to the closing second, both included."""
+        moment = moment or timezone.now()
+        return (
+            self.is_published
+            and self.opens_at is not None
+            and self.closes_at is not None
+            and self.opens_at <= moment <= self.closes_at
+        )
+
+    @property
+    def form_is_frozen(self) -> bool:
+        return self.form_frozen_at is not None
+
+
+class EligibilityItem(models.Model):
+    """One requirement of a call's eligibility checklist."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="eligibility_items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("requirement"), max_length=300)
+
+    class Meta:
+        verbose_name = _("eligibility requirement")
+        verbose_name_plural = _("eligibility requirements")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RequiredDocument(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_documents")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("document"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """An evaluation criterion: scores go from 0 to `max_score` and count for `weight` points."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    max_score = models.DecimalField(
+        _("maximum score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="criterion_max_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FAQ(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faqs")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class FormSection(models.Model):
+    """A section of a call's application form (the live definition operators edit)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="form_sections")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("form section")
+        verbose_name_plural = _("form sections")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "text", _("Short text")
+    LONG_TEXT = "textarea", _("Long text")
+    NUMBER = "number", _("Number")
+    MONEY = "money", _("Amount in euro")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Single choice")
+    MULTIPLE_CHOICE = "multichoice", _("Multiple choice")
+    YES_NO = "yesno", _("Yes/no")
+    FILE = "file", _("File")
+
+
+class Question(models.Model):
+    section = models.ForeignKey(FormSection, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    max_length = models.PositiveIntegerField(
+        _("maximum length (characters)"), null=True, blank=True
+    )
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("One choice per line (single and multiple choice).")
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def key(self) -> str:
+        # Stable across versions: answers follow the question, not its position.
+        return f"q{self.pk}"
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class FormVersion(models.Model):
+    """A frozen snapshot of a call's form; every application keeps the version it answered."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="form_versions")
+    number = models.PositiveIntegerField(_("version"))
+    schema = models.JSONField(_("schema"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        ordering = ["call", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "number"], name="form_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.code} v{self.number}"
+
+    def questions(self) -> list[dict]:
+        return [q for section in self.schema["sections"] for q in section["questions"]]
+
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "bozza", _("Draft")
     SUBMITTED = "presentata", _("Submitted")
+    IN_EVALUATION = "in_valutazione", _("Eligible, under evaluation")
     INELIGIBLE = "non_ammissibile", _("Not eligible")
     NOT_SELECTED = "non_selezionata", _("Not selected")
     WITHDRAWN = "ritirata", _("Withdrawn")
     ACCOMPANIED = "accompagnata", _("Admitted to accompaniment")
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        from insieme.accounts.models import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self.all()
+        return self.filter(owner=user)
+
+    def submitted(self) -> "ApplicationQuerySet":
+        return self.exclude(status=ApplicationStatus.DRAFT)
+
+    def for_list(self) -> "ApplicationQuerySet":
+        return self.select_related("call", "applicant_person", "applicant_organisation")
+
+
+def new_draft_code() -> str:
+    return "BOZZA-" + secrets.token_hex(6).upper()
 
 
 class Application(models.Model):
@@ -90,6 +313,26 @@ class Application(models.Model):
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    form_version = models.ForeignKey(
+        FormVersion,
+        verbose_name=_("form version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -109,3 +352,97 @@ class Application(models.Model):
     @property
     def applicant(self) -> Person | Organisation | None:
         return self.applicant_person or self.applicant_organisation
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def next_step(self) -> str:
+        from insieme.calls.workflow import NEXT_STEPS
+
+        return str(NEXT_STEPS[ApplicationStatus(self.status)])
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Random names: nothing of the original name or of the applicant ends up on disk.
+    return f"calls/{instance.application.call_id}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    question_key = models.CharField(_("question"), max_length=20)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question_key"], name="attachment_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EligibilityCheck(models.Model):
+    """An operator's check of one eligibility requirement for one application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_checks"
+    )
+    item = models.ForeignKey(EligibilityItem, on_delete=models.PROTECT, related_name="checks")
+    met = models.BooleanField(_("met"))
+    reason = models.TextField(_("reason"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")
+        ordering = ["item__position", "item__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="eligibility_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.code}: {self.item}"
+
+
+class InformationRequest(models.Model):
+    """A request for more information to an applicant, with a reply deadline."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    message = models.TextField(_("request"))
+    reply_by = models.DateTimeField(_("reply by"))
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request for information")
+        verbose_name_plural = _("requests for information")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application.code}: {self.message[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.replied_at is None and timezone.now() <= self.reply_by

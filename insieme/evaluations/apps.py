@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "insieme.evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from insieme.evaluations import models
+
+        auditlog.register(models.Assignment)
+        auditlog.register(models.Score)
+        auditlog.register(models.Decision)
