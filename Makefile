@@ -16,7 +16,7 @@ static/vendor/.done: package.json scripts/vendor-assets
 	@scripts/vendor-assets
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.synced
-	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	@DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
 ## Development server on http://127.0.0.1:8000 with SQLite under var/ and the demo data.
 run: export DEBUG ?= 1
@@ -35,7 +35,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
-	.venv/bin/mypy insieme config
+	DEBUG=1 .venv/bin/mypy insieme config
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check-translations
 
