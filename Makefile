@@ -35,7 +35,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
-	.venv/bin/mypy insieme config
+	DEBUG=1 .venv/bin/mypy insieme config
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check-translations
 

@@ -55,9 +55,14 @@ def test_staff_login_asks_for_the_one_time_code(client, operator):
 def test_staff_without_a_second_factor_must_activate_it(client, role):
     user = make_user("nuovo@example.org", role, mfa=False)
     response = login(client, user.email)
-    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    # allauth asks for the password once more before adding an authenticator
+    assert response.redirect_chain[1][0] == reverse("mfa_activate_totp")
+    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
     assert "autenticazione a due fattori" in response.content.decode()
-    # every page leads back there until the second factor is active
+    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == 200
+    # every other page leads back there until the second factor is active
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
