@@ -1,0 +1,247 @@
+"""The impact report for people: the same figures as `figures.compute`, as CSV, XLSX, Markdown, PDF.
+
+Labels are translated (Italian first); amounts are written the Italian way (9.000,00 €).
+"""
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+PROJECT_LABELS = {
+    "applications": gettext_lazy("Applications"),
+    "accompanied": gettext_lazy("Projects accompanied"),
+    "funded": gettext_lazy("Projects funded"),
+    "grants_awarded_eur": gettext_lazy("Grants awarded (EUR)"),
+    "grants_revoked_eur": gettext_lazy("Grants revoked (EUR)"),
+    "grants_disbursed_eur": gettext_lazy("Non-repayable grants paid out (EUR)"),
+    "placements": gettext_lazy("Job placements"),
+    "people_employed": gettext_lazy("People employed"),
+    "traineeships": gettext_lazy("Traineeships"),
+}
+EMPLOYMENT_LABELS = {
+    "registrations": gettext_lazy("Sign-ups"),
+    "first_interviews": gettext_lazy("First interviews"),
+    "placements": gettext_lazy("Job placements"),
+    "people_employed": gettext_lazy("People employed"),
+    "first_time_placed": gettext_lazy("People placed for the first time"),
+    "new_contracts": gettext_lazy("New contracts"),
+    "extensions": gettext_lazy("Extensions"),
+    "traineeships": gettext_lazy("Traineeships"),
+    "avg_days_to_first_placement": gettext_lazy("Average days from first interview to placement"),
+}
+
+METHODOLOGY = [
+    gettext_lazy(
+        "Applications: every application submitted to a call, whatever its outcome; drafts "
+        "never submitted do not count."
+    ),
+    gettext_lazy("Accompanied: applications admitted to accompaniment."),
+    gettext_lazy(
+        "Funded: accompanied projects with at least one grant whose net amount (awarded minus "
+        "revoked) is above zero."
+    ),
+    gettext_lazy(
+        "Grants awarded, revoked and paid out: sums of the amounts awarded, of the amounts "
+        "revoked and of the payments actually made."
+    ),
+    gettext_lazy(
+        "Job placements: placements whose contract is not a traineeship; an extension of a "
+        "contract is a placement too, shown apart. Traineeships are counted apart."
+    ),
+    gettext_lazy(
+        "People employed: distinct people, identified by the codice fiscale, with at least one "
+        "placement. People placed for the first time: people whose first placement ever falls "
+        "in the period."
+    ),
+    gettext_lazy(
+        "Days to the first placement: for each person with an interview, the days from their "
+        "earliest interview to the first placement starting on or after it; the mean over the "
+        "people whose placement starts in the period."
+    ),
+    gettext_lazy(
+        "The projects line counts the placements linked to a project; the employment services "
+        "figures count every placement of the programme."
+    ),
+    gettext_lazy(
+        "A period counts each event by its own date: submission, outcome, award, payment, start "
+        "of the placement, sign-up, interview."
+    ),
+]
+
+
+def money(value: str) -> str:
+    """ "9000.00" -> "9.000,00"."""
+    return f"{Decimal(value):,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("_eur"):
+        return money(value)
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def period_label(report: dict[str, Any]) -> str:
+    start, end = report["period"]["from"], report["period"]["to"]
+    if not start and not end:
+        return _("All time")
+    parts = []
+    if start:
+        parts.append(_("from %(date)s") % {"date": _day(start)})
+    if end:
+        parts.append(_("to %(date)s") % {"date": _day(end)})
+    return " ".join(parts)
+
+
+def _day(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report as titled tables: (title, header, rows)."""
+    projects, employment = report["projects"], report["employment"]
+    figure, value = _("Figure"), _("Value")
+    tables = [
+        (
+            _("Social innovation and self-employment"),
+            [figure, value],
+            [[str(label), _value(k, projects[k])] for k, label in PROJECT_LABELS.items()],
+        ),
+        (
+            _("Sectors"),
+            [_("Sector"), _("Accompanied"), _("Funded"), _("Paid out (EUR)")],
+            [
+                [s["sector"], str(s["accompanied"]), str(s["funded"]), money(s["disbursed_eur"])]
+                for s in projects["sectors"]
+            ],
+        ),
+        (
+            _("Employment services"),
+            [figure, value],
+            [[str(label), _value(k, employment[k])] for k, label in EMPLOYMENT_LABELS.items()],
+        ),
+        (
+            _("Contract types"),
+            [_("Contract"), _("Placements")],
+            [[code, str(n)] for code, n in employment["contracts"].items()],
+        ),
+    ]
+    if report["territory"] is not None:
+        tables.append(
+            (
+                _("Territory"),
+                [
+                    _("ISTAT code"),
+                    _("Comune"),
+                    _("District"),
+                    _("Decentralised area"),
+                    _("People"),
+                    _("Accompanied"),
+                    _("Job placements"),
+                ],
+                [
+                    [
+                        row["codice_istat"],
+                        row["comune"],
+                        row["district"] or "",
+                        _("yes") if row["decentralised"] else _("no"),
+                        str(row["people"]),
+                        str(row["accompanied"]),
+                        str(row["placements"]),
+                    ]
+                    for row in report["territory"]
+                ],
+            )
+        )
+    return tables
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow([_("Impact report"), period_label(report)])
+    for title, header, rows in sections(report):
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+    return "\ufeff" + out.getvalue()
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    lines = [f"# {_('Impact report')}", "", f"{_('Period')}: {period_label(report)}"]
+    for title, header, rows in sections(report):
+        lines += ["", f"## {title}", "", "| " + " | ".join(header) + " |"]
+        lines.append("|" + "|".join("---" for _h in header) + "|")
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
+    lines += ["", f"## {_('Methodology')}", ""]
+    lines += [f"- {rule}" for rule in METHODOLOGY]
+    return "\n".join(lines) + "\n"
+
+
+def to_xlsx(report: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Impact report")[:31]
+    sheet.append([_("Impact report"), period_label(report)])
+    for title, header, rows in sections(report):
+        sheet.append([])
+        sheet.append([title])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(text: str) -> Any:
+    """Numbers as numbers, so that a spreadsheet can add them up."""
+    plain = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(plain)
+    except ArithmeticError:
+        return text
+    if text.isdigit() and text.startswith("0") and len(text) > 1:
+        return text  # an ISTAT code keeps its leading zero
+    return int(number) if number == number.to_integral_value() and "," not in text else number
+
+
+def to_html(report: dict[str, Any]) -> str:
+    parts = [
+        "<!doctype html><html lang='it'><head><meta charset='utf-8'><style>",
+        "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;"
+        "margin-bottom:1em}th,td{border:1px solid #999;padding:2pt 6pt;text-align:left}",
+        "</style></head><body>",
+        f"<h1>{escape(_('Impact report'))}</h1>",
+        f"<p>{escape(_('Period'))}: {escape(period_label(report))}</p>",
+    ]
+    for title, header, rows in sections(report):
+        parts.append(f"<h2>{escape(title)}</h2><table><thead><tr>")
+        parts += [f"<th>{escape(h)}</th>" for h in header]
+        parts.append("</tr></thead><tbody>")
+        for row in rows:
+            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+        parts.append("</tbody></table>")
+    parts.append(f"<h2>{escape(_('Methodology'))}</h2><ul>")
+    parts += [f"<li>{escape(str(rule))}</li>" for rule in METHODOLOGY]
+    parts.append("</ul></body></html>")
+    return "".join(parts)
+
+
+def to_pdf(report: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=to_html(report)).write_pdf()

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from insieme.impact.workbook.importer import import_workbook
+
+
+class Command(BaseCommand):
+    help = "Import a programme workbook (.xlsx, a folder of CSV files, or a .zip of CSV files)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            report = import_workbook(options["path"], dry_run=options["dry_run"])
+            if report.errors:
+                for p in report.errors:
+                    self.stderr.write(
+                        f"{p.sheet}\t{_('row')} {p.row}\t{p.column}\t{p.value!r}\t{p.message}"
+                    )
+                raise CommandError(
+                    _("The workbook has %(count)d errors: nothing was imported.")
+                    % {"count": len(report.errors)}
+                )
+            header = _("Dry run: nothing was written.") if report.dry_run else _("Imported.")
+            self.stdout.write(header)
+            for sheet, c in report.counts.items():
+                self.stdout.write(
+                    _(
+                        "%(sheet)s: %(created)d to create, %(updated)d to update, "
+                        "%(unchanged)d unchanged"
+                    )
+                    % {
+                        "sheet": sheet,
+                        "created": c.created,
+                        "updated": c.updated,
+                        "unchanged": c.unchanged,
+                    }
+                    if report.dry_run
+                    else _(
+                        "%(sheet)s: %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged"
+                    )
+                    % {
+                        "sheet": sheet,
+                        "created": c.created,
+                        "updated": c.updated,
+                        "unchanged": c.unchanged,
+                    }
+                )
