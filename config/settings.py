@@ -190,8 +190,7 @@ MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
-# scripts/check-translations points this elsewhere to build a fresh catalogue for comparison.
-LOCALE_PATHS = [Path(env("INSIEME_LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

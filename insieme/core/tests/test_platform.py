@@ -168,3 +168,19 @@ def test_audit_rows_cannot_be_edited_in_the_admin(client_as, admin_user, operato
         == 403
     )
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_forbidden_page_is_italian(client_as, outsider):
+    response = client_as(outsider).get(reverse("accounts:user_list"))
+    assert response.status_code == 403
+    assert "Accesso negato" in response.content.decode()
+
+
+def test_server_error_page_is_italian(rf, db):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Qualcosa è andato storto" in html
+    assert "Nulla è stato salvato a metà" in html

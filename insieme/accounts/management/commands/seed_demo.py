@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from insieme.accounts.demo import DEMO_PASSWORD, ensure_demo_users
 from insieme.impact.demo import load_demo_programme
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not (settings.DEBUG or force):
             raise CommandError("Demo data are for development: run with DEBUG=1 or --force.")
+        translation.activate(settings.LANGUAGE_CODE)
         users = ensure_demo_users()
         load_demo_programme()
         self.stdout.write("")
