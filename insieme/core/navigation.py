@@ -17,8 +17,19 @@ class NavEntry:
 
 
 NAVIGATION: list[NavEntry] = [
+    NavEntry(_("People"), "people:list", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavEntry(_("Projects"), "projects:list", frozenset({Role.OPERATOR, Role.ADMIN, Role.COACH})),
+    NavEntry(_("Funds"), "grants:fund_list", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavEntry(_("Organisations"), "network:list", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavEntry(_("My organisation"), "network:mine", frozenset({Role.PARTNER})),
     NavEntry(_("Users"), "accounts:user_list", frozenset({Role.ADMIN})),
     NavEntry(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
+    NavEntry(_("Waiting list"), "employment:queue", frozenset({Role.OPERATOR})),
+    NavEntry(_("Vacancies"), "employment:vacancy_list", frozenset({Role.OPERATOR, Role.PARTNER})),
+    NavEntry(_("Calls"), "calls:manage_list", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavEntry(_("Evaluations"), "evaluations:mine", frozenset({Role.EVALUATOR})),
+    NavEntry(_("My applications"), "calls:my_applications", frozenset({Role.APPLICANT})),
+    NavEntry(_("Dashboard"), "impact:dashboard", frozenset({Role.OPERATOR, Role.ADMIN, Role.FUNDER})),
 ]
 
 

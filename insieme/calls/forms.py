@@ -1,0 +1,217 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from insieme.calls.models import (
+    FAQ,
+    Call,
+    Criterion,
+    EligibilityItem,
+    FormSection,
+    Question,
+    QuestionKind,
+    RequiredDocument,
+)
+from insieme.network.models import LegalForm
+from insieme.people.fiscal_code import decode, normalise, numeric_check_digit
+
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+)
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = Call
+        fields = [
+            "code",
+            "title",
+            "line",
+            "edition",
+            "description",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "max_admitted",
+            "evaluators_per_application",
+            "blind_evaluation",
+        ]
+        widgets = {"opens_at": DATETIME, "closes_at": DATETIME}
+        help_texts = {
+            "closes_at": _(
+                "Europe/Rome time; applications are accepted until this second included."
+            )
+        }
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing must come after the opening."))
+        return data
+
+
+def _formset(model, fields, extra=2):
+    return inlineformset_factory(Call, model, fields=fields, extra=extra, can_delete=True)
+
+
+# Lists of a call an operator edits as a table: kind in the URL -> formset.
+CALL_LISTS = {
+    "requisiti": (_("Eligibility requirements"), _formset(EligibilityItem, ["position", "text"])),
+    "documenti": (
+        _("Required documents"),
+        _formset(RequiredDocument, ["position", "name", "description"]),
+    ),
+    "criteri": (
+        _("Evaluation criteria"),
+        _formset(Criterion, ["position", "name", "description", "weight", "max_score"]),
+    ),
+    "faq": (_("Frequently asked questions"), _formset(FAQ, ["position", "question", "answer"])),
+}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = FormSection
+        fields = ["position", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "section",
+            "position",
+            "label",
+            "kind",
+            "required",
+            "help_text",
+            "max_length",
+            "choices",
+        ]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = call.form_sections.all()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        choices = [c for c in (data.get("choices") or "").splitlines() if c.strip()]
+        if kind in {QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE} and len(choices) < 2:
+            self.add_error("choices", _("Give at least two choices, one per line."))
+        return data
+
+
+class StartApplicationForm(forms.Form):
+    AS_PERSON, AS_ORGANISATION = "persona", "organizzazione"
+
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    applicant_kind = forms.ChoiceField(
+        label=_("You apply"),
+        choices=[
+            (AS_PERSON, _("as a person (self-employment)")),
+            (AS_ORGANISATION, _("as the representative of an organisation")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale"),
+        max_length=20,
+        help_text=_("Yours, or the organisation's (11 digits)."),
+    )
+    first_name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    last_name = forms.CharField(label=_("Surname"), max_length=120, required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation name"), max_length=200, required=False
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"), choices=[("", "—"), *LegalForm.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = normalise(data.get("fiscal_code"))
+        if data.get("applicant_kind") == self.AS_ORGANISATION:
+            if (
+                not (
+                    len(code) == 11
+                    and code.isdigit()
+                    and numeric_check_digit(code[:10]) == int(code[10])
+                )
+                and len(code) != 16
+            ):
+                self.add_error(
+                    "fiscal_code",
+                    _("An organisation's codice fiscale has 11 digits: check them."),
+                )
+            elif len(code) == 16:
+                try:
+                    decode(code)
+                except forms.ValidationError as error:
+                    self.add_error("fiscal_code", error)
+            if not data.get("organisation_name"):
+                self.add_error("organisation_name", _("Give the organisation's name."))
+        elif code:
+            try:
+                decode(code)
+            except forms.ValidationError as error:
+                self.add_error("fiscal_code", error)
+            for name in ("first_name", "last_name"):
+                if not data.get(name):
+                    self.add_error(name, _("This field is required."))
+        data["fiscal_code"] = code
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class InformationRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("What do you need?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reply_by = forms.DateTimeField(label=_("Reply by"), widget=DATETIME)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ScreeningForm(forms.Form):
+    """One pair of fields per requirement: met (yes/no) and the reason."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"met_{item.pk}"] = forms.ChoiceField(
+                label=item.text,
+                choices=[("si", _("Met")), ("no", _("Not met"))],
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def clean(self):
+        data = super().clean()
+        for item in self.items:
+            if data.get(f"met_{item.pk}") == "no" and not data.get(f"reason_{item.pk}", "").strip():
+                self.add_error(
+                    f"reason_{item.pk}", _("Give the reason why the requirement is not met.")
+                )
+        return data
+
+    def results(self):
+        return [
+            (
+                item,
+                self.cleaned_data[f"met_{item.pk}"] == "si",
+                self.cleaned_data[f"reason_{item.pk}"],
+            )
+            for item in self.items
+        ]

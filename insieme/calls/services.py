@@ -1,0 +1,360 @@
+"""Write services of calls and applications: every change of state goes through here."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from insieme.calls import workflow
+from insieme.calls.files import check_upload
+from insieme.calls.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Call,
+    EligibilityCheck,
+    FormVersion,
+    InformationRequest,
+    QuestionKind,
+    new_draft_code,
+)
+from insieme.calls.schema import answers_form_class, is_empty, schema_of, to_json
+from insieme.core.audit import log_event, service
+from insieme.core.tasks import send_email
+from insieme.network.models import LegalForm, Organisation
+from insieme.people.models import Person
+
+
+def notify(*, to: str | None, subject: str, template: str, context: dict) -> None:
+    """Send an e-mail once the transaction commits (nothing is sent for a rolled-back change)."""
+    if not to:
+        return
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
+
+
+def contact_email(application: Application) -> str | None:
+    if application.owner is not None:
+        return application.owner.email
+    person = application.applicant_person
+    return person.email if person is not None and person.email else None
+
+
+# Calls and their forms ----------------------------------------------------------------------
+
+
+@service
+def publish_call(call: Call, *, by) -> Call:
+    if call.opens_at is None or call.closes_at is None:
+        raise ValidationError(
+            _("Set the opening and closing date and time before publishing the call."),
+            code="call_dates_missing",
+        )
+    if call.closes_at <= call.opens_at:
+        raise ValidationError(
+            _("The closing must come after the opening."), code="call_dates_order"
+        )
+    if not call.form_sections.exists():
+        raise ValidationError(
+            _("Define the application form before publishing the call."), code="call_no_form"
+        )
+    call.published_at = timezone.now()
+    call.save(update_fields=["published_at", "updated_at"])
+    return call
+
+
+def ensure_form_editable(call: Call) -> None:
+    if call.form_is_frozen:
+        raise ValidationError(
+            _(
+                "The form can no longer be changed: applications have already been submitted "
+                "with it."
+            ),
+            code="form_frozen",
+        )
+
+
+def current_form_version(call: Call) -> FormVersion:
+    """The version applicants answer now: a new one when the definition has changed."""
+    latest = call.form_versions.order_by("-number").first()
+    if call.form_is_frozen and latest is not None:
+        return latest
+    schema = schema_of(call)
+    if latest is not None and latest.schema == schema:
+        return latest
+    return FormVersion.objects.create(
+        call=call, number=(latest.number + 1) if latest else 1, schema=schema
+    )
+
+
+# The applicant's side -----------------------------------------------------------------------
+
+
+@service
+def start_application(
+    call: Call,
+    *,
+    by,
+    title: str,
+    as_organisation: bool,
+    fiscal_code: str,
+    first_name: str = "",
+    last_name: str = "",
+    organisation_name: str = "",
+    legal_form: str = "",
+) -> Application:
+    """Open a draft for `by`, registering the applicant person or organisation if new."""
+    if not call.accepts_submissions():
+        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+    application = Application(
+        code=new_draft_code(),
+        call=call,
+        title=title,
+        owner=by,
+        form_version=current_form_version(call),
+    )
+    if as_organisation:
+        organisation, created = Organisation.objects.get_or_create(
+            fiscal_code=fiscal_code,
+            defaults={"name": organisation_name, "legal_form": legal_form or LegalForm.OTHER},
+        )
+        application.applicant_organisation = organisation
+        if created:
+            log_event(organisation, by=by, event="registered_by_applicant")
+    else:
+        person, created = Person.objects.get_or_create(
+            fiscal_code=fiscal_code,
+            defaults={"first_name": first_name, "last_name": last_name, "email": by.email},
+        )
+        application.applicant_person = person
+        if created:
+            log_event(person, by=by, event="registered_by_applicant")
+    application.save()
+    return application
+
+
+def _ensure_own_draft(application: Application, by) -> None:
+    if application.owner_id != by.pk:
+        raise PermissionDenied(_("Only the applicant may do this."))
+    if not application.is_draft:
+        raise ValidationError(
+            _("The application has been submitted and can no longer be changed."),
+            code="not_draft",
+        )
+
+
+def refresh_form_version(application: Application) -> None:
+    """A draft follows the form while it can still change; answers follow their questions."""
+    if application.is_draft and not application.call.form_is_frozen:
+        version = current_form_version(application.call)
+        if version.pk != application.form_version_id:
+            application.form_version = version
+            application.save(update_fields=["form_version", "updated_at"])
+
+
+@service
+def save_answers(application: Application, data: Any, *, by) -> dict[str, list[str]]:
+    """Save whatever is valid of a draft (autosave); return the errors of the rest."""
+    _ensure_own_draft(application, by)
+    assert application.form_version is not None
+    form = answers_form_class(application.form_version.schema, partial=True)(data=data)
+    form.is_valid()
+    answers = dict(application.answers)
+    for name in form.fields:
+        if name in form.cleaned_data:
+            answers[name] = to_json(form.cleaned_data[name])
+    application.answers = answers
+    if "title" in data and data["title"].strip():
+        application.title = data["title"].strip()[:200]
+    application.save(update_fields=["answers", "title", "updated_at"])
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+@service
+def attach_file(application: Application, question_key: str, upload: UploadedFile, *, by):
+    _ensure_own_draft(application, by)
+    assert application.form_version is not None
+    keys = {q["key"] for q in application.form_version.questions() if q["kind"] == "file"}
+    if question_key not in keys:
+        raise ValidationError(_("This question does not take a file."), code="not_a_file")
+    content_type, _extension = check_upload(upload)
+    previous = application.attachments.filter(question_key=question_key).first()
+    if previous is not None:
+        previous.file.delete(save=False)
+        previous.delete()
+    return Attachment.objects.create(
+        application=application,
+        question_key=question_key,
+        file=upload,
+        original_name=(upload.name or "file")[:200],
+        content_type=content_type,
+        size=upload.size or 0,
+    )
+
+
+def missing_items(application: Application) -> list[str]:
+    """What still prevents submission, as the applicant reads it."""
+    assert application.form_version is not None
+    schema = application.form_version.schema
+    missing = []
+    form = answers_form_class(schema, partial=False)(data=application.answers)
+    form.is_valid()
+    attached = {a.question_key for a in application.attachments.all()}
+    for section in schema["sections"]:
+        for q in section["questions"]:
+            if q["kind"] == QuestionKind.FILE:
+                if q["required"] and q["key"] not in attached:
+                    missing.append(_("Attach: %(label)s") % {"label": q["label"]})
+            elif q["key"] in form.errors:
+                if is_empty(application.answers.get(q["key"])):
+                    missing.append(_("Answer: %(label)s") % {"label": q["label"]})
+                else:
+                    missing.append(_("Correct: %(label)s") % {"label": q["label"]})
+    return missing
+
+
+def _next_protocol(call: Call) -> str:
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    number = call.applications.submitted().count() + 1
+    while True:
+        code = f"{call.code}-{number:04d}"
+        if not Application.objects.filter(code=code).exists():
+            return code
+        number += 1
+
+
+@service
+def submit_application(application: Application, *, by, now: datetime | None = None):
+    """Submit a complete draft before the deadline; it gets its protocol number (`code`)."""
+    _ensure_own_draft(application, by)
+    moment = now or timezone.now()
+    call = application.call
+    if not call.accepts_submissions(moment):
+        raise ValidationError(
+            _("The deadline has passed: the call closed on %(closes)s."),
+            code="call_closed",
+            params={
+                "closes": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M:%S")
+                if call.closes_at
+                else "—"
+            },
+        )
+    missing = missing_items(application)
+    if missing:
+        raise ValidationError(
+            _("The application is incomplete: %(missing)s."),
+            code="incomplete",
+            params={"missing": "; ".join(missing)},
+        )
+    code = _next_protocol(call)
+    workflow.move(application, "submit", by=by)
+    application.code = code
+    application.submitted_at = moment
+    application.save(update_fields=["code", "submitted_at", "updated_at"])
+    if not call.form_is_frozen:
+        call.form_frozen_at = moment
+        call.save(update_fields=["form_frozen_at", "updated_at"])
+    notify(
+        to=contact_email(application),
+        subject=_("Application %(code)s received") % {"code": application.code},
+        template="calls/email/submitted.txt",
+        context={"application": application},
+    )
+    return application
+
+
+@service
+def withdraw_application(application: Application, *, by) -> Application:
+    workflow.move(application, "withdraw", by=by)
+    application.outcome_date = timezone.localdate()
+    application.save(update_fields=["outcome_date", "updated_at"])
+    return application
+
+
+@service
+def reply_to_request(request: InformationRequest, reply: str, *, by) -> InformationRequest:
+    if request.application.owner_id != by.pk:
+        raise PermissionDenied(_("Only the applicant may do this."))
+    if request.replied_at is not None:
+        raise ValidationError(_("This request has already been answered."), code="replied")
+    if timezone.now() > request.reply_by:
+        raise ValidationError(
+            _("The deadline to reply to this request has passed."), code="reply_late"
+        )
+    request.reply = reply
+    request.replied_at = timezone.now()
+    request.save(update_fields=["reply", "replied_at"])
+    return request
+
+
+# The office's side --------------------------------------------------------------------------
+
+
+@service
+def request_information(
+    application: Application, *, by, message: str, reply_by: datetime
+) -> InformationRequest:
+    if application.status not in {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_EVALUATION}:
+        raise ValidationError(
+            _("Information can be requested only before the decision."), code="decided"
+        )
+    if reply_by <= timezone.now():
+        raise ValidationError(_("The reply deadline must be in the future."), code="past")
+    request = InformationRequest.objects.create(
+        application=application, message=message, reply_by=reply_by, created_by=by
+    )
+    notify(
+        to=contact_email(application),
+        subject=_("Request for information on application %(code)s") % {"code": application.code},
+        template="calls/email/information_request.txt",
+        context={
+            "application": application,
+            "request": request,
+            "url": reverse("calls:application", args=[application.pk]),
+        },
+    )
+    return request
+
+
+@service
+def record_screening(
+    application: Application, results: list[tuple[Any, bool, str]], *, by
+) -> Application:
+    """Record the check of every eligibility item; the application becomes eligible or not."""
+    items = list(application.call.eligibility_items.all())
+    if {item.pk for item, _met, _reason in results} != {item.pk for item in items}:
+        raise ValidationError(_("Check every requirement."), code="screening_incomplete")
+    for item, met, reason in results:
+        if not met and not reason.strip():
+            raise ValidationError(
+                _("Give the reason why a requirement is not met: %(item)s."),
+                code="reason_required",
+                params={"item": item.text},
+            )
+        EligibilityCheck.objects.update_or_create(
+            application=application,
+            item=item,
+            defaults={"met": met, "reason": reason.strip(), "checked_by": by},
+        )
+    failed = [(item, reason) for item, met, reason in results if not met]
+    if failed:
+        workflow.move(application, "declare_ineligible", by=by)
+        application.outcome_date = timezone.localdate()
+        application.outcome_reason = "\n".join(f"{item.text}: {reason}" for item, reason in failed)
+        application.save(update_fields=["outcome_date", "outcome_reason", "updated_at"])
+        notify(
+            to=contact_email(application),
+            subject=_("Application %(code)s: not eligible") % {"code": application.code},
+            template="calls/email/ineligible.txt",
+            context={"application": application, "failed": failed},
+        )
+    else:
+        workflow.move(application, "declare_eligible", by=by)
+    return application

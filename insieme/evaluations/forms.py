@@ -1,0 +1,95 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from insieme.accounts.models import User
+
+
+class DeclarationForm(forms.Form):
+    NO_CONFLICT, CONFLICT = "nessuno", "conflitto"
+
+    declaration = forms.ChoiceField(
+        label=_("Conflict of interest"),
+        choices=[
+            (NO_CONFLICT, _("I declare that I have no conflict of interest with this application")),
+            (CONFLICT, _("I have a conflict of interest with this application")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("If there is a conflict, describe it briefly"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("declaration") == self.CONFLICT and not data.get("note", "").strip():
+            self.add_error("note", _("Describe the conflict of interest briefly."))
+        return data
+
+
+class ScoreForm(forms.Form):
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[f"score_{c.pk}"] = forms.DecimalField(
+                label=_("%(criterion)s (0-%(max)s, weight %(weight)s)")
+                % {
+                    "criterion": c.name,
+                    "max": c.max_score.normalize(),
+                    "weight": c.weight.normalize(),
+                },
+                min_value=0,
+                max_value=c.max_score,
+                max_digits=6,
+                decimal_places=2,
+                required=False,
+                help_text=c.description,
+            )
+            self.fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def values(self):
+        return {
+            c.pk: (
+                self.cleaned_data.get(f"score_{c.pk}"),
+                self.cleaned_data.get(f"comment_{c.pk}", ""),
+            )
+            for c in self.criteria
+        }
+
+
+class EvaluatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.load} {_('assigned')})"
+
+
+class AssignForm(forms.Form):
+    evaluators = EvaluatorChoiceField(
+        label=_("Evaluators"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one evaluator.")},
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = queryset
+
+
+class DecisionForm(forms.Form):
+    admitted = forms.ModelMultipleChoiceField(
+        label=_("Admitted to accompaniment"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes for the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["admitted"].queryset = queryset

@@ -1,0 +1,289 @@
+"""Committee work: assignment, conflict-of-interest declarations, scores, ranking, decision."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from insieme.accounts.models import Role, User
+from insieme.calls import workflow
+from insieme.calls.models import Application, ApplicationStatus, Call, Criterion
+from insieme.calls.services import contact_email, notify
+from insieme.core.audit import service
+from insieme.evaluations.models import Assignment, Decision, Declaration, Score
+from insieme.projects.models import Project
+
+# Evaluators disagree "a lot" when their totals differ by more than this share of the scale.
+DISAGREEMENT_SHARE = Decimal("0.20")
+CENT = Decimal("0.01")
+
+
+def evaluators() -> list[User]:
+    return list(User.objects.filter(groups__name=Role.EVALUATOR, is_active=True).distinct())
+
+
+@service
+def assign_evaluators(call: Call, chosen: list[User], *, by) -> list[Assignment]:
+    """Give each eligible application `call.evaluators_per_application` evaluators.
+
+    Balanced: each time, the least-loaded of the chosen evaluators (counting their active
+    assignments on this call) who is not already on the application — nor has declared a
+    conflict with it — takes it; ties go by e-mail address so the result is reproducible.
+    """
+    if not chosen:
+        raise ValidationError(_("Choose at least one evaluator."), code="no_evaluators")
+    if any(not user.has_role(Role.EVALUATOR) for user in chosen):
+        raise ValidationError(_("Only evaluators can be assigned."), code="not_evaluator")
+    load = {user.pk: 0 for user in chosen}
+    for row in (
+        Assignment.objects.active()
+        .filter(application__call=call, evaluator__in=chosen)
+        .values("evaluator")
+        .annotate(n=Count("pk"))
+    ):
+        load[row["evaluator"]] = row["n"]
+    existing: dict[int, set[int]] = {}
+    for app_id, evaluator_id in Assignment.objects.filter(application__call=call).values_list(
+        "application", "evaluator"
+    ):
+        existing.setdefault(app_id, set()).add(evaluator_id)
+    active_count = dict(
+        Assignment.objects.active()
+        .filter(application__call=call)
+        .values_list("application")
+        .annotate(n=Count("pk"))
+    )
+    created = []
+    applications = call.applications.filter(status=ApplicationStatus.IN_EVALUATION).order_by("code")
+    for application in applications:
+        needed = call.evaluators_per_application - active_count.get(application.pk, 0)
+        taken = existing.get(application.pk, set())
+        for _n in range(max(needed, 0)):
+            candidates = sorted(
+                (u for u in chosen if u.pk not in taken), key=lambda u: (load[u.pk], u.email)
+            )
+            if not candidates:
+                break
+            evaluator = candidates[0]
+            created.append(
+                Assignment.objects.create(
+                    application=application, evaluator=evaluator, assigned_by=by
+                )
+            )
+            taken.add(evaluator.pk)
+            load[evaluator.pk] += 1
+    return created
+
+
+@service
+def declare_interest(assignment: Assignment, *, by, conflict: bool, note: str = "") -> Assignment:
+    """The evaluator's declaration; with a conflict they lose the application for good."""
+    if assignment.evaluator_id != by.pk:
+        raise PermissionDenied
+    if assignment.declaration != Declaration.PENDING:
+        raise ValidationError(_("You have already made your declaration."), code="declared")
+    if conflict and not note.strip():
+        raise ValidationError(
+            _("Describe the conflict of interest briefly."), code="conflict_note_required"
+        )
+    assignment.declaration = Declaration.CONFLICT if conflict else Declaration.NO_CONFLICT
+    assignment.conflict_note = note.strip()
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["declaration", "conflict_note", "declared_at"])
+    return assignment
+
+
+def weighted_total(scores: list[Score]) -> Decimal:
+    """Sum over criteria of score / maximum * weight: a scale of the weights' sum (often 100)."""
+    return sum((s.weighted for s in scores), Decimal(0)).quantize(CENT)
+
+
+@service
+def record_scores(
+    assignment: Assignment,
+    values: dict[int, tuple[Decimal | None, str]],
+    *,
+    by,
+    complete: bool,
+) -> Assignment:
+    if assignment.evaluator_id != by.pk or not assignment.may_read:
+        raise PermissionDenied
+    if assignment.completed_at is not None:
+        raise ValidationError(_("This evaluation is already complete."), code="completed")
+    if assignment.application.status != ApplicationStatus.IN_EVALUATION:
+        raise ValidationError(_("The application is no longer under evaluation."), code="closed")
+    criteria = list(assignment.application.call.criteria.all())
+    for criterion in criteria:
+        value, comment = values.get(criterion.pk, (None, ""))
+        if value is None:
+            if complete:
+                raise ValidationError(
+                    _("Give a score for every criterion: %(criterion)s is missing."),
+                    code="score_missing",
+                    params={"criterion": criterion.name},
+                )
+            continue
+        if not Decimal(0) <= value <= criterion.max_score:
+            raise ValidationError(
+                _("The score for %(criterion)s must be between 0 and %(max)s."),
+                code="score_range",
+                params={"criterion": criterion.name, "max": criterion.max_score},
+            )
+        Score.objects.update_or_create(
+            assignment=assignment,
+            criterion=criterion,
+            defaults={"value": value, "comment": comment.strip()},
+        )
+    scores = list(assignment.scores.select_related("criterion"))
+    assignment.total = weighted_total(scores) if scores else None
+    if complete:
+        assignment.completed_at = timezone.now()
+    assignment.save(update_fields=["total", "completed_at"])
+    return assignment
+
+
+@dataclass
+class RankingRow:
+    application: Application
+    aggregate: Decimal | None
+    evaluations: int
+    spread: Decimal | None
+    disagreement: bool
+    criteria_means: list[Decimal] = field(default_factory=list)
+    position: int = 0
+
+
+def scale(call: Call) -> Decimal:
+    return sum((c.weight for c in call.criteria.all()), Decimal(0))
+
+
+def ranking(call: Call) -> list[RankingRow]:
+    """Eligible applications best first.
+
+    Tie rule: equal aggregate scores are ordered by the mean weighted score on the criteria
+    taken by decreasing weight (then by position in the call); if still equal, the application
+    submitted first comes first.
+    """
+    done = Q(
+        assignments__completed_at__isnull=False,
+        assignments__declaration=Declaration.NO_CONFLICT,
+    )
+    applications = list(
+        call.applications.filter(
+            status__in=[
+                ApplicationStatus.IN_EVALUATION,
+                ApplicationStatus.ACCOMPANIED,
+                ApplicationStatus.NOT_SELECTED,
+            ]
+        )
+        .for_list()
+        .annotate(
+            aggregate=Avg("assignments__total", filter=done),
+            evaluations=Count("assignments", filter=done),
+            highest=Max("assignments__total", filter=done),
+            lowest=Min("assignments__total", filter=done),
+        )
+    )
+    criteria: list[Criterion] = sorted(call.criteria.all(), key=lambda c: (-c.weight, c.position))
+    sums: dict[tuple[int, int], Decimal] = {}
+    for score in Score.objects.filter(
+        assignment__application__call=call,
+        assignment__completed_at__isnull=False,
+        assignment__declaration=Declaration.NO_CONFLICT,
+    ).select_related("criterion", "assignment"):
+        key = (score.assignment.application_id, score.criterion_id)
+        sums[key] = sums.get(key, Decimal(0)) + score.weighted
+    limit = scale(call) * DISAGREEMENT_SHARE
+    rows = []
+    for app in applications:
+        n = app.evaluations  # type: ignore[attr-defined]
+        aggregate = Decimal(app.aggregate).quantize(CENT) if n else None  # type: ignore[attr-defined]
+        spread = (app.highest - app.lowest) if n else None  # type: ignore[attr-defined]
+        means = [
+            (sums.get((app.pk, c.pk), Decimal(0)) / n).quantize(CENT) if n else Decimal(0)
+            for c in criteria
+        ]
+        rows.append(
+            RankingRow(
+                application=app,
+                aggregate=aggregate,
+                evaluations=n,
+                spread=spread,
+                disagreement=n > 1 and spread is not None and spread > limit,
+                criteria_means=means,
+            )
+        )
+    far_future = timezone.now().replace(year=9999)
+    rows.sort(
+        key=lambda r: (
+            r.aggregate is None,
+            -(r.aggregate or 0),
+            [-m for m in r.criteria_means],
+            r.application.submitted_at or far_future,
+            r.application.code,
+        )
+    )
+    for index, row in enumerate(rows, start=1):
+        row.position = index
+    return rows
+
+
+@service
+def decide_call(call: Call, *, by, admitted: list[Application], notes: str = "") -> Decision:
+    """The committee's decision: admit up to the call's limit, the other eligible ones are not
+    selected; every outcome gets today's date and the applicant an e-mail."""
+    if Decision.objects.filter(call=call).exists():
+        raise ValidationError(_("The committee has already decided on this call."), code="decided")
+    if call.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
+        raise ValidationError(
+            _("Finish the eligibility screening of every application first."),
+            code="screening_open",
+        )
+    if call.max_admitted is not None and len(admitted) > call.max_admitted:
+        raise ValidationError(
+            _("This call admits at most %(max)d projects; you chose %(count)d."),
+            code="too_many",
+            params={"max": call.max_admitted, "count": len(admitted)},
+        )
+    admitted_ids = {a.pk for a in admitted}
+    rows = ranking(call)
+    if not admitted_ids <= {
+        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
+    }:
+        raise ValidationError(
+            _("Only eligible applications under evaluation can be admitted."), code="not_eligible"
+        )
+    today = timezone.localdate()
+    snapshot = []
+    for row in rows:
+        application = row.application
+        if application.status != ApplicationStatus.IN_EVALUATION:
+            continue
+        is_admitted = application.pk in admitted_ids
+        workflow.move(application, "admit" if is_admitted else "not_select", by=by)
+        application.outcome_date = today
+        application.score = row.aggregate
+        application.save(update_fields=["outcome_date", "score", "updated_at"])
+        if is_admitted:
+            Project.objects.get_or_create(application=application)
+        snapshot.append(
+            {
+                "position": row.position,
+                "code": application.code,
+                "title": application.title,
+                "applicant": str(application.applicant or ""),
+                "score": str(row.aggregate) if row.aggregate is not None else "",
+                "evaluations": row.evaluations,
+                "outcome": application.status,
+            }
+        )
+        notify(
+            to=contact_email(application),
+            subject=_("Application %(code)s: outcome") % {"code": application.code},
+            template="evaluations/email/outcome.txt",
+            context={"application": application, "admitted": is_admitted},
+        )
+    return Decision.objects.create(call=call, decided_by=by, notes=notes, ranking=snapshot)

@@ -1,0 +1,322 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from weasyprint import HTML
+
+from insieme.accounts.models import Role, User
+from insieme.accounts.permissions import role_required
+from insieme.calls.models import Application, ApplicationStatus, Call
+from insieme.calls.views import answered, error_text
+from insieme.evaluations import services
+from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
+from insieme.evaluations.models import Assignment, Declaration
+
+STAFF = (Role.OPERATOR, Role.ADMIN)
+
+
+# Evaluators ------------------------------------------------------------------------------
+
+
+@role_required(Role.EVALUATOR)
+@require_GET
+def my_assignments(request):
+    assignments = Assignment.objects.of(request.user).for_list()
+    return render(request, "evaluations/my_assignments.html", {"assignments": assignments})
+
+
+def own_assignment(request, pk) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.of(request.user).select_related(
+            "application__call",
+            "application__form_version",
+            "application__applicant_person",
+            "application__applicant_organisation",
+        ),
+        pk=pk,
+    )
+
+
+def assignment_context(assignment, declaration_form=None, score_form=None) -> dict:
+    application = assignment.application
+    call = application.call
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "blind": call.blind_evaluation,
+        "declaration_form": declaration_form or DeclarationForm(),
+    }
+    if assignment.may_read:
+        scores = {s.criterion_id: s for s in assignment.scores.all()}
+        initial = {}
+        for criterion_pk, score in scores.items():
+            initial[f"score_{criterion_pk}"] = score.value
+            initial[f"comment_{criterion_pk}"] = score.comment
+        context["sections"] = answered(application)
+        context["score_form"] = score_form or ScoreForm(
+            criteria=call.criteria.all(), initial=initial
+        )
+        context["can_score"] = (
+            assignment.completed_at is None
+            and application.status == ApplicationStatus.IN_EVALUATION
+        )
+    return context
+
+
+@role_required(Role.EVALUATOR)
+@require_GET
+def assignment_detail(request, pk):
+    assignment = own_assignment(request, pk)
+    return render(request, "evaluations/assignment.html", assignment_context(assignment))
+
+
+@role_required(Role.EVALUATOR)
+@require_POST
+def declare(request, pk):
+    assignment = own_assignment(request, pk)
+    form = DeclarationForm(request.POST)
+    if form.is_valid():
+        conflict = form.cleaned_data["declaration"] == DeclarationForm.CONFLICT
+        try:
+            services.declare_interest(
+                assignment, by=request.user, conflict=conflict, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect("evaluations:assignment", pk=assignment.pk)
+        if conflict:
+            messages.info(
+                request, _("Declaration recorded: the application has been taken off your list.")
+            )
+            return redirect("evaluations:mine")
+        messages.success(request, _("Declaration recorded: you can now read and score it."))
+        return redirect("evaluations:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "evaluations/assignment.html",
+        assignment_context(assignment, declaration_form=form),
+        status=400,
+    )
+
+
+@role_required(Role.EVALUATOR)
+@require_POST
+def score(request, pk):
+    assignment = own_assignment(request, pk)
+    if not assignment.may_read:
+        return redirect("evaluations:assignment", pk=assignment.pk)
+    form = ScoreForm(request.POST, criteria=assignment.application.call.criteria.all())
+    if form.is_valid():
+        complete = "complete" in request.POST
+        try:
+            services.record_scores(assignment, form.values(), by=request.user, complete=complete)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Evaluation completed.") if complete else _("Scores saved.")
+            )
+            return redirect("evaluations:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "evaluations/assignment.html",
+        assignment_context(assignment, score_form=form),
+        status=400,
+    )
+
+
+@role_required(Role.EVALUATOR)
+@require_GET
+def assignment_attachment(request, pk, attachment_pk):
+    assignment = own_assignment(request, pk)
+    if not assignment.may_read:
+        return redirect("evaluations:assignment", pk=assignment.pk)
+    attachment = get_object_or_404(assignment.application.attachments, pk=attachment_pk)
+    # In blind mode the original file name (often the applicant's name) stays hidden.
+    name = (
+        f"allegato-{attachment.pk}"
+        if assignment.application.call.blind_evaluation
+        else attachment.original_name
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=attachment.content_type,
+    )
+
+
+@role_required(Role.EVALUATOR)
+@require_GET
+def export_csv(request):
+    assignments = (
+        Assignment.objects.of(request.user)
+        .filter(declaration=Declaration.NO_CONFLICT)
+        .for_list()
+        .select_related("application__applicant_person", "application__applicant_organisation")
+        .prefetch_related("scores__criterion")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mie-valutazioni.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Call"),
+            _("Application"),
+            _("Title"),
+            _("Applicant"),
+            _("Criterion"),
+            _("Score"),
+            _("Comment"),
+            _("Weighted total"),
+        ]
+    )
+    for a in assignments:
+        application = a.application
+        who = "" if application.call.blind_evaluation else str(application.applicant or "")
+        for s in a.scores.all():
+            writer.writerow(
+                [
+                    application.call.code,
+                    application.code,
+                    application.title,
+                    who,
+                    s.criterion.name,
+                    s.value,
+                    s.comment,
+                    a.total or "",
+                ]
+            )
+    return response
+
+
+# Operators ------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def call_assign(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    candidates = (
+        User.objects.filter(groups__name=Role.EVALUATOR, is_active=True)
+        .annotate(
+            load=Count(
+                "assignments",
+                filter=Q(assignments__application__call=call)
+                & ~Q(assignments__declaration=Declaration.CONFLICT),
+            )
+        )
+        .order_by("last_name", "email")
+    )
+    form = AssignForm(request.POST or None, queryset=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assign_evaluators(
+                call, list(form.cleaned_data["evaluators"]), by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(count)d assignments made.") % {"count": len(created)})
+            return redirect("evaluations:assign", pk=call.pk)
+    applications = (
+        call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
+        .order_by("code")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("evaluator"))
+        )
+    )
+    return render(
+        request,
+        "evaluations/assign.html",
+        {"call": call, "form": form, "applications": applications},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_GET
+def call_ranking(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    return render(request, "evaluations/ranking.html", ranking_context(call))
+
+
+def ranking_context(call, form=None) -> dict:
+    rows = services.ranking(call)
+    eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
+    limit = call.max_admitted if call.max_admitted is not None else len(rows)
+    top = [
+        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
+    ][:limit]
+    decision = getattr(call, "decision", None) if hasattr(call, "decision") else None
+    return {
+        "call": call,
+        "rows": rows,
+        "scale": services.scale(call),
+        "form": form or DecisionForm(queryset=eligible, initial={"admitted": top}),
+        "decision": decision,
+        "open_screening": call.applications.filter(status=ApplicationStatus.SUBMITTED).count(),
+    }
+
+
+@role_required(*STAFF)
+@require_POST
+def call_decide(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
+    form = DecisionForm(request.POST, queryset=eligible)
+    if form.is_valid():
+        try:
+            services.decide_call(
+                call,
+                by=request.user,
+                admitted=list(form.cleaned_data["admitted"]),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded; the applicants are being informed."))
+            return redirect("evaluations:ranking", pk=call.pk)
+    return render(request, "evaluations/ranking.html", ranking_context(call, form), status=400)
+
+
+@role_required(*STAFF)
+@require_GET
+def minutes_pdf(request, pk):
+    call = get_object_or_404(Call.objects.select_related("decision__decided_by"), pk=pk)
+    if not hasattr(call, "decision"):
+        messages.error(request, _("The committee has not decided on this call yet."))
+        return redirect("evaluations:ranking", pk=call.pk)
+    others = (
+        Application.objects.filter(call=call)
+        .exclude(
+            status__in=[
+                ApplicationStatus.DRAFT,
+                ApplicationStatus.ACCOMPANIED,
+                ApplicationStatus.NOT_SELECTED,
+            ]
+        )
+        .for_list()
+        .order_by("code")
+    )
+    html = render_to_string(
+        "evaluations/minutes_pdf.html",
+        {
+            "call": call,
+            "decision": call.decision,
+            "others": others,
+            "criteria": call.criteria.all(),
+        },
+        request=request,
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="verbale-{call.code}.pdf"'
+    return response
