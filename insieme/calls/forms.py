@@ -44,7 +44,8 @@ class CallForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing must come after the opening."))
@@ -94,10 +95,13 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = call.form_sections.all()
+        field = self.fields["section"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = call.form_sections.all()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         choices = [c for c in (data.get("choices") or "").splitlines() if c.strip()]
         if kind in {QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE} and len(choices) < 2:
@@ -132,7 +136,8 @@ class StartApplicationForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         code = normalise(data.get("fiscal_code"))
         if data.get("applicant_kind") == self.AS_ORGANISATION:
             if (
@@ -198,7 +203,8 @@ class ScreeningForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for item in self.items:
             if data.get(f"met_{item.pk}") == "no" and not data.get(f"reason_{item.pk}", "").strip():
                 self.add_error(

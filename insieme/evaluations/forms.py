@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import User
+from insieme.calls.models import Application
 
 
 class DeclarationForm(forms.Form):
@@ -22,7 +23,8 @@ class DeclarationForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("declaration") == self.CONFLICT and not data.get("note", "").strip():
             self.add_error("note", _("Describe the conflict of interest briefly."))
         return data
@@ -76,13 +78,15 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluators"].queryset = queryset
+        field = self.fields["evaluators"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
 
 
 class DecisionForm(forms.Form):
     admitted = forms.ModelMultipleChoiceField(
         label=_("Admitted to accompaniment"),
-        queryset=None,
+        queryset=Application.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -92,4 +96,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["admitted"].queryset = queryset
+        field = self.fields["admitted"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset

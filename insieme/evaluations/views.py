@@ -215,7 +215,7 @@ def call_assign(request, pk):
         )
         .order_by("last_name", "email")
     )
-    form = AssignForm(request.POST or None, queryset=candidates)
+    form = AssignForm(request.POST if request.method == "POST" else None, queryset=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.assign_evaluators(

@@ -238,7 +238,7 @@ def test_a_file_too_large_is_rejected(applicant, call):
     draft = start(call, applicant)
     key = questions(call)["Piano economico"]
     big = SimpleUploadedFile("grande.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))
-    with pytest.raises(ValidationError, match="troppo grande|too large"):
+    with pytest.raises(ValidationError, match=r"troppo grande|too large"):
         services.attach_file(draft, key, big, by=applicant)
 
 
@@ -285,7 +285,7 @@ def test_the_deadline_second_is_exact(applicant, offset, accepted):
             services.submit_application(draft, by=applicant)
             assert draft.status == ApplicationStatus.SUBMITTED
         else:
-            with pytest.raises(ValidationError, match="scadenza|deadline"):
+            with pytest.raises(ValidationError, match=r"scadenza|deadline"):
                 services.submit_application(draft, by=applicant)
 
 
