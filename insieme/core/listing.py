@@ -51,7 +51,7 @@ import datetime
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -192,7 +192,9 @@ class SortColumn:
         return "descending" if self.descending else "ascending"
 
 
-def parse_sort(value: str | None, sort_fields: dict[str, str | Sequence[str]], default: str) -> str:
+def parse_sort(
+    value: str | None, sort_fields: Mapping[str, str | Sequence[str]], default: str
+) -> str:
     """The requested sort if whitelisted, else `default` (both as ``key`` or ``-key``)."""
     value = (value or "").strip()
     if value.lstrip("-") in sort_fields:
@@ -203,7 +205,7 @@ def parse_sort(value: str | None, sort_fields: dict[str, str | Sequence[str]], d
 def apply_sort(
     queryset: QuerySet,
     sort: str,
-    sort_fields: dict[str, str | Sequence[str]],
+    sort_fields: Mapping[str, str | Sequence[str]],
     *,
     rank_first: bool = False,
 ) -> QuerySet:
@@ -245,7 +247,7 @@ class Listing:
         queryset: QuerySet,
         *,
         search_fields: Sequence[str],
-        sort_fields: dict[str, str | Sequence[str]],
+        sort_fields: Mapping[str, str | Sequence[str]],
         default_sort: str,
         per_page: int = DEFAULT_PER_PAGE,
     ) -> "Listing":
