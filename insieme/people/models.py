@@ -1,4 +1,11 @@
+import datetime
+import uuid
+from typing import cast
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core.models import Comune
@@ -18,6 +25,45 @@ class EmploymentCondition(models.TextChoices):
     OTHER = "altro", _("Other")
 
 
+class Shift(models.TextChoices):
+    ANY = "qualsiasi", _("Any shift")
+    MORNING = "mattina", _("Mornings")
+    AFTERNOON = "pomeriggio", _("Afternoons")
+    DAYTIME = "giornata", _("Daytime")
+    NIGHT = "notte", _("Nights too")
+    WEEKENDS = "weekend", _("Weekends too")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """The people `user` may see (see docs/guida/persone.md, "Chi vede cosa")."""
+        from insieme.accounts.models import Role
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self
+        if user.has_role(Role.COACH):
+            # People who applied with a project the coach accompanies.
+            return self.filter(
+                pk__in=Person.objects.filter(applications__project__coaches=user).values("pk")
+            )
+        # Partners will see the candidates referred to them once referrals exist; funders never
+        # see personal data; applicants will see their own profile once accounts are linked.
+        return self.none()
+
+    def for_list(self) -> "PersonQuerySet":
+        return self.select_related("residence_comune")
+
+    def search(self, text: str) -> "PersonQuerySet":
+        from insieme.people.search import search_people
+
+        return cast("PersonQuerySet", search_people(self, text))
+
+    def active(self) -> "PersonQuerySet":
+        return self.filter(pseudonymised_at__isnull=True)
+
+
 class Person(models.Model):
     """A person the programme serves, identified by the normalised codice fiscale."""
 
@@ -31,6 +77,10 @@ class Person(models.Model):
     first_name = models.CharField(_("name"), max_length=120)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_place_code = models.CharField(
+        _("cadastral code of the place of birth"), max_length=4, blank=True
+    )
+    birth_place = models.CharField(_("place of birth"), max_length=120, blank=True)
     residence_comune = models.ForeignKey(
         Comune,
         verbose_name=_("comune of residence"),
@@ -39,14 +89,50 @@ class Person(models.Model):
         blank=True,
         related_name="residents",
     )
+    address = models.CharField(_("address"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     employment_condition = models.CharField(
         _("employment condition"), max_length=20, choices=EmploymentCondition.choices, blank=True
     )
     education_level = models.CharField(_("education level"), max_length=120, blank=True)
+    languages = models.CharField(
+        _("languages"),
+        max_length=200,
+        blank=True,
+        help_text=_("Languages spoken, with the level if known (e.g. italiano B1, arabo)."),
+    )
+    driving_licence = models.CharField(
+        _("driving licence"),
+        max_length=40,
+        blank=True,
+        help_text=_("Categories held (e.g. B, C); empty if none."),
+    )
+    own_transport = models.BooleanField(_("has own means of transport"), default=False)
+    available_hours = models.PositiveSmallIntegerField(
+        _("weekly hours available"), null=True, blank=True
+    )
+    available_shifts = models.CharField(
+        _("shifts available"), max_length=20, choices=Shift.choices, blank=True
+    )
+    constraints = models.TextField(
+        _("constraints"),
+        blank=True,
+        help_text=_(
+            "Practical constraints such as childcare. Health notes go in the protected part."
+        ),
+    )
+    last_activity = models.DateField(
+        _("last activity"),
+        null=True,
+        blank=True,
+        help_text=_("The retention period of personal data runs from this date."),
+    )
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -56,3 +142,153 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_name}"
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_at is not None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def activity_reference_date(self) -> datetime.date:
+        return self.last_activity or timezone.localdate(self.created_at)
+
+
+class SpecialCategoryData(models.Model):
+    """Special-category data (GDPR art. 9): readable only with `people.view_special_category`."""
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="special_category",
+    )
+    disability_68_99 = models.BooleanField(
+        _("registered disabled person (law 68/99)"), default=False
+    )
+    disability_percentage = models.PositiveSmallIntegerField(
+        _("disability percentage"), null=True, blank=True
+    )
+    health_notes = models.TextField(_("health notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("special-category data")
+        verbose_name_plural = _("special-category data")
+        permissions = [
+            ("view_special_category", _("Can read special-category data (disability, health)"))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_percentage__isnull=True) | Q(disability_percentage__lte=100),
+                name="disability_percentage_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Special-category data"))
+
+
+class ConsentPurpose(models.TextChoices):
+    SERVICE = "servizio", _("Service delivery")
+    JOB_OFFERS = "offerte", _("Contact for job offers")
+    CV_SHARING = "cv_partner", _("Sharing the CV with partner companies")
+    NEWSLETTER = "newsletter", _("Newsletters")
+
+
+class ConsentChannel(models.TextChoices):
+    PAPER = "cartaceo", _("Signed on paper")
+    ONLINE = "online", _("Online form")
+    EMAIL = "email", _("E-mail")
+    ORAL = "orale", _("Orally, recorded by an operator")
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self) -> "ConsentQuerySet":
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A person's consent for one purpose, under one version of the privacy notice."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    notice_version = models.CharField(_("privacy notice version"), max_length=40)
+    given_on = models.DateField(_("date given"))
+    channel = models.CharField(_("channel"), max_length=20, choices=ConsentChannel.choices)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["purpose", "-given_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_consent_in_force_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV")
+    ID = "documento", _("Identity document")
+    OTHER = "altro", _("Other")
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    # Random names: neither the person's name nor their code ends up in the file system.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"people/{uuid.uuid4().hex}.{suffix}"
+
+
+class Document(models.Model):
+    """A file about a person (CV, ID), stored outside the web root and served by a view."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,450 @@
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from insieme.people.models import Consent, Document, Person, SpecialCategoryData
+from insieme.people.tests.factories import PersonFactory, code_for
+
+pytestmark = pytest.mark.django_db
+
+BORN = datetime.date(1985, 4, 3)
+CODE = code_for("Rossi", "Mario", "M", BORN)  # RSSMRA85D03A944A
+
+
+def form_data(**overrides):
+    data = {
+        "fiscal_code": CODE.lower()[:6] + " " + CODE[6:],
+        "last_name": "Rossi",
+        "first_name": "Mario",
+        "birth_date": "",
+        "sex": "",
+        "residence_comune": "Bologna (BO)",
+        "email": "mario@example.org",
+    }
+    data.update(overrides)
+    return data
+
+
+def grant_special_permission(user):
+    user.user_permissions.add(Permission.objects.get(codename="view_special_category"))
+    return user
+
+
+class TestAccess:
+    @pytest.mark.parametrize(
+        "name", ["people:list", "people:create", "people:export", "people:comune_options"]
+    )
+    def test_login_required(self, client, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+    @pytest.mark.parametrize("role", ["funder", "partner", "applicant", "evaluator", "outsider"])
+    def test_other_roles_get_403_on_the_list(self, client_as, cast, role):
+        assert client_as(cast[role]).get(reverse("people:list")).status_code == 403
+
+    @pytest.mark.parametrize("role", ["funder", "partner", "applicant", "coach", "outsider"])
+    def test_a_person_one_may_not_see_is_404(self, client_as, cast, role):
+        person = PersonFactory()
+        response = client_as(cast[role]).get(reverse("people:detail", args=[person.pk]))
+        assert response.status_code == 404
+
+    def test_coach_cannot_register(self, client_as, coach):
+        assert client_as(coach).get(reverse("people:create")).status_code == 403
+
+    def test_navigation_shows_people_to_operators(self, client_as, operator):
+        response = client_as(operator).get("/")
+        assert "Persone" in response.content.decode()
+
+
+class TestCreate:
+    def test_registers_and_fills_data_from_the_code(self, client_as, operator):
+        response = client_as(operator).post(reverse("people:create"), form_data())
+        person = Person.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("people:detail", args=[person.pk])
+        assert CODE not in response["Location"]
+        assert person.fiscal_code == CODE
+        assert person.birth_date == BORN
+        assert person.sex == "M"
+        assert person.birth_place == "Bologna (BO)"
+        assert person.residence_comune_id == "037006"
+        assert LogEntry.objects.get_for_object(person).filter(actor=operator).exists()
+
+    def test_missing_code_says_where_to_get_one(self, client_as, operator):
+        response = client_as(operator).post(reverse("people:create"), form_data(fiscal_code=""))
+        assert "Agenzia delle Entrate" in response.content.decode()
+        assert "Questura" in response.content.decode()
+        assert not Person.objects.exists()
+
+    def test_typo_in_the_code_is_explained(self, client_as, operator):
+        typo = CODE[:-1] + ("B" if CODE[-1] != "B" else "C")
+        response = client_as(operator).post(reverse("people:create"), form_data(fiscal_code=typo))
+        assert "carattere di controllo" in response.content.decode()
+        assert not Person.objects.exists()
+
+    def test_birth_date_mismatch_is_shown(self, client_as, operator):
+        response = client_as(operator).post(
+            reverse("people:create"), form_data(birth_date="1985-04-30", sex="F")
+        )
+        content = response.content.decode()
+        assert "03/04/1985" in content
+        assert "il sesso è Maschio" in content
+        assert not Person.objects.exists()
+
+    def test_temporary_code(self, client_as, operator):
+        response = client_as(operator).post(
+            reverse("people:create"),
+            form_data(fiscal_code="12345678903", birth_date="1990-01-01", sex="F"),
+        )
+        assert response.status_code == 302
+        person = Person.objects.get()
+        assert person.fiscal_code_is_temporary
+        assert person.birth_date == datetime.date(1990, 1, 1)
+
+    def test_same_code_refused_with_link(self, client_as, operator):
+        existing = PersonFactory(
+            fiscal_code=CODE, last_name="Rossi", first_name="Mario", birth_date=BORN
+        )
+        response = client_as(operator).post(reverse("people:create"), form_data())
+        content = response.content.decode()
+        assert "già registrata" in content
+        assert reverse("people:detail", args=[existing.pk]) in content
+        assert Person.objects.count() == 1
+
+    def test_similar_person_needs_confirmation(self, client_as, operator):
+        PersonFactory(last_name="Rosi", first_name="Mario", birth_date=BORN, sex="M")
+        client = client_as(operator)
+        response = client.post(reverse("people:create"), form_data())
+        assert "nome simile" in response.content.decode()
+        assert Person.objects.count() == 1
+        response = client.post(reverse("people:create"), form_data(confirm_not_duplicate="on"))
+        assert response.status_code == 302
+        assert Person.objects.count() == 2
+
+    def test_unknown_comune(self, client_as, operator):
+        response = client_as(operator).post(
+            reverse("people:create"), form_data(residence_comune="Atlantide")
+        )
+        assert "Comune sconosciuto" in response.content.decode()
+
+    def test_edit(self, client_as, operator):
+        person = PersonFactory(
+            fiscal_code=CODE, last_name="Rossi", first_name="Mario", birth_date=BORN, sex="M"
+        )
+        response = client_as(operator).post(
+            reverse("people:edit", args=[person.pk]),
+            form_data(phone="051 123456", birth_date="1985-04-03", sex="M"),
+        )
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.phone == "051 123456"
+
+
+class TestHelpers:
+    def test_check_code_fragment(self, client_as, operator):
+        response = client_as(operator).post(
+            reverse("people:check_code"), {"fiscal_code": CODE}, headers={"HX-Request": "true"}
+        )
+        content = response.content.decode()
+        assert "<html" not in content
+        assert 'data-birth-date="1985-04-03"' in content
+        assert "Bologna" in content
+
+    def test_check_code_is_post_only(self, client_as, operator):
+        assert client_as(operator).get(reverse("people:check_code")).status_code == 405
+
+    def test_comune_options_accent_insensitive(self, client_as, operator):
+        response = client_as(operator).get(
+            reverse("people:comune_options"), {"residence_comune": "san lazzaro"}
+        )
+        assert "San Lazzaro di Savena (BO)" in response.content.decode()
+        response = client_as(operator).get(reverse("people:comune_options"), {"q": "forli"})
+        assert "Forlì" in response.content.decode()
+
+
+class TestList:
+    def test_search_without_accents_and_htmx_fragment(self, client_as, operator):
+        PersonFactory(last_name="Nicolò", first_name="Anna")
+        PersonFactory(last_name="Bianchi", first_name="Luca")
+        client = client_as(operator)
+        response = client.get(reverse("people:list"), {"q": "nicol"})
+        content = response.content.decode()
+        assert "Nicolò" in content
+        assert "Bianchi" not in content
+        response = client.get(
+            reverse("people:list"), {"q": "NICOLO"}, headers={"HX-Request": "true"}
+        )
+        assert "<html" not in response.content.decode()
+        assert "Nicolò" in response.content.decode()
+
+    def test_filter_and_sort(self, client_as, operator):
+        PersonFactory(last_name="Alfa", employment_condition="disoccupato")
+        PersonFactory(last_name="Beta", employment_condition="studente")
+        PersonFactory(last_name="Gamma", employment_condition="disoccupato")
+        response = client_as(operator).get(
+            reverse("people:list"), {"condizione": "disoccupato", "ordine": "-cognome"}
+        )
+        content = response.content.decode()
+        assert "Beta" not in content
+        assert content.index("Gamma") < content.index("Alfa")
+
+    def test_pagination(self, client_as, operator):
+        PersonFactory.create_batch(27)
+        response = client_as(operator).get(reverse("people:list"), {"pagina": 2})
+        assert "Pagina 2 di 2" in response.content.decode()
+
+    def test_query_count_does_not_grow(self, client_as, operator):
+        client = client_as(operator)
+        PersonFactory.create_batch(2)
+        client.get(reverse("people:list"))
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("people:list"), {"q": "cognome"})
+        PersonFactory.create_batch(20)
+        with CaptureQueriesContext(connection) as many:
+            client.get(reverse("people:list"), {"q": "cognome"})
+        assert len(few) == len(many)
+
+
+class TestExport:
+    def test_csv_of_the_filtered_list_is_logged(self, client_as, operator):
+        PersonFactory(last_name="Nicolò")
+        PersonFactory(last_name="Bianchi")
+        response = client_as(operator).get(
+            reverse("people:export"), {"q": "nicolo", "formato": "csv"}
+        )
+        content = response.content.decode("utf-8-sig")
+        assert response["Content-Disposition"].startswith("attachment")
+        assert "Nicolò" in content
+        assert "Bianchi" not in content
+        assert "codice fiscale" in content.splitlines()[0]
+        assert LogEntry.objects.filter(additional_data__event="people_exported").exists()
+
+    def test_xlsx(self, client_as, operator):
+        PersonFactory(last_name="Nicolò")
+        response = client_as(operator).get(reverse("people:export"), {"formato": "xlsx"})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "cognome"
+        assert rows[1][0] == "Nicolò"
+
+    def test_coaches_do_not_get_codes(self, client_as, coach):
+        response = client_as(coach).get(reverse("people:export"), {"formato": "csv"})
+        assert "codice fiscale" not in response.content.decode("utf-8-sig")
+
+
+class TestDetail:
+    def test_summary_consents_documents_timeline(self, client_as, operator):
+        person = PersonFactory(last_name="Nicolò")
+        Consent.objects.create(
+            person=person,
+            purpose="servizio",
+            notice_version="v3",
+            given_on=datetime.date(2024, 1, 1),
+            channel="online",
+        )
+        response = client_as(operator).get(reverse("people:detail", args=[person.pk]))
+        content = response.content.decode()
+        for text in (
+            "Riepilogo",
+            "Contatti",
+            "Consensi",
+            "Documenti",
+            "Cronologia",
+            "Erogazione del servizio",
+        ):
+            assert text in content
+
+    def test_special_category_link_only_with_permission(self, client_as, operator):
+        person = PersonFactory()
+        client = client_as(operator)
+        url = reverse("people:special_category", args=[person.pk])
+        assert url not in client.get(reverse("people:detail", args=[person.pk])).content.decode()
+        assert client.get(url).status_code == 403
+
+
+class TestSpecialCategory:
+    def test_every_read_is_logged(self, client_as, operator):
+        grant_special_permission(operator)
+        person = PersonFactory()
+        SpecialCategoryData.objects.create(
+            person=person, disability_68_99=True, health_notes="asma"
+        )
+        response = client_as(operator).get(reverse("people:special_category", args=[person.pk]))
+        assert "asma" in response.content.decode()
+        access = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS)
+        assert access.filter(actor=operator, additional_data__what="special_category").count() == 1
+
+    def test_save(self, client_as, operator):
+        grant_special_permission(operator)
+        person = PersonFactory()
+        response = client_as(operator).post(
+            reverse("people:special_category", args=[person.pk]),
+            {"disability_68_99": "on", "disability_percentage": "120", "health_notes": ""},
+        )
+        assert "minore o uguale a 100" in response.content.decode()
+        client_as(operator).post(
+            reverse("people:special_category", args=[person.pk]),
+            {"disability_68_99": "on", "disability_percentage": "60", "health_notes": "x"},
+        )
+        assert SpecialCategoryData.objects.get(person=person).disability_percentage == 60
+
+    def test_not_granted_to_anyone_by_default(self, cast):
+        assert not any(
+            user.has_perm("people.view_special_category")
+            for name, user in cast.items()
+            if name != "admin"
+        )
+
+
+class TestConsentViews:
+    def test_record_and_withdraw(self, client_as, operator):
+        person = PersonFactory()
+        client = client_as(operator)
+        response = client.post(
+            reverse("people:consent_add", args=[person.pk]),
+            {
+                "purpose": "offerte",
+                "notice_version": "2024-01",
+                "given_on": "2024-02-01",
+                "channel": "cartaceo",
+            },
+            headers={"HX-Request": "true"},
+        )
+        assert "<html" not in response.content.decode()
+        assert "Contatto per offerte di lavoro" in response.content.decode()
+        consent = person.consents.get()
+        client.post(reverse("people:consent_withdraw", args=[person.pk, consent.pk]))
+        consent.refresh_from_db()
+        assert consent.withdrawn_at is not None
+
+    def test_future_date_refused(self, client_as, operator):
+        person = PersonFactory()
+        response = client_as(operator).post(
+            reverse("people:consent_add", args=[person.pk]),
+            {
+                "purpose": "offerte",
+                "notice_version": "v",
+                "given_on": "2999-01-01",
+                "channel": "online",
+            },
+            headers={"HX-Request": "true"},
+        )
+        assert "data futura" in response.content.decode()
+        assert not person.consents.exists()
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+class TestDocuments:
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+
+    def test_upload_and_download_as_attachment(self, client_as, operator, coach):
+        person = PersonFactory()
+        client = client_as(operator)
+        upload = SimpleUploadedFile(
+            "cv.docx", docx_bytes(), content_type="application/octet-stream"
+        )
+        client.post(
+            reverse("people:document_upload", args=[person.pk]), {"kind": "cv", "file": upload}
+        )
+        document = Document.objects.get()
+        assert document.content_type.endswith("wordprocessingml.document")
+        assert "cv" not in document.file.name.split("/")[-1]
+        response = client.get(reverse("people:document_download", args=[person.pk, document.pk]))
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content) == docx_bytes()
+        assert (
+            client_as(coach)
+            .get(reverse("people:document_download", args=[person.pk, document.pk]))
+            .status_code
+            == 404
+        )
+
+    def test_content_is_checked_not_the_name(self, client_as, operator):
+        person = PersonFactory()
+        upload = SimpleUploadedFile(
+            "cv.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+        )
+        response = client_as(operator).post(
+            reverse("people:document_upload", args=[person.pk]),
+            {"kind": "cv", "file": upload},
+            follow=True,
+        )
+        assert "non è accettato" in response.content.decode()
+        assert not Document.objects.exists()
+
+    def test_size_limit(self, client_as, operator):
+        person = PersonFactory()
+        upload = SimpleUploadedFile("big.pdf", b"%PDF-1.7" + b"0" * (5 * 1024 * 1024))
+        response = client_as(operator).post(
+            reverse("people:document_upload", args=[person.pk]),
+            {"kind": "cv", "file": upload},
+            follow=True,
+        )
+        assert "troppo grande" in response.content.decode()
+
+
+class TestGdprViews:
+    def test_access_export_json_and_pdf(self, client_as, operator):
+        person = PersonFactory(last_name="Nicolò")
+        client = client_as(operator)
+        response = client.get(reverse("people:access_export", args=[person.pk, "json"]))
+        data = json.loads(response.content)
+        assert data["person"]["last_name"] == "Nicolò"
+        assert "withheld" in data["special_category"]
+        response = client.get(reverse("people:access_export", args=[person.pk, "pdf"]))
+        assert response.content.startswith(b"%PDF")
+        assert (
+            LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS).count()
+            == 2
+        )
+
+    def test_pseudonymise_needs_a_reason(self, client_as, operator):
+        person = PersonFactory()
+        client = client_as(operator)
+        response = client.post(reverse("people:pseudonymise", args=[person.pk]), {"reason": ""})
+        assert "motivo" in response.content.decode()
+        response = client.post(
+            reverse("people:pseudonymise", args=[person.pk]), {"reason": "Richiesta scritta"}
+        )
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.is_pseudonymised
+
+    def test_merge(self, client_as, operator):
+        keep, drop = PersonFactory.create_batch(2)
+        client = client_as(operator)
+        response = client.get(
+            reverse("people:merge", args=[keep.pk]),
+            {"q": drop.last_name},
+            headers={"HX-Request": "true"},
+        )
+        assert f"altro={drop.pk}" in response.content.decode()
+        response = client.post(
+            reverse("people:merge", args=[keep.pk]), {"other": drop.pk, "survivor": "this"}
+        )
+        assert response.status_code == 302
+        assert not Person.objects.filter(pk=drop.pk).exists()
+
+    def test_coach_cannot_merge(self, client_as, coach):
+        person = PersonFactory()
+        assert client_as(coach).get(reverse("people:merge", args=[person.pk])).status_code == 403

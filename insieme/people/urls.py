@@ -1,0 +1,35 @@
+from django.urls import path
+
+from insieme.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("esporta/", views.person_export, name="export"),
+    path("nuova/", views.person_create, name="create"),
+    path("comuni/", views.comune_options, name="comune_options"),
+    path("verifica-codice/", views.check_code, name="check_code"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/modifica/", views.person_edit, name="edit"),
+    path("<int:pk>/consensi/", views.consent_add, name="consent_add"),
+    path(
+        "<int:pk>/consensi/<int:consent_pk>/revoca/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<int:pk>/documenti/", views.document_upload, name="document_upload"),
+    path(
+        "<int:pk>/documenti/<int:document_pk>/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(
+        "<int:pk>/documenti/<int:document_pk>/elimina/",
+        views.document_delete,
+        name="document_delete",
+    ),
+    path("<int:pk>/dati-particolari/", views.special_category, name="special_category"),
+    path("<int:pk>/accesso.<str:fmt>", views.access_export, name="access_export"),
+    path("<int:pk>/pseudonimizza/", views.pseudonymise, name="pseudonymise"),
+    path("<int:pk>/unisci/", views.merge, name="merge"),
+]

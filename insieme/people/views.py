@@ -1,0 +1,398 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from insieme.accounts.models import Role
+from insieme.accounts.permissions import role_required
+from insieme.core.audit import history, log_access, log_event
+from insieme.core.models import Comune
+from insieme.people import exports, fiscal_code, services, timeline
+from insieme.people.forms import (
+    ConsentForm,
+    DocumentForm,
+    MergeForm,
+    PersonForm,
+    PseudonymiseForm,
+    SearchForm,
+    SpecialCategoryForm,
+)
+from insieme.people.models import Consent, Document, Person, SpecialCategoryData
+from insieme.people.search import Fold, fold_text
+
+EDITORS = (Role.OPERATOR, Role.ADMIN)
+READERS = (Role.OPERATOR, Role.ADMIN, Role.COACH)
+SPECIAL_PERMISSION = "people.view_special_category"
+PAGE_SIZE = 25
+
+
+def _visible_person(request, pk: int) -> Person:
+    return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+
+
+def _filtered(request) -> tuple[SearchForm, QuerySet[Person]]:
+    form = SearchForm(request.GET or None)
+    people = form.filter(Person.objects.visible_to(request.user).for_list())
+    return form, people
+
+
+@role_required(*READERS)
+@require_GET
+def person_list(request):
+    form, people = _filtered(request)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": request.user.has_role(*EDITORS),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "people/list.html#results", context)
+    return render(request, "people/list.html", context)
+
+
+@role_required(*READERS)
+@require_GET
+def person_export(request):
+    fmt = request.GET.get("formato", "csv")
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    _form, people = _filtered(request)
+    columns = exports.columns_for(request.user)
+    rows = list(people)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        content = exports.as_xlsx(rows, columns)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = exports.as_csv(rows, columns)
+        content_type = "text/csv; charset=utf-8"
+    log_event(
+        request.user,
+        by=request.user,
+        event="people_exported",
+        details={
+            "format": fmt,
+            "rows": len(rows),
+            "columns": [str(c.header) for c in columns],
+            "filters": sorted(k for k, v in request.GET.items() if v and k != "formato"),
+        },
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="persone-{stamp}.{fmt}"'
+    return response
+
+
+@role_required(*READERS)
+@require_GET
+def comune_options(request):
+    """<option> elements for the comune datalist, matching what has been typed."""
+    typed = ""
+    for key in ("residence_comune", "comune", "q"):
+        typed = request.GET.get(key, "") or typed
+    folded = (fold_text(typed) or "").strip()
+    comuni = Comune.objects.none()
+    if len(folded) >= 2:
+        comuni = (
+            Comune.objects.annotate(folded=Fold("name"))
+            .filter(folded__startswith=folded)
+            .order_by("name")[:15]
+        )
+    return render(request, "people/comune_options.html", {"comuni": comuni})
+
+
+@role_required(*EDITORS)
+@require_POST
+def check_code(request):
+    """What the typed code says (birth date, sex, place), or what is wrong with it.
+
+    A POST, so that the code never appears in a URL or an access log.
+    """
+    value = request.POST.get("fiscal_code", "")
+    decoded, error = None, None
+    if fiscal_code.normalise(value):
+        try:
+            decoded = fiscal_code.decode(value)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(request, "people/code_info.html", {"decoded": decoded, "error": error})
+
+
+def _form_page(request, form, person=None):
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.save_person(person=form.save(commit=False), by=request.user)
+        messages.success(request, _("%(person)s has been registered.") % {"person": person})
+        return redirect("people:detail", pk=person.pk)
+    return _form_page(request, form)
+
+
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = _visible_person(request, pk)
+    if person.is_pseudonymised:
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        person = services.save_person(person=form.save(commit=False), by=request.user)
+        messages.success(request, _("Changes saved."))
+        return redirect("people:detail", pk=person.pk)
+    return _form_page(request, form, person)
+
+
+@login_required
+@require_GET
+def person_detail(request, pk: int):
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user)
+        .select_related("residence_comune")
+        .prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
+            Prefetch("documents", queryset=Document.objects.all()),
+        ),
+        pk=pk,
+    )
+    can_edit = request.user.has_role(*EDITORS)
+    context = {
+        "person": person,
+        "can_edit": can_edit,
+        "can_see_special": request.user.has_perm(SPECIAL_PERMISSION),
+        "events": timeline.events_for(person),
+        "consent_form": ConsentForm() if can_edit else None,
+        "document_form": DocumentForm() if can_edit else None,
+        "history": list(history(person)[:20]) if can_edit else [],
+    }
+    return render(request, "people/detail.html", context)
+
+
+# --- Consents ---------------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+@require_POST
+def consent_add(request, pk: int):
+    person = _visible_person(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.record_consent(person=person, by=request.user, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, _("Consent recorded."))
+            return redirect(reverse("people:detail", args=[person.pk]) + "#consensi")
+        form = ConsentForm()
+    elif not request.htmx:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+        return redirect(reverse("people:detail", args=[person.pk]) + "#consensi")
+    return render(
+        request,
+        "people/detail.html#consents",
+        {"person": person, "consent_form": form, "can_edit": True},
+    )
+
+
+@role_required(*EDITORS)
+@require_POST
+def consent_withdraw(request, pk: int, consent_pk: int):
+    person = _visible_person(request, pk)
+    consent = get_object_or_404(person.consents, pk=consent_pk)
+    services.withdraw_consent(consent=consent, by=request.user)
+    if request.htmx:
+        return render(
+            request,
+            "people/detail.html#consents",
+            {"person": person, "consent_form": ConsentForm(), "can_edit": True},
+        )
+    messages.success(request, _("Consent withdrawn."))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#consensi")
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+@require_POST
+def document_upload(request, pk: int):
+    person = _visible_person(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.add_document(
+            person=person,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            content_type=form.content_type,
+            by=request.user,
+        )
+        messages.success(request, _("Document uploaded."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#documenti")
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int, document_pk: int):
+    person = _visible_person(request, pk)
+    document = get_object_or_404(person.documents, pk=document_pk)
+    log_access(person, by=request.user, what=f"document:{document.pk}")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@role_required(*EDITORS)
+@require_POST
+def document_delete(request, pk: int, document_pk: int):
+    person = _visible_person(request, pk)
+    document = get_object_or_404(person.documents, pk=document_pk)
+    services.delete_document(document=document, by=request.user)
+    messages.success(request, _("Document deleted."))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#documenti")
+
+
+# --- Special-category data --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def special_category(request, pk: int):
+    person = _visible_person(request, pk)
+    if not request.user.has_perm(SPECIAL_PERMISSION):
+        raise PermissionDenied
+    data = SpecialCategoryData.objects.filter(person=person).first()
+    can_edit = request.user.has_role(*EDITORS)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = SpecialCategoryForm(request.POST)
+        if form.is_valid():
+            services.save_special_category(person=person, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Special-category data saved."))
+            return redirect("people:special_category", pk=person.pk)
+    else:
+        log_access(person, by=request.user, what="special_category")
+        initial = (
+            {
+                "disability_68_99": data.disability_68_99,
+                "disability_percentage": data.disability_percentage,
+                "health_notes": data.health_notes,
+            }
+            if data
+            else {}
+        )
+        form = SpecialCategoryForm(initial=initial)
+    return render(
+        request,
+        "people/special_category.html",
+        {"person": person, "data": data, "form": form, "can_edit": can_edit},
+    )
+
+
+# --- GDPR: access, erasure, merge -------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+@require_GET
+def access_export(request, pk: int, fmt: str):
+    if fmt not in {"json", "pdf"}:
+        raise Http404
+    person = _visible_person(request, pk)
+    include_special = request.user.has_perm(SPECIAL_PERMISSION)
+    report = exports.access_report(person, include_special=include_special)
+    log_access(person, by=request.user, what=f"access_export:{fmt}")
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(report, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "people/access_report.html",
+            {"person": person, "report": report, "include_special": include_special},
+            request=request,
+        )
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="persona-{person.pk}-{stamp}.{fmt}"'
+    return response
+
+
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def pseudonymise(request, pk: int):
+    person = _visible_person(request, pk)
+    retention = services.legal_retention_reason(person)
+    form = PseudonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pseudonymise(
+                person=person, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The person's identifying data have been erased."))
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "people/pseudonymise.html",
+        {"person": person, "form": form, "retention": retention},
+    )
+
+
+@role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def merge(request, pk: int):
+    person = _visible_person(request, pk)
+    candidates = Person.objects.visible_to(request.user).active().exclude(pk=person.pk)
+    text = request.GET.get("q", "").strip()
+    found = list(candidates.search(text).select_related("residence_comune")[:10]) if text else []
+    form = MergeForm(request.POST or None, person=person, candidates=candidates)
+    other = None
+    if request.GET.get("altro"):
+        other = candidates.filter(pk=request.GET["altro"]).first()
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
+        keep_this = form.cleaned_data["survivor"] == "this"
+        survivor, duplicate = (person, other) if keep_this else (other, person)
+        try:
+            services.merge_people(survivor=survivor, duplicate=duplicate, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The two records have been merged."))
+            return redirect("people:detail", pk=survivor.pk)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "people/merge.html#candidates", {"person": person, "found": found})
+    return render(
+        request,
+        "people/merge.html",
+        {"person": person, "form": form, "found": found, "other": other, "q": text},
+    )
