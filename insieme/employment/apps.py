@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class EmploymentConfig(AppConfig):
     name = "insieme.employment"
     verbose_name = _("Employment services")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from insieme.employment import models
+
+        for model in (
+            models.Registration,
+            models.ContactAttempt,
+            models.Interview,
+            models.Goal,
+            models.Action,
+            models.Service,
+            models.Enrolment,
+            models.Vacancy,
+            models.Referral,
+            models.Placement,
+            models.FollowUp,
+        ):
+            auditlog.register(model)
+        auditlog.register(models.JobProfile, m2m_fields={"wished_contracts"})

@@ -1,12 +1,70 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application
 from insieme.core.models import ContractType
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+
+
+class RegistrationStatus(models.TextChoices):
+    WAITING = "in_attesa", _("Waiting for a first contact")
+    CONTACTED = "contattata", _("Contacted, interview to book")
+    BOOKED = "colloquio_fissato", _("First interview booked")
+    ACTIVE = "in_carico", _("In the programme")
+    CLOSED = "chiusa", _("Closed")
+
+
+# The registration workflow, declared once: from each state, the states a service may move it to.
+REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    RegistrationStatus.WAITING: frozenset(
+        {RegistrationStatus.CONTACTED, RegistrationStatus.BOOKED, RegistrationStatus.CLOSED}
+    ),
+    RegistrationStatus.CONTACTED: frozenset({RegistrationStatus.BOOKED, RegistrationStatus.CLOSED}),
+    RegistrationStatus.BOOKED: frozenset(
+        {RegistrationStatus.ACTIVE, RegistrationStatus.CONTACTED, RegistrationStatus.CLOSED}
+    ),
+    RegistrationStatus.ACTIVE: frozenset({RegistrationStatus.CLOSED}),
+    RegistrationStatus.CLOSED: frozenset(),
+}
+QUEUE_STATUSES = (RegistrationStatus.WAITING, RegistrationStatus.CONTACTED)
+OPEN_STATUSES = (
+    RegistrationStatus.WAITING,
+    RegistrationStatus.CONTACTED,
+    RegistrationStatus.BOOKED,
+    RegistrationStatus.ACTIVE,
+)
+
+
+def first_contact_target_days() -> int:
+    return int(getattr(settings, "FIRST_CONTACT_TARGET_DAYS", 35))
+
+
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def open(self) -> "RegistrationQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def queue(self) -> "RegistrationQuerySet":
+        """People waiting for a first contact or for their first interview, oldest first."""
+        return (
+            self.filter(status__in=QUEUE_STATUSES)
+            .select_related("person__residence_comune", "assigned_to")
+            .order_by("registered_on", "created_at", "pk")
+        )
+
+    def overdue(self, today: datetime.date | None = None) -> "RegistrationQuerySet":
+        today = today or timezone.localdate()
+        limit = today - datetime.timedelta(days=first_contact_target_days())
+        return self.filter(
+            status=RegistrationStatus.WAITING,
+            first_contact_on__isnull=True,
+            registered_on__lt=limit,
+        )
 
 
 class Registration(models.Model):
@@ -17,15 +75,93 @@ class Registration(models.Model):
     )
     registered_on = models.DateField(_("sign-up date"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.WAITING,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employment_registrations",
+    )
+    first_contact_on = models.DateField(_("first contact"), null=True, blank=True)
+    self_signed_up = models.BooleanField(_("signed up online"), default=False)
+    cv_consent_at = models.DateTimeField(
+        _("consent to share the CV with partner companies"), null=True, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.CharField(_("reason for closing"), max_length=200, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sign-up")
         verbose_name_plural = _("sign-ups")
         ordering = ["registered_on"]
-        indexes = [models.Index(fields=["registered_on"])]
+        indexes = [
+            models.Index(fields=["registered_on"]),
+            models.Index(fields=["status", "registered_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.registered_on})"
+
+    def days_waited(self, today: datetime.date | None = None) -> int:
+        end = self.first_contact_on or today or timezone.localdate()
+        return (end - self.registered_on).days
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return (
+            self.status == RegistrationStatus.WAITING
+            and self.first_contact_on is None
+            and self.days_waited(today) > first_contact_target_days()
+        )
+
+    def can_move_to(self, status: str) -> bool:
+        return status in REGISTRATION_TRANSITIONS[self.status]
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "raggiunta", _("Reached")
+    NO_ANSWER = "nessuna_risposta", _("No answer")
+    MESSAGE_LEFT = "messaggio", _("Message left")
+    WRONG_NUMBER = "numero_errato", _("Wrong number or address")
+    DECLINED = "rinuncia", _("No longer interested")
+
+
+class ContactAttempt(models.Model):
+    """An attempt to reach a person on the waiting list."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("sign-up"),
+        on_delete=models.CASCADE,
+        related_name="contact_attempts",
+    )
+    date = models.DateField(_("date"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ContactOutcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.date}"
 
 
 class InterviewKind(models.TextChoices):
@@ -35,8 +171,26 @@ class InterviewKind(models.TextChoices):
     OTHER = "altro", _("Other")
 
 
+class InterviewStatus(models.TextChoices):
+    BOOKED = "fissato", _("Booked")
+    HELD = "svolto", _("Held")
+    NO_SHOW = "assente", _("Did not come")
+    CANCELLED = "annullato", _("Cancelled")
+
+
+class InterviewQuerySet(models.QuerySet["Interview"]):
+    def agenda(self) -> "InterviewQuerySet":
+        return (
+            self.filter(status=InterviewStatus.BOOKED)
+            .select_related("person", "operator")
+            .order_by("date", "time", "pk")
+        )
+
+
 class Interview(models.Model):
     """An interview (colloquio) with a person."""
+
+    CODE_PREFIX = "COL"
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     person = models.ForeignKey(
@@ -55,6 +209,23 @@ class Interview(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Imported interviews are history: they were held.
+    status = models.CharField(
+        _("status"), max_length=12, choices=InterviewStatus.choices, default=InterviewStatus.HELD
+    )
+    time = models.TimeField(_("time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("sign-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interviews",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = InterviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interview")
@@ -68,6 +239,8 @@ class Interview(models.Model):
 
 class Placement(models.Model):
     """A job placement (inserimento lavorativo); a `tirocinio` contract is a traineeship."""
+
+    CODE_PREFIX = "INS"
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     person = models.ForeignKey(
@@ -98,6 +271,43 @@ class Placement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    extends = models.ForeignKey(
+        "self",
+        verbose_name=_("contract extended"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="extensions",
+    )
+    referral = models.OneToOneField(
+        "Referral",
+        verbose_name=_("referral"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placement",
+    )
+    # Traineeships (tirocini) only.
+    host_tutor = models.CharField(_("host organisation tutor"), max_length=200, blank=True)
+    programme_tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("programme tutor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    monthly_stipend = models.DecimalField(
+        _("monthly stipend (€)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("placement")
@@ -113,3 +323,403 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.employer} ({self.start_date})"
+
+    @property
+    def is_traineeship(self) -> bool:
+        return self.contract_type.code == ContractType.TRAINEESHIP
+
+
+class Hours(models.TextChoices):
+    FULL_TIME = "tempo_pieno", _("Full time")
+    PART_TIME = "part_time", _("Part time only")
+    ANY = "indifferente", _("Full or part time")
+
+
+class Reach(models.TextChoices):
+    SAME_COMUNE = "comune", _("Only in my comune")
+    SAME_DISTRICT = "distretto", _("In my district")
+    METROPOLITAN = "metropolitana", _("Anywhere in the metropolitan area")
+
+
+class JobProfile(models.Model):
+    """What operators learn about a person's work life at the interviews; matching reads it."""
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="job_profile"
+    )
+    education = models.TextField(_("education and training"), blank=True)
+    work_history = models.TextField(_("work history"), blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    skills_notes = models.TextField(_("other skills"), blank=True)
+    languages = models.CharField(_("languages"), max_length=300, blank=True)
+    hours = models.CharField(
+        _("hours available"), max_length=20, choices=Hours.choices, default=Hours.ANY
+    )
+    shifts_ok = models.BooleanField(_("available for shifts and weekends"), default=False)
+    reach = models.CharField(
+        _("how far they can travel"),
+        max_length=20,
+        choices=Reach.choices,
+        default=Reach.METROPOLITAN,
+    )
+    has_car = models.BooleanField(_("has a car"), default=False)
+    childcare = models.CharField(_("care duties (children, relatives)"), max_length=300, blank=True)
+    wished_contracts = models.ManyToManyField(
+        ContractType, verbose_name=_("contracts wished"), blank=True, related_name="+"
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("job profile")
+        verbose_name_plural = _("job profiles")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "aperto", _("Open")
+    ACHIEVED = "raggiunto", _("Achieved")
+    DROPPED = "abbandonato", _("Dropped")
+
+
+class Goal(models.Model):
+    """A goal of a person's individual plan (piano individuale)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="plan_goals"
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan goals")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "da_fare", _("To do")
+    DONE = "fatta", _("Done")
+    CANCELLED = "annullata", _("Cancelled")
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def due(self, today: datetime.date | None = None) -> "ActionQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(status=ActionStatus.TODO, due_date__lte=today)
+
+
+class Action(models.Model):
+    """A step towards a goal: who does it, by when."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="actions"
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        help_text=_("Leave empty when the person does it."),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["due_date", "created_at"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ServiceKind(models.TextChoices):
+    ORIENTATION = "orientamento", _("Orientation")
+    TRAINING = "formazione", _("Training course")
+    TUTORING = "tutoraggio", _("Tutoring")
+
+
+class Service(models.Model):
+    """An orientation activity, training course or tutoring path people enrol in.
+
+    Traineeships (tirocini) are placements with the `tirocinio` contract: they are counted apart.
+    """
+
+    kind = models.CharField(_("type"), max_length=20, choices=ServiceKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["-start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "iscritta", _("Enrolled")
+    COMPLETED = "completato", _("Completed")
+    WITHDRAWN = "ritirata", _("Withdrawn")
+
+
+class Enrolment(models.Model):
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    enrolled_on = models.DateField(_("enrolled on"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ENROLLED,
+    )
+    hours_attended = models.DecimalField(
+        _("hours attended"), max_digits=6, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-enrolled_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "person"], name="one_enrolment_per_service"),
+            models.CheckConstraint(
+                condition=Q(hours_attended__gte=0), name="enrolment_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.service}"
+
+
+class VacancyStatus(models.TextChoices):
+    OPEN = "aperta", _("Open")
+    CLOSED = "chiusa", _("Closed")
+
+
+class VacancyQuerySet(models.QuerySet["Vacancy"]):
+    def for_list(self) -> "VacancyQuerySet":
+        return self.select_related("organisation", "comune", "contract_type").annotate(
+            referral_count=models.Count("referrals")
+        )
+
+    def visible_to(self, user) -> "VacancyQuerySet":
+        """Operators see every vacancy; a partner only its organisations' ones; others none."""
+        from insieme.accounts.models import Role
+        from insieme.employment.links import partner_organisations
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self
+        if user.has_role(Role.PARTNER):
+            return self.filter(organisation__in=partner_organisations(user))
+        return self.none()
+
+    def open(self) -> "VacancyQuerySet":
+        today = timezone.localdate()
+        return self.filter(status=VacancyStatus.OPEN).filter(
+            Q(deadline__isnull=True) | Q(deadline__gte=today)
+        )
+
+
+class Vacancy(models.Model):
+    """A job offer (offerta) from a partner organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
+    title = models.CharField(_("role"), max_length=200)
+    ateco_code = models.CharField(_("activity (ATECO code)"), max_length=10, blank=True)
+    comune = models.ForeignKey(
+        "core.Comune", verbose_name=_("comune"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract_type = models.ForeignKey(
+        ContractType, verbose_name=_("contract type"), on_delete=models.PROTECT, related_name="+"
+    )
+    weekly_hours = models.DecimalField(
+        _("weekly hours"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    shifts = models.CharField(_("shifts"), max_length=200, blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    openings = models.PositiveSmallIntegerField(_("openings"), default=1)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VacancyStatus.choices, default=VacancyStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(openings__gte=1), name="vacancy_has_openings"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.organisation}"
+
+    @property
+    def is_full_time(self) -> bool:
+        return self.weekly_hours is None or self.weekly_hours >= 30
+
+
+class ReferralOutcome(models.TextChoices):
+    PROPOSED = "proposta", _("Proposed, waiting for the outcome")
+    HIRED = "assunta", _("Hired")
+    NOT_CHOSEN = "non_scelta", _("Not chosen by the company")
+    REFUSED = "rifiutata", _("Refused by the candidate")
+    NO_SHOW = "non_presentata", _("Did not show up")
+
+
+class RefusalReason(models.TextChoices):
+    DISTANCE = "distanza", _("Distance from home")
+    CONTRACT = "contratto", _("Contract type")
+    HOURS = "orario", _("Hours")
+    PAY = "retribuzione", _("Pay")
+    HEALTH = "salute", _("Health")
+    OTHER = "altro", _("Other")
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user) -> "ReferralQuerySet":
+        return self.filter(vacancy__in=Vacancy.objects.visible_to(user))
+
+
+class Referral(models.Model):
+    """A candidate proposed to a company for a vacancy (segnalazione), with the CV shared."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name=_("vacancy"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note for the company"), blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=ReferralOutcome.choices,
+        default=ReferralOutcome.PROPOSED,
+    )
+    refusal_reason = models.CharField(
+        _("reason for refusing"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    outcome_notes = models.TextField(_("notes on the outcome"), blank=True)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-proposed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "person"], name="one_referral_per_vacancy"),
+            models.CheckConstraint(
+                condition=Q(outcome="rifiutata") | Q(refusal_reason=""),
+                name="refusal_reason_only_when_refused",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.vacancy}"
+
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def due(self, today: datetime.date | None = None) -> "FollowUpQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(done_on__isnull=True, due_on__lte=today)
+
+
+class FollowUp(models.Model):
+    """A check on a placement 3, 6 and 12 months after it started."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    months = models.PositiveSmallIntegerField(_("months after the start"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    still_employed = models.BooleanField(_("still employed"), null=True)
+    same_contract = models.BooleanField(_("same contract"), null=True)
+    notes = models.TextField(_("notes"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "months"], name="one_follow_up_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} +{self.months}"

@@ -1,0 +1,443 @@
+from typing import Any, cast
+
+import ateco
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from insieme.accounts.models import Role, User
+from insieme.core.models import Comune, ContractType
+from insieme.employment import links
+from insieme.employment.models import (
+    Action,
+    ActionStatus,
+    ContactAttempt,
+    Enrolment,
+    FollowUp,
+    Goal,
+    Interview,
+    InterviewKind,
+    JobProfile,
+    Placement,
+    Referral,
+    ReferralOutcome,
+    Service,
+    Vacancy,
+)
+from insieme.employment.skills import skill_choices
+from insieme.network.models import Organisation
+
+
+def operators() -> QuerySet[User]:
+    return User.objects.filter(groups__name=Role.OPERATOR, is_active=True).distinct()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class ComuneChoiceField(forms.ModelChoiceField):
+    """A comune typed by name (a datalist helps), so the list of 7,900 never lands in the page."""
+
+    widget = forms.TextInput(attrs={"list": "comuni-metropolitani", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid_choice": _(
+            "We cannot find this comune: write its name as it appears on your documents."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Comune.objects.all(), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        name = " ".join(str(value).replace("\u2019", "'").split())
+        if name.endswith(")") and "(" in name:
+            name = name[: name.rindex("(")].strip()
+        matches = list(Comune.objects.filter(name__iexact=name)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        metropolitan = [c for c in matches if c.is_metropolitan]
+        if metropolitan:
+            return metropolitan[0]
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+    def prepare_value(self, value):
+        if isinstance(value, Comune):
+            return value.name
+        if isinstance(value, str) and value.isdigit():
+            comune = Comune.objects.filter(pk=value).first()
+            return comune.name if comune else value
+        return value
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(label=_("Name"), max_length=120)
+    last_name = forms.CharField(label=_("Surname"), max_length=120)
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale"),
+        max_length=20,
+        help_text=_("16 letters and digits: you find it on your health card (tessera sanitaria)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We write to you here to confirm your sign-up."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        help_text=_("An operator will call you at this number."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    comune = ComuneChoiceField(
+        label=_("Comune where you live"),
+        help_text=_("For example: Bologna, Imola, Casalecchio di Reno."),
+    )
+    other_measure = forms.TypedChoiceField(
+        label=_("Are you taking part in another programme to find work right now?"),
+        help_text=_(
+            "For example GOL, Garanzia Giovani or a course or traineeship paid by the Regione."
+        ),
+        choices=[("no", _("No")), ("si", _("Yes"))],
+        coerce=lambda value: value == "si",
+        widget=forms.RadioSelect,
+    )
+    cv_consent = forms.BooleanField(
+        label=_(
+            "I agree that the programme shares my CV with partner companies when it proposes me "
+            "for a job."
+        ),
+        required=False,
+        help_text=_("You can say no now and agree later with your operator."),
+    )
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice."),
+        error_messages={"required": _("To sign up you need to read the privacy notice.")},
+    )
+
+    def clean_fiscal_code(self) -> str:
+        return links.clean_fiscal_code(self.cleaned_data["fiscal_code"])
+
+
+class AssignForm(forms.Form):
+    operator = forms.ModelChoiceField(
+        label=_("Operator"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators()
+
+
+class ContactAttemptForm(forms.ModelForm):
+    class Meta:
+        model = ContactAttempt
+        fields = ["date", "outcome", "notes"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(
+                _("A contact attempt cannot be in the future."), code="future_date"
+            )
+        return date
+
+
+class BookInterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["kind", "date", "time", "place", "operator"]
+        widgets = {"date": DateInput(), "time": TimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators()
+        self.fields["operator"].required = True
+        self.fields["place"].required = True
+        self.fields["time"].required = True
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            c for c in InterviewKind.choices if c[0] != InterviewKind.OTHER
+        ]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate():
+            raise ValidationError(_("Choose a date from today on."), code="past_date")
+        return date
+
+
+class InterviewRecordForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What was said"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class JobProfileForm(forms.ModelForm):
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"),
+        choices=skill_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = JobProfile
+        fields = [
+            "education",
+            "work_history",
+            "skills",
+            "skills_notes",
+            "languages",
+            "hours",
+            "shifts_ok",
+            "reach",
+            "has_car",
+            "childcare",
+            "wished_contracts",
+            "goals",
+        ]
+        widgets = {
+            "education": forms.Textarea(attrs={"rows": 3}),
+            "work_history": forms.Textarea(attrs={"rows": 3}),
+            "skills_notes": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "wished_contracts": forms.CheckboxSelectMultiple,
+        }
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title"]
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["goal", "description", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = Goal.objects.filter(
+            person=person
+        )
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = operators()
+        cast(forms.ModelChoiceField, self.fields["owner"]).empty_label = _("The person")
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["kind", "title", "provider", "start_date", "end_date", "hours"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            raise ValidationError(
+                _("The end date cannot come before the start date."), code="ends_before_start"
+            )
+        return cleaned
+
+
+class EnrolForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.all())
+    enrolled_on = forms.DateField(
+        label=_("Enrolled on"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["hours_attended", "status"]
+
+    def clean_hours_attended(self):
+        hours = self.cleaned_data["hours_attended"]
+        if hours < 0:
+            raise ValidationError(_("Hours cannot be negative."), code="negative_hours")
+        return hours
+
+
+class VacancyForm(forms.ModelForm):
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"),
+        choices=skill_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    comune = ComuneChoiceField(label=_("Comune of the workplace"))
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "organisation",
+            "title",
+            "ateco_code",
+            "comune",
+            "contract_type",
+            "weekly_hours",
+            "shifts",
+            "requirements",
+            "skills",
+            "openings",
+            "deadline",
+            "status",
+        ]
+        widgets = {"deadline": DateInput(), "requirements": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"ateco_code": _("For example 56.10 (restaurants).")}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        if self.instance.pk is None:
+            self.fields["status"].widget = forms.HiddenInput()
+
+    def clean_ateco_code(self) -> str:
+        value = self.cleaned_data["ateco_code"].strip()
+        if not value:
+            return ""
+        code = ateco.normalize(value)
+        if ateco.lookup(code) is None:
+            raise ValidationError(
+                _("%(code)s is not an ATECO code: write it as 56.10 or 56.10.11."),
+                code="invalid_ateco",
+                params={"code": value},
+            )
+        return code
+
+    def clean_weekly_hours(self):
+        hours = self.cleaned_data["weekly_hours"]
+        if hours is not None and not 0 < hours <= 60:
+            raise ValidationError(
+                _("Weekly hours must be between 1 and 60."), code="weekly_hours_range"
+            )
+        return hours
+
+
+class ReferForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the company"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReferralOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["outcome", "refusal_reason", "outcome_notes", "outcome_on"]
+        widgets = {"outcome_on": DateInput(), "outcome_notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PROPOSED
+        ]
+        self.fields["outcome_on"].initial = timezone.localdate
+
+    def clean(self):
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("outcome") == ReferralOutcome.REFUSED and not cleaned.get("refusal_reason"):
+            self.add_error(
+                "refusal_reason",
+                ValidationError(
+                    _("Say why the candidate refused the offer."),
+                    code="refusal_reason_required",
+                ),
+            )
+        return cleaned
+
+
+class PlacementForm(forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = [
+            "employer",
+            "contract_type",
+            "start_date",
+            "end_date",
+            "weekly_hours",
+            "is_extension",
+            "extends",
+            "application",
+            "host_tutor",
+            "programme_tutor",
+            "monthly_stipend",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "host_tutor": _("Traineeships only."),
+            "monthly_stipend": _("Traineeships only."),
+        }
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["extends"]).queryset = Placement.objects.filter(
+            person=person
+        ).select_related("employer", "person")
+        cast(forms.ModelChoiceField, self.fields["programme_tutor"]).queryset = operators()
+        cast(
+            forms.ModelChoiceField, self.fields["contract_type"]
+        ).queryset = ContractType.objects.all()
+
+    def clean(self):
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date",
+                ValidationError(
+                    _("The end date cannot come before the start date."),
+                    code="ends_before_start",
+                ),
+            )
+        return cleaned
+
+
+class FollowUpForm(forms.ModelForm):
+    still_employed = forms.TypedChoiceField(
+        label=_("Still employed?"),
+        choices=[("si", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "si",
+        widget=forms.RadioSelect,
+    )
+    same_contract = forms.TypedChoiceField(
+        label=_("With the same contract?"),
+        choices=[("si", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "si",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["still_employed", "same_contract", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}

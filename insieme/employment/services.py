@@ -1,0 +1,479 @@
+"""Write services of the employment line: every change of state goes through here, audited."""
+
+import calendar
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from insieme.calls.models import Application
+from insieme.core.audit import log_event, service
+from insieme.core.models import Comune, ContractType
+from insieme.core.tasks import send_email
+from insieme.employment import links
+from insieme.employment.models import (
+    FOLLOW_UP_MONTHS,
+    Action,
+    ActionStatus,
+    ContactAttempt,
+    ContactOutcome,
+    Enrolment,
+    FollowUp,
+    Goal,
+    Interview,
+    InterviewKind,
+    InterviewStatus,
+    JobProfile,
+    Placement,
+    Referral,
+    ReferralOutcome,
+    Registration,
+    RegistrationStatus,
+    Service,
+    Vacancy,
+)
+from insieme.network.models import Organisation
+from insieme.people.models import Person
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _mail(subject: str, template: str, context: dict[str, Any], to: str) -> None:
+    if not to:
+        return
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
+
+
+def _move(registration: Registration, status: str) -> None:
+    """The only place a registration's status changes, along the declared workflow."""
+    if registration.status == status:
+        return
+    if not registration.can_move_to(status):
+        raise ValidationError(
+            _("A sign-up in the state “%(current)s” cannot move to “%(target)s”."),
+            code="invalid_transition",
+            params={
+                "current": registration.get_status_display(),
+                "target": RegistrationStatus(status).label,
+            },
+        )
+    registration.status = status
+    if status == RegistrationStatus.CLOSED:
+        registration.closed_on = timezone.localdate()
+
+
+def _with_code(obj: Interview | Placement) -> Any:
+    """Save a new interview or placement with its readable code (COL-000123, INS-000123)."""
+    obj.code = f"tmp-{timezone.now().timestamp()}-{id(obj)}"
+    obj.save()
+    obj.code = f"{obj.CODE_PREFIX}-{obj.pk:06d}"
+    obj.save(update_fields=["code"])
+    return obj
+
+
+# Sign-up and waiting list
+
+
+@service
+def sign_up(
+    *,
+    fiscal_code: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    comune: Comune,
+    cv_consent: bool,
+    by: Any = None,
+) -> tuple[Registration, bool]:
+    """Create or update the person and put them on the waiting list.
+
+    Returns the registration and whether it is new (False: they were already on our lists).
+    """
+    person, _created = Person.objects.update_or_create(
+        fiscal_code=fiscal_code,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "residence_comune": comune,
+        },
+    )
+    registration = person.registrations.open().order_by("-registered_on").first()
+    is_new = registration is None
+    if registration is None:
+        registration = Registration.objects.create(
+            person=person, registered_on=timezone.localdate(), self_signed_up=True
+        )
+    if cv_consent:
+        links.record_cv_consent(person)
+    if is_new:
+        _mail(
+            _("[Insieme] You are on the waiting list"),
+            "employment/email/signed_up.txt",
+            {"person": person, "target_days": settings.FIRST_CONTACT_TARGET_DAYS},
+            person.email,
+        )
+    return registration, is_new
+
+
+@service
+def assign(*, registration: Registration, operator: Any, by: Any) -> None:
+    registration.assigned_to = operator
+    registration.save(update_fields=["assigned_to"])
+
+
+@service
+def record_contact_attempt(
+    *,
+    registration: Registration,
+    date: datetime.date,
+    outcome: str,
+    notes: str = "",
+    by: Any,
+) -> ContactAttempt:
+    attempt = ContactAttempt.objects.create(
+        registration=registration, date=date, outcome=outcome, notes=notes, operator=by
+    )
+    if outcome == ContactOutcome.REACHED:
+        if registration.first_contact_on is None:
+            registration.first_contact_on = date
+        if registration.status == RegistrationStatus.WAITING:
+            _move(registration, RegistrationStatus.CONTACTED)
+    elif outcome == ContactOutcome.DECLINED:
+        registration.first_contact_on = registration.first_contact_on or date
+        _move(registration, RegistrationStatus.CLOSED)
+        registration.closing_note = _("No longer interested")
+    if registration.assigned_to_id is None:
+        registration.assigned_to = by
+    registration.save()
+    return attempt
+
+
+@service
+def close_registration(*, registration: Registration, note: str, by: Any) -> None:
+    _move(registration, RegistrationStatus.CLOSED)
+    registration.closing_note = note
+    registration.save()
+
+
+# Interviews
+
+
+@service
+def book_interview(
+    *,
+    person: Person,
+    kind: str,
+    date: datetime.date,
+    time: datetime.time | None,
+    place: str,
+    operator: Any,
+    by: Any,
+) -> Interview:
+    """Book an interview and e-mail the person its date and place.
+
+    Booking the first interview counts as the first contact and takes the person off the queue.
+    """
+    registration = person.registrations.open().order_by("-registered_on").first()
+    if kind == InterviewKind.FIRST:
+        if registration is None:
+            raise ValidationError(
+                _("This person is not on the waiting list: sign them up first."),
+                code="not_registered",
+            )
+        if registration.interviews.filter(
+            kind=InterviewKind.FIRST, status__in=[InterviewStatus.BOOKED, InterviewStatus.HELD]
+        ).exists():
+            raise ValidationError(
+                _("The first interview is already booked or held."), code="first_already_booked"
+            )
+    interview = _with_code(
+        Interview(
+            person=person,
+            kind=kind,
+            date=date,
+            time=time,
+            place=place,
+            operator=operator,
+            registration=registration,
+            status=InterviewStatus.BOOKED,
+        )
+    )
+    if kind == InterviewKind.FIRST and registration is not None:
+        registration.first_contact_on = registration.first_contact_on or timezone.localdate()
+        _move(registration, RegistrationStatus.BOOKED)
+        registration.assigned_to = registration.assigned_to or operator
+        registration.save()
+    _mail(
+        _("[Insieme] Your appointment"),
+        "employment/email/interview_booked.txt",
+        {"person": person, "interview": interview},
+        person.email,
+    )
+    return interview
+
+
+PROFILE_FIELDS = (
+    "education",
+    "work_history",
+    "skills",
+    "skills_notes",
+    "languages",
+    "hours",
+    "shifts_ok",
+    "reach",
+    "has_car",
+    "childcare",
+    "goals",
+)
+
+
+@service
+def record_interview(
+    *,
+    interview: Interview,
+    summary: str,
+    profile: dict[str, Any],
+    by: Any,
+) -> Interview:
+    """Record what was said at an interview and update the person's job profile."""
+    if interview.status in (InterviewStatus.CANCELLED, InterviewStatus.NO_SHOW):
+        raise ValidationError(
+            _("This interview did not take place: book a new one."), code="interview_not_held"
+        )
+    interview.summary = summary
+    interview.status = InterviewStatus.HELD
+    interview.operator = interview.operator or by
+    interview.save()
+    job_profile, _created = JobProfile.objects.get_or_create(person=interview.person)
+    for name in PROFILE_FIELDS:
+        if name in profile:
+            setattr(job_profile, name, profile[name])
+    job_profile.save()
+    if "wished_contracts" in profile:
+        job_profile.wished_contracts.set(profile["wished_contracts"])
+    registration = interview.registration
+    if (
+        interview.kind == InterviewKind.FIRST
+        and registration is not None
+        and registration.status == RegistrationStatus.BOOKED
+    ):
+        _move(registration, RegistrationStatus.ACTIVE)
+        registration.save()
+    return interview
+
+
+@service
+def mark_interview_missed(*, interview: Interview, status: str, by: Any) -> None:
+    """A booked interview that did not happen; a missed first interview puts the person back."""
+    interview.status = status
+    interview.save(update_fields=["status"])
+    registration = interview.registration
+    if (
+        interview.kind == InterviewKind.FIRST
+        and registration is not None
+        and registration.status == RegistrationStatus.BOOKED
+    ):
+        _move(registration, RegistrationStatus.CONTACTED)
+        registration.save()
+
+
+# Individual plan and services
+
+
+@service
+def add_goal(*, person: Person, title: str, by: Any) -> Goal:
+    return Goal.objects.create(person=person, title=title)
+
+
+@service
+def add_action(
+    *,
+    goal: Goal,
+    description: str,
+    owner: Any,
+    due_date: datetime.date | None,
+    by: Any,
+) -> Action:
+    return Action.objects.create(goal=goal, description=description, owner=owner, due_date=due_date)
+
+
+@service
+def set_action_status(*, action: Action, status: str, by: Any) -> None:
+    action.status = ActionStatus(status)
+    action.save(update_fields=["status"])
+
+
+@service
+def create_service(*, by: Any, **fields: Any) -> Service:
+    return Service.objects.create(**fields)
+
+
+@service
+def enrol(*, service_: Service, person: Person, enrolled_on: datetime.date, by: Any) -> Enrolment:
+    if Enrolment.objects.filter(service=service_, person=person).exists():
+        raise ValidationError(
+            _("%(person)s is already enrolled in this service."),
+            code="already_enrolled",
+            params={"person": person},
+        )
+    return Enrolment.objects.create(service=service_, person=person, enrolled_on=enrolled_on)
+
+
+@service
+def record_attendance(
+    *, enrolment: Enrolment, hours_attended: Decimal, status: str, by: Any
+) -> None:
+    enrolment.hours_attended = hours_attended
+    enrolment.status = status
+    enrolment.save(update_fields=["hours_attended", "status"])
+
+
+# Vacancies, referrals
+
+
+@service
+def save_vacancy(*, vacancy: Vacancy, by: Any) -> Vacancy:
+    if vacancy.pk is None:
+        vacancy.created_by = by
+    vacancy.save()
+    return vacancy
+
+
+@service
+def refer(*, vacancy: Vacancy, person: Person, note: str = "", by: Any) -> Referral:
+    """Propose a candidate to the company: only with the person's consent to share the CV."""
+    if not links.has_cv_consent(person):
+        raise ValidationError(
+            _(
+                "%(person)s has not agreed to share the CV with partner companies: ask for the "
+                "consent before proposing them."
+            ),
+            code="no_cv_consent",
+            params={"person": person},
+        )
+    if Referral.objects.filter(vacancy=vacancy, person=person).exists():
+        raise ValidationError(
+            _("%(person)s has already been proposed for this vacancy."),
+            code="already_referred",
+            params={"person": person},
+        )
+    referral = Referral.objects.create(
+        vacancy=vacancy, person=person, note=note, proposed_on=timezone.localdate(), proposed_by=by
+    )
+    log_event(person, by=by, event="cv_shared", details={"organisation": vacancy.organisation_id})
+    return referral
+
+
+@service
+def record_referral_outcome(
+    *,
+    referral: Referral,
+    outcome: str,
+    refusal_reason: str = "",
+    notes: str = "",
+    date: datetime.date | None = None,
+    by: Any,
+) -> Referral:
+    if outcome == ReferralOutcome.REFUSED and not refusal_reason:
+        raise ValidationError(
+            _("Say why the candidate refused the offer."), code="refusal_reason_required"
+        )
+    referral.outcome = outcome
+    referral.refusal_reason = refusal_reason if outcome == ReferralOutcome.REFUSED else ""
+    referral.outcome_notes = notes
+    referral.outcome_on = date or timezone.localdate()
+    referral.save()
+    return referral
+
+
+# Placements and follow-ups
+
+
+@service
+def record_placement(
+    *,
+    person: Person,
+    employer: Organisation,
+    contract_type: ContractType,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    weekly_hours: Decimal | None = None,
+    is_extension: bool = False,
+    extends: Placement | None = None,
+    application: Application | None = None,
+    referral: Referral | None = None,
+    host_tutor: str = "",
+    programme_tutor: Any = None,
+    monthly_stipend: Decimal | None = None,
+    by: Any,
+) -> Placement:
+    """Record a placement (a traineeship when the contract is `tirocinio`) and plan its follow-ups."""
+    if end_date is not None and end_date < start_date:
+        raise ValidationError(
+            _("The end date cannot come before the start date."), code="ends_before_start"
+        )
+    if extends is not None:
+        is_extension = True
+    placement = _with_code(
+        Placement(
+            person=person,
+            employer=employer,
+            contract_type=contract_type,
+            start_date=start_date,
+            end_date=end_date,
+            weekly_hours=weekly_hours,
+            is_extension=is_extension,
+            extends=extends,
+            application=application,
+            referral=referral,
+            host_tutor=host_tutor,
+            programme_tutor=programme_tutor,
+            monthly_stipend=monthly_stipend,
+            recorded_by=by,
+        )
+    )
+    if referral is not None and referral.outcome != ReferralOutcome.HIRED:
+        referral.outcome = ReferralOutcome.HIRED
+        referral.refusal_reason = ""
+        referral.outcome_on = referral.outcome_on or timezone.localdate()
+        referral.save()
+    FollowUp.objects.bulk_create(
+        FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
+        for months in FOLLOW_UP_MONTHS
+    )
+    return placement
+
+
+@service
+def record_follow_up(
+    *,
+    follow_up: FollowUp,
+    still_employed: bool,
+    same_contract: bool | None,
+    notes: str = "",
+    date: datetime.date | None = None,
+    by: Any,
+) -> FollowUp:
+    follow_up.still_employed = still_employed
+    follow_up.same_contract = same_contract if still_employed else False
+    follow_up.notes = notes
+    follow_up.done_on = date or timezone.localdate()
+    follow_up.done_by = by
+    follow_up.save()
+    return follow_up

@@ -1,0 +1,117 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from insieme.employment.eligibility import RULES, Answers, assess
+from insieme.employment.models import Registration, RegistrationStatus
+from insieme.employment.tests import factories
+from insieme.people.models import Person
+
+URL = reverse("employment:signup")
+
+
+def answers(**overrides):
+    data = {
+        "first_name": "Maria",
+        "last_name": "Rossi",
+        "fiscal_code": "rssmra90b41a944n",
+        "email": "maria.rossi@example.org",
+        "phone": "333 1234567",
+        "comune": "Casalecchio di Reno",
+        "other_measure": "no",
+        "cv_consent": "on",
+        "privacy": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_rules_are_data_with_a_reason_for_each(db):
+    assert [rule.code for rule in RULES] == ["metropolitan_residence", "no_other_measure"]
+    inside = assess(Answers(comune=factories.comune("Imola"), other_measure=False))
+    outside = assess(Answers(comune=factories.comune("Milano"), other_measure=False))
+    enrolled = assess(Answers(comune=factories.comune("Bologna"), other_measure=True))
+    assert inside.eligible
+    assert [rule.code for rule in outside.failed] == ["metropolitan_residence"]
+    assert [rule.code for rule in enrolled.failed] == ["no_other_measure"]
+
+
+def test_the_form_works_without_an_account(client, db):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Iscriviti per trovare lavoro" in html
+    assert 'name="viewport"' in html
+
+
+def test_a_person_living_in_the_metropolitan_area_joins_the_waiting_list(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, answers(), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("employment:signup_done")
+    assert "sei in lista d'attesa" in html
+    assert reverse("account_signup") in html
+    person = Person.objects.get()
+    assert person.fiscal_code == "RSSMRA90B41A944N"
+    assert person.residence_comune.name == "Casalecchio di Reno"
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.WAITING
+    assert registration.self_signed_up
+    assert registration.cv_consent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria.rossi@example.org"]
+    assert "lista d'attesa" in mail.outbox[0].body
+    assert "35 giorni" in mail.outbox[0].body
+
+
+def test_someone_living_outside_gets_an_immediate_clear_no(client, db):
+    response = client.post(URL, answers(comune="Milano"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Per ora non puoi iscriverti" in html
+    assert "55 comuni della Città metropolitana di Bologna" in html
+    assert not Person.objects.exists()
+    assert not mail.outbox
+
+
+def test_someone_already_in_another_measure_is_told_why(client, db):
+    response = client.post(URL, answers(other_measure="si"))
+    html = response.content.decode()
+    assert "Per ora non puoi iscriverti" in html
+    assert "GOL" in html
+    assert not Registration.objects.exists()
+
+
+def test_a_wrong_fiscal_code_gets_an_italian_message(client, db):
+    response = client.post(URL, answers(fiscal_code="RSSMRA90B41A944X"))
+    html = response.content.decode()
+    assert "carattere di controllo" in html
+    assert not Person.objects.exists()
+
+
+def test_an_unknown_comune_gets_an_italian_message(client, db):
+    response = client.post(URL, answers(comune="Atlantide"))
+    assert "Non troviamo questo comune" in response.content.decode()
+
+
+def test_signing_up_again_updates_the_person_and_keeps_the_place(client, db):
+    client.post(URL, answers())
+    first = Registration.objects.get()
+    response = client.post(URL, answers(phone="051 000000"), follow=True)
+    assert "eri già nella nostra lista" in response.content.decode()
+    assert Registration.objects.get() == first
+    assert Person.objects.get().phone == "051 000000"
+
+
+def test_the_done_page_needs_a_sign_up_first(client, db):
+    response = client.get(reverse("employment:signup_done"))
+    assert response.status_code == 302
+    assert response["Location"] == URL
+
+
+@pytest.mark.parametrize("comune", ["imola", "San Lazzaro di Savena (BO)"])
+def test_comune_names_are_tolerant(client, db, comune):
+    client.post(URL, answers(comune=comune))
+    assert Registration.objects.count() == 1

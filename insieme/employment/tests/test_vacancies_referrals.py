@@ -1,0 +1,263 @@
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from insieme.core.models import ContractType
+from insieme.employment import links, matching, services
+from insieme.employment.models import Referral, ReferralOutcome, RegistrationStatus, Vacancy
+from insieme.employment.tests import factories
+from insieme.network.models import Organisation
+
+
+@pytest.fixture
+def candidates(db):
+    """Three people in the programme, living near or far from a kitchen job in Bologna."""
+    near = factories.person("Vicini", "Vera", home="Bologna")
+    factories.registration(near, status=RegistrationStatus.ACTIVE)
+    factories.profile(near, skills=["cucina", "pulizie"], wished=["determinato"])
+    district = factories.person("Distretto", "Dario", home="Casalecchio di Reno")
+    factories.registration(district, status=RegistrationStatus.ACTIVE)
+    factories.profile(district, skills=["cucina"], hours="part_time")
+    far = factories.person("Lontani", "Leo", home="Imola")
+    factories.registration(far, status=RegistrationStatus.ACTIVE)
+    factories.profile(far, skills=["magazzino"], reach="comune")
+    return {"near": near, "district": district, "far": far}
+
+
+def test_matching_ranks_and_explains(candidates):
+    kitchen = factories.vacancy(where="Bologna", skills=["cucina"], contract="determinato")
+    shortlist = matching.candidates_for(kitchen)
+    # Leo only works in Imola; Dario fits less (part time only, another contract).
+    assert [m.person for m in shortlist] == [candidates["near"], candidates["district"]]
+    assert "Lavoro a tempo pieno, disponibilità part time" in shortlist[1].match.warnings
+    reasons = shortlist[0].match.reasons
+    assert "Competenze in comune: Cucina e preparazione pasti" in reasons
+    assert "Abita nello stesso comune (Bologna)" in reasons
+    assert "Contratto desiderato: Tempo determinato" in reasons
+    assert "Orario compatibile con la disponibilità" in reasons
+
+
+def test_matching_across_the_district_says_so(candidates):
+    kitchen = factories.vacancy(where="Zola Predosa", skills=["cucina"], weekly_hours=Decimal("20"))
+    shortlist = {m.person: m.match for m in matching.candidates_for(kitchen)}
+    dario = shortlist[candidates["district"]]
+    assert any("stesso distretto" in reason for reason in dario.reasons)
+    assert candidates["district"] in shortlist
+    assert "Orario compatibile con la disponibilità" in dario.reasons
+
+
+def test_a_person_sees_the_vacancies_that_fit(candidates):
+    kitchen = factories.vacancy(where="Bologna", skills=["cucina"])
+    closed = factories.vacancy(where="Bologna", skills=["cucina"], status="chiusa")
+    fits = [m.vacancy for m in matching.vacancies_for(candidates["near"])]
+    assert kitchen in fits
+    assert closed not in fits
+
+
+def test_vacancy_page_shows_the_shortlist_to_operators(client_as, operator, candidates):
+    kitchen = factories.vacancy(skills=["cucina"])
+    html = (
+        client_as(operator).get(reverse("employment:vacancy", args=[kitchen.pk])).content.decode()
+    )
+    assert "Vicini Vera" in html
+    assert "Competenze in comune" in html
+
+
+def test_a_referral_needs_consent_to_share_the_cv(candidates, operator):
+    kitchen = factories.vacancy()
+    person = candidates["near"]
+    person.registrations.update(cv_consent_at=None)
+    with pytest.raises(ValidationError) as error:
+        services.refer(vacancy=kitchen, person=person, by=operator)
+    assert error.value.code == "no_cv_consent"
+    assert not Referral.objects.exists()
+
+
+def test_the_referral_view_refuses_without_consent_in_italian(client_as, operator, candidates):
+    kitchen = factories.vacancy()
+    person = candidates["near"]
+    person.registrations.update(cv_consent_at=None)
+    url = reverse("employment:refer", args=[kitchen.pk, person.pk])
+    response = client_as(operator).post(url, {"note": ""})
+    assert "non ha acconsentito" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_with_consent_the_referral_is_made_once(client_as, operator, candidates):
+    kitchen = factories.vacancy()
+    person = candidates["near"]
+    client = client_as(operator)
+    url = reverse("employment:refer", args=[kitchen.pk, person.pk])
+    assert client.post(url, {"note": "Molto motivata"}).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.proposed_by == operator
+    response = client.post(url, {"note": ""})
+    assert "è già stata proposta" in response.content.decode() or "già proposto" in (
+        response.content.decode()
+    )
+    assert Referral.objects.count() == 1
+    assert person not in [m.person for m in matching.candidates_for(kitchen)]
+
+
+def test_refusal_needs_a_reason_and_is_reported(client_as, operator, candidates):
+    kitchen = factories.vacancy()
+    referral = services.refer(vacancy=kitchen, person=candidates["near"], by=operator)
+    client = client_as(operator)
+    url = reverse("employment:referral_outcome", args=[referral.pk])
+    response = client.post(url, {"outcome": "rifiutata", "outcome_on": "2026-03-10"})
+    assert "Indica perché" in response.content.decode()
+    client.post(
+        url, {"outcome": "rifiutata", "refusal_reason": "distanza", "outcome_on": "2026-03-10"}
+    )
+    referral.refresh_from_db()
+    assert referral.outcome == ReferralOutcome.REFUSED
+    assert referral.refusal_reason == "distanza"
+    report = client.get(reverse("employment:refusals")).content.decode()
+    assert "Distanza da casa" in report
+    assert "100%" in report
+
+
+def test_hired_leads_to_the_placement_form_prefilled(client_as, operator, candidates):
+    kitchen = factories.vacancy()
+    referral = services.refer(vacancy=kitchen, person=candidates["near"], by=operator)
+    client = client_as(operator)
+    response = client.post(
+        reverse("employment:referral_outcome", args=[referral.pk]),
+        {"outcome": "assunta", "outcome_on": "2026-03-10"},
+    )
+    assert response.status_code == 302
+    form = client.get(response["Location"]).context["form"]
+    assert form.initial["employer"] == kitchen.organisation
+
+
+def test_operator_creates_a_vacancy_with_an_ateco_code(client_as, operator, db):
+    org = factories.organisation()
+    data = {
+        "organisation": org.pk,
+        "title": "Magazziniere",
+        "ateco_code": "52.10",
+        "comune": "Bologna",
+        "contract_type": ContractType.objects.get(code="determinato").pk,
+        "weekly_hours": "40",
+        "shifts": "",
+        "requirements": "Patentino muletto",
+        "skills": ["magazzino", "carrelli"],
+        "openings": "2",
+        "deadline": "",
+        "status": "aperta",
+    }
+    client = client_as(operator)
+    response = client.post(reverse("employment:vacancy_new"), {**data, "ateco_code": "99.99.99"})
+    assert "non è un codice ATECO" in response.content.decode()
+    response = client.post(reverse("employment:vacancy_new"), data)
+    assert response.status_code == 302
+    vacancy = Vacancy.objects.get()
+    assert vacancy.skills == ["magazzino", "carrelli"]
+    assert vacancy.created_by == operator
+
+
+def test_vacancy_list_query_count_does_not_grow(client_as, operator, db):
+    client = client_as(operator)
+    factories.vacancy()
+    client.get(reverse("employment:vacancy_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("employment:vacancy_list"))
+    for n in range(5):
+        factories.vacancy(title=f"Ruolo {n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("employment:vacancy_list"))
+    assert len(many) == len(few)
+
+
+def test_partner_without_an_organisation_sees_nothing(client_as, partner, db):
+    kitchen = factories.vacancy()
+    client = client_as(partner)
+    response = client.get(reverse("employment:vacancy_list"))
+    assert response.status_code == 200
+    assert kitchen.title not in response.content.decode()
+    assert client.get(reverse("employment:vacancy", args=[kitchen.pk])).status_code == 404
+
+
+def test_partner_sees_only_its_vacancies_and_referred_candidates(
+    client_as, partner, operator, candidates
+):
+    own = factories.vacancy(factories.organisation("Trattoria Amica"), title="Cameriere")
+    other = factories.vacancy(factories.organisation("Altra Srl"), title="Autista")
+    services.refer(vacancy=own, person=candidates["near"], by=operator)
+    services.refer(vacancy=other, person=candidates["district"], by=operator)
+    mine = Organisation.objects.filter(pk=own.organisation_id)
+    with mock.patch.object(links, "partner_organisations", return_value=mine):
+        client = client_as(partner)
+        listing = client.get(reverse("employment:vacancy_list")).content.decode()
+        assert "Cameriere" in listing
+        assert "Autista" not in listing
+        page = client.get(reverse("employment:vacancy", args=[own.pk])).content.decode()
+        assert "Vicini Vera" in page
+        assert "Distretto Dario" not in page
+        assert "Competenze in comune" not in page  # no shortlist for partners
+        assert client.get(reverse("employment:vacancy", args=[other.pk])).status_code == 404
+        # partners cannot open people's records nor propose candidates
+        url = reverse("employment:person", args=[candidates["near"].pk])
+        assert client.get(url).status_code == 403
+        url = reverse("employment:refer", args=[own.pk, candidates["district"].pk])
+        assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["outsider", "funder", "applicant", "evaluator"])
+def test_vacancies_are_for_operators_and_partners(client_as, cast, who):
+    assert client_as(cast[who]).get(reverse("employment:vacancy_list")).status_code == 403
+
+
+def test_placement_stores_extension_and_traineeship(operator, candidates):
+    person = candidates["near"]
+    first = factories.placement(person, by=operator, contract="determinato")
+    assert first.code == f"INS-{first.pk:06d}"
+    assert not first.is_extension
+    assert [f.due_on for f in first.follow_ups.order_by("months")] == [
+        datetime.date(2026, 4, 12),
+        datetime.date(2026, 7, 12),
+        datetime.date(2027, 1, 12),
+    ]
+    extension = factories.placement(
+        person,
+        by=operator,
+        employer=first.employer,
+        extends=first,
+        start_date=datetime.date(2026, 7, 12),
+    )
+    assert extension.is_extension
+    assert extension.extends == first
+    traineeship = factories.placement(
+        person,
+        by=operator,
+        contract="tirocinio",
+        host_tutor="Giulia Neri",
+        programme_tutor=operator,
+        monthly_stipend=Decimal("500.00"),
+        weekly_hours=Decimal("30"),
+        end_date=datetime.date(2026, 7, 11),
+    )
+    assert traineeship.is_traineeship
+    assert traineeship.contract_type.code == ContractType.TRAINEESHIP
+    assert traineeship.monthly_stipend == Decimal("500.00")
+
+
+def test_placement_cannot_end_before_it_starts(client_as, operator, candidates):
+    person = candidates["near"]
+    org = factories.organisation()
+    response = client_as(operator).post(
+        reverse("employment:placement_new", args=[person.pk]),
+        {
+            "employer": org.pk,
+            "contract_type": ContractType.objects.get(code="determinato").pk,
+            "start_date": "2026-03-01",
+            "end_date": "2026-02-01",
+        },
+    )
+    assert "La data di fine non può precedere" in response.content.decode()

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from insieme.employment import views
+
+app_name = "employment"
+urlpatterns = [
+    path("lavoro/iscrizione/", views.signup, name="signup"),
+    path("lavoro/iscrizione/fatto/", views.signup_done, name="signup_done"),
+    path("attesa/", views.queue, name="queue"),
+    path("attesa/<int:pk>/assegna/", views.assign, name="assign"),
+    path("attesa/<int:pk>/contatto/", views.contact, name="contact"),
+    path("lavoro/promemoria/", views.reminders, name="reminders"),
+    path("lavoro/agenda/", views.agenda, name="agenda"),
+    path("lavoro/persone/<int:pk>/", views.person, name="person"),
+    path("lavoro/persone/<int:pk>/colloquio/", views.book_interview, name="book_interview"),
+    path("lavoro/persone/<int:pk>/obiettivi/", views.add_goal, name="add_goal"),
+    path("lavoro/persone/<int:pk>/azioni/", views.add_action, name="add_action"),
+    path("lavoro/persone/<int:pk>/servizi/", views.enrol, name="enrol"),
+    path("lavoro/persone/<int:pk>/inserimento/", views.placement_new, name="placement_new"),
+    path("lavoro/colloqui/<int:pk>/", views.interview, name="interview"),
+    path("lavoro/colloqui/<int:pk>/mancato/", views.interview_missed, name="interview_missed"),
+    path("lavoro/azioni/<int:pk>/stato/", views.action_status, name="action_status"),
+    path("lavoro/servizi/", views.service_list, name="service_list"),
+    path("lavoro/servizi/<int:pk>/", views.service_detail, name="service_detail"),
+    path("lavoro/frequenze/<int:pk>/", views.attendance, name="attendance"),
+    path("lavoro/verifiche/<int:pk>/", views.follow_up, name="follow_up"),
+    path("offerte/", views.vacancy_list, name="vacancy_list"),
+    path("offerte/nuova/", views.vacancy_edit, name="vacancy_new"),
+    path("offerte/<int:pk>/", views.vacancy, name="vacancy"),
+    path("offerte/<int:pk>/modifica/", views.vacancy_edit, name="vacancy_edit"),
+    path("offerte/<int:pk>/proponi/<int:person_pk>/", views.refer, name="refer"),
+    path("offerte/segnalazioni/<int:pk>/esito/", views.referral_outcome, name="referral_outcome"),
+    path("offerte/rifiuti/", views.refusal_report, name="refusals"),
+]
