@@ -178,12 +178,13 @@ def to_csv(report: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
-    lines = [f"# {_('Impact report')}", "", f"{_('Period')}: {period_label(report)}"]
+    title, period, methodology = _("Impact report"), _("Period"), _("Methodology")
+    lines = [f"# {title}", "", f"{period}: {period_label(report)}"]
     for title, header, rows in sections(report):
         lines += ["", f"## {title}", "", "| " + " | ".join(header) + " |"]
         lines.append("|" + "|".join("---" for _h in header) + "|")
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
-    lines += ["", f"## {_('Methodology')}", ""]
+    lines += ["", f"## {methodology}", ""]
     lines += [f"- {rule}" for rule in METHODOLOGY]
     return "\n".join(lines) + "\n"
 
@@ -220,13 +221,14 @@ def _cell(text: str) -> Any:
 
 
 def to_html(report: dict[str, Any]) -> str:
+    title, period, methodology = _("Impact report"), _("Period"), _("Methodology")
     parts = [
         "<!doctype html><html lang='it'><head><meta charset='utf-8'><style>",
         "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;"
         "margin-bottom:1em}th,td{border:1px solid #999;padding:2pt 6pt;text-align:left}",
         "</style></head><body>",
-        f"<h1>{escape(_('Impact report'))}</h1>",
-        f"<p>{escape(_('Period'))}: {escape(period_label(report))}</p>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>{escape(period)}: {escape(period_label(report))}</p>",
     ]
     for title, header, rows in sections(report):
         parts.append(f"<h2>{escape(title)}</h2><table><thead><tr>")
@@ -235,7 +237,7 @@ def to_html(report: dict[str, Any]) -> str:
         for row in rows:
             parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
         parts.append("</tbody></table>")
-    parts.append(f"<h2>{escape(_('Methodology'))}</h2><ul>")
+    parts.append(f"<h2>{escape(methodology)}</h2><ul>")
     parts += [f"<li>{escape(str(rule))}</li>" for rule in METHODOLOGY]
     parts.append("</ul></body></html>")
     return "".join(parts)

@@ -244,6 +244,7 @@ DIRECT_REFS |= {("candidature", "comune")}
 class Parsed:
     row: int
     values: dict[str, Any]
+    cells: dict[str, Any]
 
 
 class Checker:
@@ -256,6 +257,8 @@ class Checker:
         self.sectors = set(Sector.objects.values_list("code", flat=True))
         self.contract_types = set(ContractType.objects.values_list("code", flat=True))
         self.parsed: dict[str, dict[str, Parsed]] = {name: {} for name in SHEETS}
+        # every key the workbook has, even on rows with problems (no cascade of errors)
+        self.keys: dict[str, set[str]] = {name: set() for name in SHEETS}
         # (target kind, code) -> first place it is referenced, for the missing-reference errors
         self.references: list[tuple[str, str, str, int, str, Any]] = []
 
@@ -282,6 +285,8 @@ class Checker:
                 row = RowParser(self, name, number, cells)
                 key = row.key(spec.key_column, fiscal=name in ("persone", "organizzazioni"))
                 values = parse_row(row)
+                if key is not None:
+                    self.keys[name].add(key)
                 if key is None or row.failed:
                     continue
                 if key in seen:
@@ -295,7 +300,7 @@ class Checker:
                     )
                     continue
                 self._check_lengths(spec, row, values)
-                seen[key] = Parsed(number, values)
+                seen[key] = Parsed(number, values, cells)
 
     def _check_lengths(self, spec: Spec, row: "RowParser", values: dict[str, Any]) -> None:
         for name, value in values.items():
@@ -620,9 +625,7 @@ def import_workbook(
     _resolve_references(checker)
     _check_disbursements(checker)
     if checker.errors:
-        report.errors = sorted(
-            checker.errors, key=lambda p: (SHEETS.index(p.sheet) if p.sheet else -1, p.row)
-        )
+        report.errors = sorted(checker.errors, key=lambda p: _position(sheets, p))
         return report
 
     plans: dict[str, tuple[list[tuple[str, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]] = {}
@@ -655,6 +658,13 @@ def import_workbook(
             _write(SPECS[name], to_create, to_update)
             step.advance(len(checker.parsed[name]))
     return report
+
+
+def _position(sheets: dict[str, Sheet], problem: Problem) -> tuple[int, int, int]:
+    """Errors in the order of the workbook: sheet, row, column."""
+    headers = sheets[problem.sheet].headers if problem.sheet in sheets else []
+    column = headers.index(problem.column) if problem.column in headers else len(headers)
+    return (SHEETS.index(problem.sheet), problem.row, column)
 
 
 class _Steps:
@@ -695,7 +705,7 @@ def _resolve_references(checker: Checker) -> None:
     wanted["organizzazioni"] |= applicants
     known: dict[str, set[str]] = {}
     for target, (model, key) in _TARGETS.items():
-        in_workbook = set(checker.parsed[target])
+        in_workbook = checker.keys[target]
         known[target] = in_workbook | _existing_keys(model, key, wanted[target] - in_workbook)
     for target, code, sheet, row, column, cell in checker.references:
         if code not in known[target]:
@@ -747,7 +757,7 @@ def _check_disbursements(checker: Checker) -> None:
                 "erogazioni",
                 parsed.row,
                 "importo",
-                parsed.values["amount"],
+                parsed.cells.get("importo"),
                 _(
                     "The payments of grant %(grant)s add up to more than its net amount "
                     "(%(net)s EUR)."
@@ -762,7 +772,7 @@ def _check_disbursements(checker: Checker) -> None:
                 "contributi",
                 parsed.row,
                 "importo_revocato",
-                parsed.values["amount_revoked"],
+                parsed.cells.get("importo_revocato"),
                 _("The payments already made exceed the net amount of this grant."),
             )
 

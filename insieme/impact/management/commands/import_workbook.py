@@ -19,9 +19,10 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             report = import_workbook(options["path"], dry_run=options["dry_run"])
             if report.errors:
+                row = _("row")
                 for p in report.errors:
                     self.stderr.write(
-                        f"{p.sheet}\t{_('row')} {p.row}\t{p.column}\t{p.value!r}\t{p.message}"
+                        f"{p.sheet}\t{row} {p.row}\t{p.column}\t{p.value!r}\t{p.message}"
                     )
                 raise CommandError(
                     _("The workbook has %(count)d errors: nothing was imported.")
