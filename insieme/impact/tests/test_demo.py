@@ -122,3 +122,20 @@ def test_the_demo_is_deterministic(demo):
         model.objects.all().delete()
     assert load_demo_programme() is True
     assert fingerprint() == first
+
+
+def test_the_figures_engine_gives_the_programmes_figures_on_the_demo(demo):
+    from insieme.impact.figures import compute
+
+    projects = compute()["projects"]
+    assert (
+        projects["applications"],
+        projects["accompanied"],
+        projects["funded"],
+        projects["grants_disbursed_eur"],
+        projects["placements"],
+        projects["people_employed"],
+    ) == (91, 47, 27, "140000.00", 70, 36)
+    shares = {row["sector"]: row["accompanied"] for row in projects["sectors"]}
+    assert shares["welfare_comunita"] == 14
+    assert sum(shares.values()) == 47
