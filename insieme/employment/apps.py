@@ -9,7 +9,7 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.employment import models
+        from insieme.employment import models, timeline
 
         for model in (
             models.Registration,
@@ -26,3 +26,4 @@ class EmploymentConfig(AppConfig):
         ):
             auditlog.register(model)
         auditlog.register(models.JobProfile, m2m_fields={"wished_contracts"})
+        timeline.register_providers()

@@ -1,6 +1,5 @@
 from typing import Any, cast
 
-import ateco
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -27,6 +26,8 @@ from insieme.employment.models import (
     Vacancy,
 )
 from insieme.employment.skills import skill_choices
+from insieme.network import activities
+from insieme.network.forms import autocomplete
 from insieme.network.models import Organisation
 
 
@@ -310,8 +311,16 @@ class VacancyForm(forms.ModelForm):
             "deadline",
             "status",
         ]
-        widgets = {"deadline": DateInput(), "requirements": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"ateco_code": _("For example 56.10 (restaurants).")}
+        widgets = {
+            "deadline": DateInput(),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            "ateco_code": forms.TextInput(
+                attrs=autocomplete("network:ateco_options", "ateco-options")
+            ),
+        }
+        help_texts = {
+            "ateco_code": _("Type a few letters of the activity or the code, then choose.")
+        }
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,16 +330,9 @@ class VacancyForm(forms.ModelForm):
             self.fields["status"].widget = forms.HiddenInput()
 
     def clean_ateco_code(self) -> str:
-        value = self.cleaned_data["ateco_code"].strip()
-        if not value:
-            return ""
-        code = ateco.normalize(value)
-        if ateco.lookup(code) is None:
-            raise ValidationError(
-                _("%(code)s is not an ATECO code: write it as 56.10 or 56.10.11."),
-                code="invalid_ateco",
-                params={"code": value},
-            )
+        code = activities.normalise(self.cleaned_data["ateco_code"])
+        if code:
+            activities.validate_ateco_code(code)
         return code
 
     def clean_weekly_hours(self):

@@ -1,17 +1,19 @@
 """Where employment services lean on other apps: one small function per dependency.
 
-Codice fiscale validation, consent and partner membership belong to the people and network apps;
-keeping each use here makes switching to their final APIs a one-line change.
+Codice fiscale validation and consent belong to the people app, partner membership to the
+network app; keeping each use here keeps the dependency points few and easy to follow.
 """
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from insieme.network.models import Organisation
+from insieme.people import services as people_services
 from insieme.people.fiscal_code import decode
-from insieme.people.models import Person
+from insieme.people.models import ConsentChannel, ConsentPurpose, Person
 
-CV_SHARING = "cv_sharing"
+# The version of the privacy notice the public sign-up form shows.
+SIGNUP_NOTICE_VERSION = "iscrizione-online-2026"
 
 
 def clean_fiscal_code(value: str) -> str:
@@ -21,16 +23,20 @@ def clean_fiscal_code(value: str) -> str:
 
 def has_cv_consent(person: Person) -> bool:
     """Whether the person agreed that their CV is shared with partner companies."""
-    return person.registrations.filter(cv_consent_at__isnull=False).exists()
+    return people_services.has_consent(person, ConsentPurpose.CV_SHARING)
 
 
-def record_cv_consent(person: Person) -> None:
-    registration = person.registrations.order_by("-registered_on", "-pk").first()
-    if registration and registration.cv_consent_at is None:
-        registration.cv_consent_at = timezone.now()
-        registration.save(update_fields=["cv_consent_at"])
+def record_cv_consent(person: Person, *, by) -> None:
+    people_services.record_consent(
+        person=person,
+        purpose=ConsentPurpose.CV_SHARING,
+        notice_version=SIGNUP_NOTICE_VERSION,
+        given_on=timezone.localdate(),
+        channel=ConsentChannel.ONLINE,
+        by=by,
+    )
 
 
 def partner_organisations(user) -> QuerySet[Organisation]:
-    """The organisations a partner user acts for (none until memberships exist)."""
-    return Organisation.objects.none()
+    """The organisations a partner user acts for."""
+    return Organisation.objects.of_member(user)

@@ -91,9 +91,6 @@ class Registration(models.Model):
     )
     first_contact_on = models.DateField(_("first contact"), null=True, blank=True)
     self_signed_up = models.BooleanField(_("signed up online"), default=False)
-    cv_consent_at = models.DateTimeField(
-        _("consent to share the CV with partner companies"), null=True, blank=True
-    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closing_note = models.CharField(_("reason for closing"), max_length=200, blank=True)
 

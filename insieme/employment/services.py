@@ -119,8 +119,8 @@ def sign_up(
         registration = Registration.objects.create(
             person=person, registered_on=timezone.localdate(), self_signed_up=True
         )
-    if cv_consent:
-        links.record_cv_consent(person)
+    if cv_consent and not links.has_cv_consent(person):
+        links.record_cv_consent(person, by=by)
     if is_new:
         _mail(
             _("[Insieme] You are on the waiting list"),

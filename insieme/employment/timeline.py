@@ -1,131 +1,151 @@
-"""A person's path through the employment services, as dated events (newest first)."""
+"""The employment steps on a person's timeline (people.timeline registry), one query or two each.
 
-import datetime
-from dataclasses import dataclass
+Registered from EmploymentConfig.ready; the names of the spine providers are reused so that these
+richer events replace theirs.
+"""
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from insieme.employment.models import (
     ContactAttempt,
+    Enrolment,
     FollowUp,
+    Goal,
     InterviewStatus,
     Placement,
     Referral,
     ReferralOutcome,
 )
-from insieme.people.models import Person
+from insieme.people.timeline import TimelineEvent, register
 
 
-@dataclass(frozen=True)
-class Event:
-    date: datetime.date
-    kind: str
-    title: str
-    detail: str = ""
-    url: str = ""
-
-
-def person_timeline(person: Person) -> list[Event]:
-    events: list[Event] = []
-    for registration in person.registrations.all():
+def registration_events(person) -> list[TimelineEvent]:
+    events = []
+    for row in person.registrations.all():
         events.append(
-            Event(
-                registration.registered_on, "iscrizione", _("Signed up to the employment services")
+            TimelineEvent(
+                row.registered_on, "registration", _("Signed up to the employment services")
             )
         )
-        if registration.closed_on:
-            events.append(
-                Event(
-                    registration.closed_on,
-                    "chiusura",
-                    _("Sign-up closed"),
-                    registration.closing_note,
-                )
-            )
-    for attempt in ContactAttempt.objects.filter(registration__person=person):
-        events.append(
-            Event(attempt.date, "contatto", _("Contact attempt"), attempt.get_outcome_display())
-        )
-    for interview in person.interviews.all():
-        url = reverse("employment:interview", args=[interview.pk])
-        if interview.status == InterviewStatus.BOOKED:
-            title = _("%(kind)s booked") % {"kind": interview.get_kind_display()}
-        elif interview.status == InterviewStatus.HELD:
-            title = _("%(kind)s held") % {"kind": interview.get_kind_display()}
-        else:
-            title = _("%(kind)s: %(status)s") % {
-                "kind": interview.get_kind_display(),
-                "status": interview.get_status_display(),
-            }
-        events.append(Event(interview.date, "colloquio", title, interview.code, url))
-    for goal in person.plan_goals.all():
-        events.append(Event(goal.created_at.date(), "piano", _("Plan goal"), goal.title))
-    for enrolment in person.enrolments.select_related("service"):
-        events.append(
-            Event(
-                enrolment.enrolled_on,
-                "servizio",
-                _("Enrolled in a service"),
-                str(enrolment.service),
-            )
-        )
-    referrals = Referral.objects.filter(person=person).select_related("vacancy__organisation")
-    for referral in referrals:
-        vacancy_url = reverse("employment:vacancy", args=[referral.vacancy_id])
-        events.append(
-            Event(
-                referral.proposed_on,
-                "segnalazione",
-                _("Proposed to %(organisation)s") % {"organisation": referral.vacancy.organisation},
-                referral.vacancy.title,
-                vacancy_url,
-            )
-        )
-        if referral.outcome != ReferralOutcome.PROPOSED and referral.outcome_on:
-            events.append(
-                Event(
-                    referral.outcome_on,
-                    "esito",
-                    _("Outcome of the proposal: %(outcome)s")
-                    % {"outcome": referral.get_outcome_display()},
-                    referral.get_refusal_reason_display() if referral.refusal_reason else "",
-                    vacancy_url,
-                )
-            )
-    placements = (
-        Placement.objects.filter(person=person)
-        .select_related("employer", "contract_type")
-        .prefetch_related(
-            Prefetch("follow_ups", queryset=FollowUp.objects.filter(done_on__isnull=False))
-        )
-    )
-    for placement in placements:
-        title = (
-            _("Traineeship at %(employer)s")
-            if placement.is_traineeship
-            else _("Extension at %(employer)s")
-            if placement.is_extension
-            else _("Hired by %(employer)s")
-        ) % {"employer": placement.employer}
-        events.append(
-            Event(
-                placement.start_date,
-                "inserimento",
-                title,
-                f"{placement.code} · {placement.contract_type}",
-            )
-        )
-        for check in placement.follow_ups.all():
-            assert check.done_on is not None
-            events.append(
-                Event(
-                    check.done_on,
-                    "verifica",
-                    _("Follow-up at %(months)s months") % {"months": check.months},
-                    _("still employed") if check.still_employed else _("no longer employed"),
-                )
-            )
-    events.sort(key=lambda event: event.date, reverse=True)
+        if row.closed_on:
+            title = _("Sign-up closed")
+            if row.closing_note:
+                title = f"{title}: {row.closing_note}"
+            events.append(TimelineEvent(row.closed_on, "registration_closed", title))
     return events
+
+
+def contact_events(person) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            row.date,
+            "contact",
+            _("Contact attempt: %(outcome)s") % {"outcome": row.get_outcome_display()},
+        )
+        for row in ContactAttempt.objects.filter(registration__person=person)
+    ]
+
+
+def interview_events(person) -> list[TimelineEvent]:
+    events = []
+    for row in person.interviews.all():
+        kind = row.get_kind_display()
+        if row.status == InterviewStatus.BOOKED:
+            title = _("%(kind)s booked (%(code)s)") % {"kind": kind, "code": row.code}
+        elif row.status == InterviewStatus.HELD:
+            title = _("%(kind)s held (%(code)s)") % {"kind": kind, "code": row.code}
+        else:
+            title = _("%(kind)s: %(status)s") % {"kind": kind, "status": row.get_status_display()}
+        url = reverse("employment:interview", args=[row.pk])
+        events.append(TimelineEvent(row.date, "interview", title, url))
+    return events
+
+
+def plan_events(person) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(row.created_at.date(), "plan", _("Plan goal: %(goal)s") % {"goal": row.title})
+        for row in Goal.objects.filter(person=person)
+    ]
+
+
+def service_events(person) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            row.enrolled_on,
+            "service",
+            _("Enrolled in %(service)s") % {"service": row.service.title},
+        )
+        for row in Enrolment.objects.filter(person=person).select_related("service")
+    ]
+
+
+def referral_events(person) -> list[TimelineEvent]:
+    events = []
+    for row in Referral.objects.filter(person=person).select_related("vacancy__organisation"):
+        url = reverse("employment:vacancy", args=[row.vacancy_id])
+        params = {"role": row.vacancy.title, "organisation": row.vacancy.organisation.name}
+        events.append(
+            TimelineEvent(
+                row.proposed_on,
+                "referral",
+                _("Proposed as %(role)s to %(organisation)s") % params,
+                url,
+            )
+        )
+        if row.outcome != ReferralOutcome.PROPOSED and row.outcome_on:
+            title = _("Outcome of the proposal to %(organisation)s: %(outcome)s") % {
+                **params,
+                "outcome": row.get_outcome_display(),
+            }
+            if row.refusal_reason:
+                title = f"{title} ({row.get_refusal_reason_display()})"
+            events.append(TimelineEvent(row.outcome_on, "referral_outcome", title, url))
+    return events
+
+
+def placement_events(person) -> list[TimelineEvent]:
+    events = []
+    placements = Placement.objects.filter(person=person).select_related("employer", "contract_type")
+    for row in placements:
+        params = {"employer": row.employer.name, "contract": row.contract_type.name}
+        if row.is_traineeship:
+            title = _("Traineeship at %(employer)s") % params
+        elif row.is_extension:
+            title = _("Extension at %(employer)s (%(contract)s)") % params
+        else:
+            title = _("Placement at %(employer)s (%(contract)s)") % params
+        events.append(TimelineEvent(row.start_date, "placement", title))
+        if row.end_date:
+            events.append(
+                TimelineEvent(
+                    row.end_date,
+                    "placement_end",
+                    _("End of the placement at %(employer)s") % params,
+                )
+            )
+    done = FollowUp.objects.filter(placement__person=person, done_on__isnull=False).select_related(
+        "placement__employer"
+    )
+    for check in done:
+        assert check.done_on is not None
+        status = _("still employed") if check.still_employed else _("no longer employed")
+        events.append(
+            TimelineEvent(
+                check.done_on,
+                "follow_up",
+                _("Follow-up at %(months)s months: %(status)s")
+                % {"months": check.months, "status": status},
+            )
+        )
+    return events
+
+
+def register_providers() -> None:
+    register("employment.registrations", registration_events)
+    register("employment.contacts", contact_events)
+    register("employment.interviews", interview_events)
+    register("employment.plan", plan_events)
+    register("employment.services", service_events)
+    register("employment.referrals", referral_events)
+    register("employment.placements", placement_events)

@@ -52,9 +52,10 @@ from insieme.employment.models import (
 )
 from insieme.employment.reminders import reminders_for
 from insieme.employment.skills import labels_for
-from insieme.employment.timeline import person_timeline
+from insieme.network import activities
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.people.timeline import events_for
 
 SIGNED_UP_SESSION_KEY = "employment_signed_up"
 
@@ -312,7 +313,7 @@ def person(request, pk: int):
         ).prefetch_related("follow_ups"),
         "fitting": matching.vacancies_for(item),
         "cv_consent": links.has_cv_consent(item),
-        "timeline": person_timeline(item),
+        "timeline": events_for(item),
         "today": timezone.localdate(),
     }
     return render(request, "employment/person.html", context)
@@ -464,7 +465,11 @@ def vacancy_edit(request, pk: int | None = None):
         vacancy = services.save_vacancy(vacancy=form.save(commit=False), by=request.user)
         messages.success(request, _("Vacancy saved."))
         return redirect("employment:vacancy", pk=vacancy.pk)
-    return render(request, "employment/vacancy_form.html", {"form": form, "vacancy": instance})
+    return render(
+        request,
+        "employment/vacancy_form.html",
+        {"form": form, "vacancy": instance, "comuni": Comune.objects.metropolitan().only("name")},
+    )
 
 
 @role_required(Role.OPERATOR, Role.PARTNER)
@@ -476,6 +481,7 @@ def vacancy(request, pk: int):
     context = {
         "vacancy": item,
         "skills": labels_for(item.skills),
+        "ateco_title": activities.title(item.ateco_code),
         "referrals": referrals,
         "is_operator": is_operator,
         "shortlist": matching.candidates_for(item) if is_operator else [],

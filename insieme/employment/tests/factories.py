@@ -7,7 +7,7 @@ from decimal import Decimal
 from codicefiscale import codicefiscale
 
 from insieme.core.models import Comune, ContractType
-from insieme.employment import services
+from insieme.employment import links, services
 from insieme.employment.models import JobProfile, Registration, Vacancy
 from insieme.network.models import Organisation
 from insieme.people.models import Person
@@ -46,11 +46,10 @@ def registration(person_obj=None, *, on=None, cv_consent=True, **extra) -> Regis
     from django.utils import timezone
 
     person_obj = person_obj or person()
+    if cv_consent:
+        links.record_cv_consent(person_obj, by=None)
     return Registration.objects.create(
-        person=person_obj,
-        registered_on=on or timezone.localdate(),
-        cv_consent_at=timezone.now() if cv_consent else None,
-        **extra,
+        person=person_obj, registered_on=on or timezone.localdate(), **extra
     )
 
 

@@ -2,10 +2,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from insieme.employment import links
 from insieme.employment.eligibility import RULES, Answers, assess
 from insieme.employment.models import Registration, RegistrationStatus
 from insieme.employment.tests import factories
-from insieme.people.models import Person
+from insieme.people.models import ConsentChannel, ConsentPurpose, Person
 
 URL = reverse("employment:signup")
 
@@ -59,11 +60,23 @@ def test_a_person_living_in_the_metropolitan_area_joins_the_waiting_list(
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.WAITING
     assert registration.self_signed_up
-    assert registration.cv_consent_at is not None
+    consent = person.consents.get()
+    assert consent.purpose == ConsentPurpose.CV_SHARING
+    assert consent.channel == ConsentChannel.ONLINE
+    assert links.has_cv_consent(person)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["maria.rossi@example.org"]
     assert "lista d'attesa" in mail.outbox[0].body
     assert "35 giorni" in mail.outbox[0].body
+
+
+def test_without_the_cv_consent_the_person_signs_up_all_the_same(client, db):
+    data = answers()
+    del data["cv_consent"]
+    client.post(URL, data)
+    person = Person.objects.get()
+    assert person.registrations.count() == 1
+    assert not links.has_cv_consent(person)
 
 
 def test_someone_living_outside_gets_an_immediate_clear_no(client, db):

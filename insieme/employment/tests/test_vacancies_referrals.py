@@ -1,18 +1,18 @@
 import datetime
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from insieme.core.models import ContractType
-from insieme.employment import links, matching, services
+from insieme.employment import matching, services
 from insieme.employment.models import Referral, ReferralOutcome, RegistrationStatus, Vacancy
 from insieme.employment.tests import factories
-from insieme.network.models import Organisation
+from insieme.network.models import OrganisationMember
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_vacancy_page_shows_the_shortlist_to_operators(client_as, operator, cand
 def test_a_referral_needs_consent_to_share_the_cv(candidates, operator):
     kitchen = factories.vacancy()
     person = candidates["near"]
-    person.registrations.update(cv_consent_at=None)
+    person.consents.update(withdrawn_at=timezone.now())
     with pytest.raises(ValidationError) as error:
         services.refer(vacancy=kitchen, person=person, by=operator)
     assert error.value.code == "no_cv_consent"
@@ -82,7 +82,7 @@ def test_a_referral_needs_consent_to_share_the_cv(candidates, operator):
 def test_the_referral_view_refuses_without_consent_in_italian(client_as, operator, candidates):
     kitchen = factories.vacancy()
     person = candidates["near"]
-    person.registrations.update(cv_consent_at=None)
+    person.consents.update(withdrawn_at=timezone.now())
     url = reverse("employment:refer", args=[kitchen.pk, person.pk])
     response = client_as(operator).post(url, {"note": ""})
     assert "non ha acconsentito" in response.content.decode()
@@ -154,7 +154,7 @@ def test_operator_creates_a_vacancy_with_an_ateco_code(client_as, operator, db):
     }
     client = client_as(operator)
     response = client.post(reverse("employment:vacancy_new"), {**data, "ateco_code": "99.99.99"})
-    assert "non è un codice ATECO" in response.content.decode()
+    assert "non è un codice ATECO 2025" in response.content.decode()
     response = client.post(reverse("employment:vacancy_new"), data)
     assert response.status_code == 302
     vacancy = Vacancy.objects.get()
@@ -191,22 +191,42 @@ def test_partner_sees_only_its_vacancies_and_referred_candidates(
     other = factories.vacancy(factories.organisation("Altra Srl"), title="Autista")
     services.refer(vacancy=own, person=candidates["near"], by=operator)
     services.refer(vacancy=other, person=candidates["district"], by=operator)
-    mine = Organisation.objects.filter(pk=own.organisation_id)
-    with mock.patch.object(links, "partner_organisations", return_value=mine):
-        client = client_as(partner)
-        listing = client.get(reverse("employment:vacancy_list")).content.decode()
-        assert "Cameriere" in listing
-        assert "Autista" not in listing
-        page = client.get(reverse("employment:vacancy", args=[own.pk])).content.decode()
-        assert "Vicini Vera" in page
-        assert "Distretto Dario" not in page
-        assert "Competenze in comune" not in page  # no shortlist for partners
-        assert client.get(reverse("employment:vacancy", args=[other.pk])).status_code == 404
-        # partners cannot open people's records nor propose candidates
-        url = reverse("employment:person", args=[candidates["near"].pk])
-        assert client.get(url).status_code == 403
-        url = reverse("employment:refer", args=[own.pk, candidates["district"].pk])
-        assert client.post(url).status_code == 403
+    OrganisationMember.objects.create(organisation=own.organisation, user=partner)
+    client = client_as(partner)
+    listing = client.get(reverse("employment:vacancy_list")).content.decode()
+    assert "Cameriere" in listing
+    assert "Autista" not in listing
+    page = client.get(reverse("employment:vacancy", args=[own.pk])).content.decode()
+    assert "Vicini Vera" in page
+    assert "Distretto Dario" not in page
+    assert "Competenze in comune" not in page  # no shortlist for partners
+    assert client.get(reverse("employment:vacancy", args=[other.pk])).status_code == 404
+    # partners cannot open people's records nor propose candidates
+    url = reverse("employment:person", args=[candidates["near"].pk])
+    assert client.get(url).status_code == 403
+    url = reverse("employment:refer", args=[own.pk, candidates["district"].pk])
+    assert client.post(url).status_code == 403
+
+
+def test_partner_enters_a_vacancy_only_for_its_own_organisation(client_as, partner, db):
+    own = factories.organisation("Trattoria Amica")
+    other = factories.organisation("Altra Srl")
+    OrganisationMember.objects.create(organisation=own, user=partner)
+    data = {
+        "title": "Lavapiatti",
+        "ateco_code": "56.11",
+        "comune": "Bologna",
+        "contract_type": ContractType.objects.get(code="determinato").pk,
+        "openings": "1",
+        "status": "aperta",
+    }
+    client = client_as(partner)
+    response = client.post(reverse("employment:vacancy_new"), {**data, "organisation": other.pk})
+    assert response.status_code == 200
+    assert not Vacancy.objects.exists()
+    response = client.post(reverse("employment:vacancy_new"), {**data, "organisation": own.pk})
+    assert response.status_code == 302
+    assert Vacancy.objects.get().organisation == own
 
 
 @pytest.mark.parametrize("who", ["outsider", "funder", "applicant", "evaluator"])
