@@ -125,6 +125,7 @@ class OrganisationForm(forms.ModelForm):
             "joined_on",
             "notes",
         ]
+        labels = {"name": _("Organisation name")}
         help_texts = {
             "fiscal_code": _(
                 "11 digits (partita IVA / codice fiscale), or the owner's 16-character codice "
@@ -205,7 +206,9 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationFilterForm(forms.Form):
     """The list's filters; every field is optional and the values end up in the URL."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.SearchInput()
+    )
     ruolo = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *NetworkRole.choices]
     )
@@ -221,9 +224,7 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args, comuni: QuerySet[Comune], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name, codice fiscale or comune")}
-        )
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, codice fiscale or comune")
         cast(forms.ChoiceField, self.fields["comune"]).choices = [("", _("All comuni"))] + [
             (c.pk, str(c)) for c in comuni
         ]

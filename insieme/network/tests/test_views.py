@@ -617,7 +617,9 @@ def test_my_organisation_is_for_partners(client_as, applicant):
 
 def test_navigation_entries(client_as, operator, partner):
     assert "Organizzazioni" in client_as(operator).get("/").text
-    assert "La mia organizzazione" in client_as(partner).get("/").text
+    partner_home = client_as(partner).get("/").text
+    assert "La mia organizzazione" in partner_home
+    assert reverse("network:mine") in partner_home
 
 
 # --- autocomplete ------------------------------------------------------------------------------
