@@ -46,6 +46,34 @@ class FundQuerySet(models.QuerySet["Fund"]):
             available=F("budget") - F("grants_committed") - F("microcredit_committed"),
         )
 
+    def ledger_totals(self) -> dict[str, Decimal]:
+        """The ledger summed over these funds (three aggregate queries)."""
+        budget = self.aggregate(total=Sum("budget"))["total"] or ZERO
+        grants = (
+            Grant.objects.filter(fund__in=self).aggregate(
+                total=Sum(F("amount_awarded") - F("amount_revoked"))
+            )["total"]
+            or ZERO
+        )
+        loans = (
+            Microcredit.objects.filter(
+                fund__in=self, status__in=MicrocreditStatus.committing()
+            ).aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+        paid = (
+            Disbursement.objects.filter(grant__fund__in=self).aggregate(total=Sum("amount"))[
+                "total"
+            ]
+            or ZERO
+        )
+        return {
+            "budget": budget,
+            "committed": grants + loans,
+            "paid": paid,
+            "available": budget - grants - loans,
+        }
+
 
 class Fund(models.Model):
     """Money a funder makes available through one instrument."""
@@ -469,6 +497,13 @@ class Microcredit(models.Model):
 
     def allowed_transitions(self) -> frozenset[str]:
         return MICROCREDIT_TRANSITIONS[self.status]
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        allowed = self.allowed_transitions()
+        return [
+            (value, str(label)) for value, label in MicrocreditStatus.choices if value in allowed
+        ]
 
 
 class DeMinimisDeclaration(models.Model):

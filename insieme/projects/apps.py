@@ -18,6 +18,6 @@ class ProjectsConfig(AppConfig):
             models.CoachingSession,
             models.Event,
             models.Participation,
-            models.FollowUp,
+            models.SurvivalFollowUp,
         ):
             auditlog.register(model)

@@ -295,12 +295,12 @@ class Participation(models.Model):
         return self.person or self.organisation
 
 
-class FollowUpQuerySet(models.QuerySet["FollowUp"]):
-    def due(self, on: date) -> "FollowUpQuerySet":
+class SurvivalFollowUpQuerySet(models.QuerySet["SurvivalFollowUp"]):
+    def due(self, on: date) -> "SurvivalFollowUpQuerySet":
         return self.filter(done_on__isnull=True, due_on__lte=on)
 
 
-class FollowUp(models.Model):
+class SurvivalFollowUp(models.Model):
     """Survival follow-up of a completed project, 12 and 24 months after its end."""
 
     project = models.ForeignKey(
@@ -313,7 +313,7 @@ class FollowUp(models.Model):
     people_working = models.PositiveIntegerField(_("people working"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = FollowUpQuerySet.as_manager()
+    objects = SurvivalFollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survival follow-up")

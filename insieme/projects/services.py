@@ -18,11 +18,11 @@ from insieme.projects.models import (
     PROJECT_MANAGERS,
     CoachingSession,
     Event,
-    FollowUp,
     Milestone,
     Participation,
     Project,
     ProjectStatus,
+    SurvivalFollowUp,
     TeamMember,
 )
 
@@ -97,8 +97,8 @@ def change_status(*, project: Project, to: str, on: date, reason: str = "", by) 
     project.dropped_reason = reason.strip() if to == ProjectStatus.DROPPED else ""
     project.save(update_fields=["status", "ended_on", "dropped_reason", "updated_at"])
     if to == ProjectStatus.COMPLETED:
-        FollowUp.objects.bulk_create(
-            FollowUp(project=project, months=months, due_on=add_months(on, months))
+        SurvivalFollowUp.objects.bulk_create(
+            SurvivalFollowUp(project=project, months=months, due_on=add_months(on, months))
             for months in FOLLOW_UP_MONTHS
         )
     return project
@@ -202,13 +202,13 @@ def set_attendance(
 @service
 def record_follow_up(
     *,
-    follow_up: FollowUp,
+    follow_up: SurvivalFollowUp,
     done_on: date,
     still_operating: bool,
     people_working: int | None,
     notes: str = "",
     by,
-) -> FollowUp:
+) -> SurvivalFollowUp:
     follow_up.done_on = done_on
     follow_up.still_operating = still_operating
     follow_up.people_working = people_working

@@ -330,3 +330,18 @@ def test_microcredit_lifecycle_and_fund_ledger(operator):
             microcredit=loan, to=status, on=date(2026, 3, 1), by=operator
         )
     assert loan.status == MicrocreditStatus.REPAID
+
+
+def test_ledger_totals_over_all_funds(operator):
+    first, second = f.fund("1000.00"), f.fund("2000.50")
+    grant = award(f.project(), first, "400.25", by=operator)
+    award(f.project(), second, "0.25", by=operator)
+    services.record_disbursement(
+        grant=grant, paid_on=date(2025, 4, 1), amount=D("100.00"), by=operator
+    )
+    assert Fund.objects.ledger_totals() == {
+        "budget": D("3000.50"),
+        "committed": D("400.50"),
+        "paid": D("100.00"),
+        "available": D("2600.00"),
+    }

@@ -1,0 +1,219 @@
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from insieme.grants.models import (
+    ExpenseItem,
+    Fund,
+    Instrument,
+    MicrocreditStatus,
+    RevocationKind,
+    TrancheCondition,
+)
+from insieme.network.models import Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_ATTACHMENT = 5 * 1024 * 1024
+# What an attachment must start with: the content decides, not the file name.
+SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+}
+
+
+def parse_amount(value: str) -> str:
+    """Read an amount as people type it in Italy: 5.000,00 · 5000,5 · 5000.50 · € 5.000."""
+    text = re.sub(r"[\s€]", "", value)
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if text.count(".") > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        return text.replace(".", "")
+    return text
+
+
+class ItalianDecimalField(forms.DecimalField):
+    default_error_messages = {"invalid": _("Enter an amount such as 1.250,50.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = parse_amount(value)
+        return super().to_python(value)
+
+
+class MoneyField(ItalianDecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+
+class FundForm(forms.ModelForm):
+    class Meta:
+        model = Fund
+        fields = ["funder", "name", "instrument", "budget", "starts_on", "ends_on", "de_minimis"]
+        field_classes = {"budget": MoneyField}
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.order_by(  # type: ignore[attr-defined]
+            "-is_funder", "name"
+        )
+
+    def clean(self):
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end cannot precede the start."))
+        return data
+
+
+class AwardForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
+    amount = MoneyField(label=_("Amount awarded (EUR)"))
+    awarded_on = forms.DateField(label=_("Award date"), widget=DATE)
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.filter(  # type: ignore[attr-defined]
+            instrument=Instrument.GRANT
+        ).select_related("funder")
+
+
+class TrancheForm(forms.Form):
+    percentage = ItalianDecimalField(
+        label=_("Percentage"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+    )
+    amount = MoneyField(label=_("or amount (EUR)"), required=False)
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=TrancheCondition.choices, initial=TrancheCondition.NONE
+    )
+    threshold = MoneyField(label=_("Approved expenses of at least (EUR)"), required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean() or {}
+        if not self.has_changed():
+            return data
+        if (data.get("percentage") is None) == (data.get("amount") is None):
+            raise ValidationError(
+                _("Give each tranche either a percentage or an amount."), code="tranche_kind"
+            )
+        if (
+            data.get("condition") == TrancheCondition.APPROVED_EXPENSES
+            and data.get("threshold") is None
+        ):
+            self.add_error(
+                "threshold", _("Give the amount of approved expenses that releases the tranche.")
+            )
+        return data
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=2, max_num=6)
+
+
+class ExpenseForm(forms.ModelForm):
+    class Meta:
+        model = ExpenseItem
+        fields = [
+            "supplier",
+            "invoice_number",
+            "invoice_date",
+            "description",
+            "category",
+            "amount",
+            "attachment",
+        ]
+        field_classes = {"amount": MoneyField}
+        widgets = {"invoice_date": DATE}
+        help_texts = {"attachment": _("The invoice as PDF, PNG or JPEG, at most 5 MB.")}
+
+    def clean_attachment(self):
+        upload = self.cleaned_data["attachment"]
+        if upload.size > MAX_ATTACHMENT:
+            raise ValidationError(_("The file is too large: at most 5 MB."), code="too_large")
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(signature) for signature in SIGNATURES):
+            raise ValidationError(
+                _(
+                    "The file is not a PDF, PNG or JPEG document. Attach the invoice in one of these formats."
+                ),
+                code="bad_content",
+            )
+        return upload
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approva", _("Approve")), ("respingi", _("Reject"))]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("decision") == "respingi" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the expense is rejected."))
+        return data
+
+
+class PayTrancheForm(forms.Form):
+    paid_on = forms.DateField(label=_("Payment date"), widget=DATE)
+    amount = MoneyField(label=_("Amount paid (EUR)"), required=False)
+
+
+class RevocationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=RevocationKind.choices)
+    amount = MoneyField(
+        label=_("Amount (EUR)"),
+        required=False,
+        help_text=_("For a revocation leave it empty to revoke everything not yet paid."),
+    )
+    decided_on = forms.DateField(label=_("Date"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("kind") == RevocationKind.REDUCTION and data.get("amount") is None:
+            self.add_error("amount", _("Give the amount of the reduction."))
+        return data
+
+
+class MicrocreditForm(forms.Form):
+    lender = forms.ModelChoiceField(label=_("Lender"), queryset=Organisation.objects.all())
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(), required=False)
+    amount = MoneyField(label=_("Amount (EUR)"))
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=240)
+    requested_on = forms.DateField(label=_("Request date"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.filter(  # type: ignore[attr-defined]
+            instrument=Instrument.MICROCREDIT
+        )
+
+
+class MicrocreditMoveForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=MicrocreditStatus.choices)
+    on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class DeclarationForm(forms.Form):
+    grantor = forms.CharField(label=_("Granting body"), max_length=200)
+    granted_on = forms.DateField(label=_("Date the aid was granted"), widget=DATE)
+    amount = MoneyField(label=_("Amount (EUR)"))
+    declared_on = forms.DateField(label=_("Date of the declaration"), widget=DATE)

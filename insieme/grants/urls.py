@@ -1,0 +1,22 @@
+from django.urls import path
+
+from insieme.grants import views
+
+app_name = "grants"
+urlpatterns = [
+    path("", views.fund_list, name="fund_list"),
+    path("nuovo/", views.fund_create, name="fund_create"),
+    path("<int:pk>/", views.fund_detail, name="fund_detail"),
+    path("progetti/<int:project_pk>/contributo/", views.award, name="award"),
+    path("progetti/<int:project_pk>/microcredito/", views.microcredit_add, name="microcredit_add"),
+    path("microcrediti/<int:pk>/stato/", views.microcredit_move, name="microcredit_move"),
+    path("contributi/", views.my_grants, name="my_grants"),
+    path("contributi/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("contributi/<int:pk>/spese/", views.expense_add, name="expense_add"),
+    path("contributi/<int:pk>/revoca/", views.grant_revoke, name="revoke"),
+    path("spese/<int:pk>/allegato/", views.expense_attachment, name="expense_attachment"),
+    path("spese/<int:pk>/esame/", views.expense_review, name="expense_review"),
+    path("rate/<int:pk>/eroga/", views.tranche_pay, name="tranche_pay"),
+    path("de-minimis/", views.de_minimis_register, name="de_minimis"),
+    path("de-minimis/<int:pk>/", views.de_minimis_undertaking, name="de_minimis_undertaking"),
+]

@@ -1,0 +1,425 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, OuterRef, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insieme.accounts.models import Role, User
+from insieme.accounts.permissions import role_required
+from insieme.core.audit import log_access
+from insieme.grants import services
+from insieme.grants.forms import (
+    AwardForm,
+    DeclarationForm,
+    ExpenseForm,
+    FundForm,
+    MicrocreditForm,
+    MicrocreditMoveForm,
+    PayTrancheForm,
+    ReviewForm,
+    RevocationForm,
+    TrancheFormSet,
+)
+from insieme.grants.models import (
+    DE_MINIMIS_CEILING,
+    DeMinimisDeclaration,
+    Disbursement,
+    ExpenseItem,
+    ExpenseStatus,
+    Fund,
+    Grant,
+    Microcredit,
+    Tranche,
+    money_sum,
+)
+from insieme.network.models import Organisation
+from insieme.projects.models import Project
+
+MANAGERS = (Role.OPERATOR, Role.ADMIN)
+READERS = (Role.OPERATOR, Role.ADMIN, Role.COACH, Role.APPLICANT)
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# Funds ---------------------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def fund_list(request: HttpRequest) -> HttpResponse:
+    funds = Fund.objects.with_ledger().select_related("funder")
+    totals = Fund.objects.ledger_totals()
+    return render(request, "grants/fund_list.html", {"funds": funds, "totals": totals})
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def fund_create(request: HttpRequest) -> HttpResponse:
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fund = services.create_fund(**form.cleaned_data, by=request.user)
+        messages.success(request, _("Fund created."))
+        return redirect("grants:fund_detail", pk=fund.pk)
+    return render(
+        request, "grants/fund_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@role_required(*MANAGERS)
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = get_object_or_404(Fund.objects.with_ledger().select_related("funder"), pk=pk)
+    grants = (
+        fund.grants.with_figures()
+        .select_related("application__project", "beneficiary")
+        .order_by("-awarded_on", "code")
+    )
+    return render(
+        request,
+        "grants/fund_detail.html",
+        {
+            "fund": fund,
+            "grants": grants,
+            "microcredits": fund.microcredits.select_related("application", "lender"),
+        },
+    )
+
+
+# Awards --------------------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def award(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("application"), pk=project_pk)
+    data = request.POST or None
+    form = AwardForm(data, initial={"awarded_on": timezone.localdate()})
+    tranches = TrancheFormSet(
+        data,
+        prefix="rate",
+        # Compared with what is posted, an initial row would look unchanged and be dropped.
+        initial=None if data else [{"percentage": Decimal("100"), "condition": "nessuna"}],
+    )
+    if request.method == "POST" and form.is_valid() and tranches.is_valid():
+        plan = [
+            services.TranchePlan(
+                percentage=row["percentage"],
+                amount=row["amount"],
+                condition=row["condition"],
+                threshold=row["threshold"],
+                description=row["description"],
+            )
+            for row in tranches.cleaned_data
+            if row
+        ]
+        try:
+            grant = services.award_grant(
+                application=project.application, tranches=plan, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Grant %(code)s awarded.") % {"code": grant.code})
+            return redirect("grants:grant_detail", pk=grant.pk)
+    return render(
+        request,
+        "grants/award_form.html",
+        {"project": project, "form": form, "tranches": tranches},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
+    user = request.user
+    assert isinstance(user, User)
+    is_manager = user.has_role(*MANAGERS)
+    project = grant.application.project
+    approved = grant.approved_expenses  # type: ignore[attr-defined]
+    tranches = list(
+        grant.tranches.annotate(
+            paid_amount=money_sum(
+                Disbursement.objects.filter(tranche=OuterRef("pk")),
+                "tranche",
+                "amount",
+            )
+        )
+    )
+    for tranche in tranches:
+        tranche.grant = grant
+        tranche.is_met = tranche.condition_met(approved)  # type: ignore[attr-defined]
+    can_report = is_manager or project.reporting_users.filter(pk=user.pk).exists()
+    return {
+        "grant": grant,
+        "project": project,
+        "tranches": tranches,
+        "expenses": grant.expenses.select_related("reviewed_by", "entered_by"),
+        "disbursements": grant.disbursements.select_related("tranche"),
+        "revocations": grant.revocations.all(),
+        "is_manager": is_manager,
+        "can_report": can_report,
+        "expense_form": forms.get("expense_form") or ExpenseForm(),
+        "pay_form": PayTrancheForm(initial={"paid_on": timezone.localdate()}),
+        "revocation_form": forms.get("revocation_form")
+        or RevocationForm(initial={"decided_on": timezone.localdate()}),
+        "reasons_required": ExpenseStatus.REJECTED,
+    }
+
+
+def _grant(request: HttpRequest, pk: int) -> Grant:
+    return get_object_or_404(
+        Grant.objects.visible_to(request.user)
+        .with_figures()
+        .select_related("fund", "funder", "application__project", "beneficiary"),
+        pk=pk,
+    )
+
+
+@role_required(*READERS)
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    return render(request, "grants/grant_detail.html", _grant_context(request, grant))
+
+
+@role_required(*READERS)
+def my_grants(request: HttpRequest) -> HttpResponse:
+    grants = (
+        Grant.objects.visible_to(request.user)
+        .with_figures()
+        .select_related("fund", "funder", "application")
+        .annotate(
+            pending=money_sum(
+                ExpenseItem.objects.filter(grant=OuterRef("pk"), status=ExpenseStatus.PENDING),
+                "grant",
+                "amount",
+            )
+        )
+    )
+    return render(request, "grants/my_grants.html", {"grants": grants})
+
+
+@role_required(*READERS)
+@require_POST
+def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    form = ExpenseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submit_expense(grant=grant, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            if error.code == "not_allowed":
+                raise PermissionDenied from error
+            form.add_error(None, error)
+    if not form.is_valid():
+        context = _grant_context(request, grant, expense_form=form)
+        return render(request, "grants/grant_detail.html", context, status=400)
+    messages.success(request, _("Expense submitted for review."))
+    return redirect("grants:grant_detail", pk=grant.pk)
+
+
+def _expense(request: HttpRequest, pk: int) -> ExpenseItem:
+    return get_object_or_404(
+        ExpenseItem.objects.filter(grant__in=Grant.objects.visible_to(request.user)), pk=pk
+    )
+
+
+@role_required(*READERS)
+def expense_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = _expense(request, pk)
+    log_access(item, by=request.user, what="attachment")
+    suffix = (item.attachment.name or "").rsplit(".", 1)[-1]
+    return FileResponse(
+        item.attachment.open("rb"),
+        as_attachment=True,
+        filename=f"fattura-{item.pk}.{suffix}",
+    )
+
+
+@role_required(*READERS)
+@require_POST
+def expense_review(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _expense(request, pk)
+    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_expense(
+                item=item,
+                approve=form.cleaned_data["decision"] == "approva",
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            messages.success(request, _("Expense reviewed."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("grants:grant_detail", pk=item.grant_id)
+
+
+@role_required(*READERS)
+@require_POST
+def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = get_object_or_404(
+        Tranche.objects.filter(grant__in=Grant.objects.visible_to(request.user)), pk=pk
+    )
+    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = PayTrancheForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pay_tranche(
+                tranche=tranche,
+                paid_on=form.cleaned_data["paid_on"],
+                amount=form.cleaned_data["amount"],
+                by=request.user,
+            )
+            messages.success(request, _("Tranche %(number)s paid.") % {"number": tranche.position})
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, _("Enter the payment date and, if different, the amount."))
+    return redirect("grants:grant_detail", pk=tranche.grant_id)
+
+
+@role_required(*READERS)
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = RevocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_grant(grant=grant, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        context = _grant_context(request, grant, revocation_form=form)
+        return render(request, "grants/grant_detail.html", context, status=400)
+    messages.success(request, _("Reduction or revocation recorded."))
+    return redirect("grants:grant_detail", pk=grant.pk)
+
+
+# Microcredit ---------------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def microcredit_add(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("application"), pk=project_pk)
+    form = MicrocreditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_microcredit(
+                application=project.application, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("fund", error)
+        else:
+            messages.success(request, _("Microcredit recorded."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "grants/microcredit_form.html",
+        {
+            "project": project,
+            "form": form,
+            "microcredits": Microcredit.objects.filter(
+                application=project.application
+            ).select_related("lender", "fund"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def microcredit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    microcredit = get_object_or_404(
+        Microcredit.objects.select_related("application__project"), pk=pk
+    )
+    form = MicrocreditMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_microcredit(microcredit=microcredit, **form.cleaned_data, by=request.user)
+            messages.success(request, _("Microcredit updated."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, _("Choose the new status and its date."))
+    return redirect("grants:microcredit_add", project_pk=microcredit.application.project.pk)
+
+
+# De minimis register --------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def de_minimis_register(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    start, end = services.de_minimis_window(today)
+    platform = Grant.objects.filter(
+        beneficiary=OuterRef("pk"), fund__de_minimis=True, awarded_on__range=(start, end)
+    )
+    declared = DeMinimisDeclaration.objects.filter(
+        organisation=OuterRef("pk"), granted_on__range=(start, end)
+    )
+    undertakings = (
+        Organisation.objects.filter(
+            Q(de_minimis_grants__isnull=False) | Q(de_minimis_declarations__isnull=False)
+        )
+        .distinct()
+        .annotate(
+            platform_aid=money_sum(
+                platform, "beneficiary", F("amount_awarded") - F("amount_revoked")
+            ),
+            declared_aid=money_sum(declared, "organisation", "amount"),
+        )
+        .annotate(total_aid=F("platform_aid") + F("declared_aid"))
+        .annotate(headroom=DE_MINIMIS_CEILING - F("total_aid"))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "grants/de_minimis.html",
+        {"undertakings": undertakings, "start": start, "end": end, "ceiling": DE_MINIMIS_CEILING},
+    )
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def de_minimis_undertaking(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_de_minimis_declaration(
+            organisation=organisation, **form.cleaned_data, by=request.user
+        )
+        messages.success(request, _("Self-declaration recorded."))
+        return redirect("grants:de_minimis_undertaking", pk=organisation.pk)
+    today = timezone.localdate()
+    start, _end = services.de_minimis_window(today)
+    return render(
+        request,
+        "grants/de_minimis_undertaking.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "grants": organisation.de_minimis_grants.filter(fund__de_minimis=True).select_related(
+                "fund"
+            ),
+            "declarations": organisation.de_minimis_declarations.select_related("recorded_by"),
+            "total": services.de_minimis_total(organisation, today),
+            "start": start,
+            "ceiling": DE_MINIMIS_CEILING,
+        },
+        status=400 if form.errors else 200,
+    )

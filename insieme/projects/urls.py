@@ -1,0 +1,22 @@
+from django.urls import path
+
+from insieme.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/coach/", views.project_coaches, name="coaches"),
+    path("<int:pk>/account/", views.project_reporting_users, name="reporting_users"),
+    path("<int:pk>/squadra/", views.team_add, name="team_add"),
+    path("<int:pk>/tappe/", views.milestone_add, name="milestone_add"),
+    path("tappe/<int:pk>/stato/", views.milestone_status, name="milestone_status"),
+    path("<int:pk>/sessioni/", views.session_add, name="session_add"),
+    path("<int:pk>/stato/", views.project_status, name="status"),
+    path("follow-up/<int:pk>/", views.follow_up_record, name="follow_up"),
+    path("calendario/", views.event_list, name="event_list"),
+    path("calendario/nuovo/", views.event_create, name="event_create"),
+    path("calendario/<int:pk>/", views.event_detail, name="event_detail"),
+    path("calendario/<int:pk>/partecipanti/", views.participant_add, name="participant_add"),
+    path("partecipazioni/<int:pk>/presenza/", views.attendance, name="attendance"),
+]

@@ -1,0 +1,418 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insieme.accounts.models import Role, User
+from insieme.accounts.permissions import role_required
+from insieme.core.models import ContractType
+from insieme.projects import services
+from insieme.projects.forms import (
+    AttendanceForm,
+    CoachesForm,
+    EventForm,
+    MilestoneForm,
+    MilestoneStatusForm,
+    ParticipantForm,
+    ReportingUsersForm,
+    SessionForm,
+    StatusForm,
+    SurvivalFollowUpForm,
+    TeamMemberForm,
+)
+from insieme.projects.models import (
+    PROJECT_MANAGERS,
+    Event,
+    Milestone,
+    Participation,
+    Project,
+    ProjectStatus,
+    SurvivalFollowUp,
+)
+
+STAFF = (Role.OPERATOR, Role.ADMIN, Role.COACH)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(Project.objects.visible_to(request.user).for_list(), pk=pk)
+
+
+def _manager_only(request: HttpRequest) -> None:
+    if not request.user.has_role(*PROJECT_MANAGERS):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _show_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@role_required(*STAFF)
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.visible_to(request.user).for_list()
+    status = request.GET.get("stato", "")
+    if status in ProjectStatus.values:
+        projects = projects.filter(status=status)
+    visible = Project.objects.visible_to(request.user)
+    follow_ups = (
+        SurvivalFollowUp.objects.due(timezone.localdate())
+        .filter(project__in=visible)
+        .select_related("project__application")
+    )
+    coach_hours = (
+        User.objects.filter(coaching_sessions__project__in=visible)
+        .annotate(
+            hours=Sum("coaching_sessions__hours"),
+            projects=Count("coaching_sessions__project", distinct=True),
+        )
+        .order_by("last_name", "first_name")
+    )
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "projects": projects,
+            "statuses": ProjectStatus.choices,
+            "selected_status": status,
+            "follow_ups": follow_ups,
+            "coach_hours": coach_hours,
+        },
+    )
+
+
+def jobs_created(project: Project) -> tuple[list, dict]:
+    """The placements linked to the project, counted by DOMAIN.md's rules, in the database."""
+    from insieme.employment.models import Placement
+
+    placements = Placement.objects.filter(application=project.application)
+    traineeship = Q(contract_type__code=ContractType.TRAINEESHIP)
+    figures = placements.aggregate(
+        placements=Count("pk", filter=~traineeship),
+        extensions=Count("pk", filter=~traineeship & Q(is_extension=True)),
+        people=Count("person__fiscal_code", filter=~traineeship, distinct=True),
+        traineeships=Count("pk", filter=traineeship),
+    )
+    rows = list(placements.select_related("person", "employer", "contract_type"))
+    return rows, figures
+
+
+def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
+    user = request.user
+    assert isinstance(user, User)
+    milestones = list(project.milestones.all())
+    sessions = list(project.sessions.select_related("coach"))
+    participations = list(project.participations.select_related("event", "person", "organisation"))
+    timeline = sorted(
+        [("milestone", m.due_on, m) for m in milestones]
+        + [("session", s.date, s) for s in sessions]
+        + [("event", p.event.date, p) for p in participations],
+        key=lambda row: row[1],
+        reverse=True,
+    )
+    placements, job_figures = jobs_created(project)
+    from insieme.grants.models import Grant, Microcredit
+
+    grants = Grant.objects.filter(application=project.application).select_related("fund")
+    is_manager = user.has_role(*PROJECT_MANAGERS)
+    context = {
+        "project": project,
+        "application": project.application,
+        "team": project.team.select_related("person"),
+        "milestones": milestones,
+        "sessions": sessions,
+        "timeline": timeline,
+        "hours_by_coach": project.sessions.values("coach__first_name", "coach__last_name")
+        .annotate(hours=Sum("hours"))
+        .order_by("coach__last_name"),
+        "follow_ups": project.follow_ups.all(),
+        "placements": placements,
+        "job_figures": job_figures,
+        "grants": grants.with_figures(),
+        "microcredits": Microcredit.objects.filter(application=project.application).select_related(
+            "lender"
+        ),
+        "is_manager": is_manager,
+        "milestone_statuses": MilestoneStatusForm().fields["status"].choices,  # type: ignore[attr-defined]
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "session_form": forms.get("session_form") or SessionForm(project=project, user=user),
+        "team_form": forms.get("team_form") or TeamMemberForm(),
+    }
+    if is_manager:
+        context["coaches_form"] = CoachesForm(initial={"coaches": project.coaches.all()})
+        context["reporting_form"] = ReportingUsersForm(
+            initial={"users": project.reporting_users.all()}
+        )
+    return context
+
+
+@role_required(*STAFF)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+@role_required(*STAFF)
+@require_POST
+def project_coaches(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _manager_only(request)
+    form = CoachesForm(request.POST)
+    if form.is_valid():
+        services.assign_coaches(
+            project=project, coaches=form.cleaned_data["coaches"], by=request.user
+        )
+        messages.success(request, _("Coaches updated."))
+    else:
+        messages.error(request, _("Choose coaches from the list."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def project_reporting_users(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _manager_only(request)
+    form = ReportingUsersForm(request.POST)
+    if form.is_valid():
+        services.set_reporting_users(
+            project=project, users=form.cleaned_data["users"], by=request.user
+        )
+        messages.success(request, _("Applicant accounts updated."))
+    else:
+        messages.error(request, _("Choose accounts from the list."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = TeamMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_team_member(project=project, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error("person", error)
+    if not form.is_valid():
+        context = _detail_context(request, project, team_form=form)
+        return render(request, "projects/project_detail.html", context, status=400)
+    messages.success(request, _("Team member added."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, project, milestone_form=form)
+        template = "projects/project_detail.html"
+        if is_htmx(request):
+            template += "#milestones"
+        return render(request, template, context, status=400)
+    services.add_milestone(project=project, **form.cleaned_data, by=request.user)
+    if is_htmx(request):
+        return render(
+            request, "projects/project_detail.html#milestones", _detail_context(request, project)
+        )
+    messages.success(request, _("Milestone added."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(
+        Milestone.objects.filter(project__in=Project.objects.visible_to(request.user)), pk=pk
+    )
+    form = MilestoneStatusForm(request.POST)
+    if form.is_valid():
+        services.set_milestone_status(
+            milestone=milestone, status=form.cleaned_data["status"], by=request.user
+        )
+        messages.success(request, _("Milestone updated."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("projects:detail", pk=milestone.project_id)
+
+
+@role_required(*STAFF)
+@require_POST
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    assert isinstance(request.user, User)
+    form = SessionForm(request.POST, project=project, user=request.user)
+    if form.is_valid():
+        try:
+            services.record_session(project=project, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+    template = "projects/project_detail.html"
+    if not form.is_valid():
+        context = _detail_context(request, project, session_form=form)
+        return render(
+            request,
+            template + "#sessions" if is_htmx(request) else template,
+            context,
+            status=400,
+        )
+    if is_htmx(request):
+        project = _project(request, pk)
+        return render(request, template + "#sessions", _detail_context(request, project))
+    messages.success(request, _("Coaching session recorded."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    _manager_only(request)
+    form = StatusForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(project=project, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Project status updated."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "projects/project_status.html",
+        {"project": project, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(
+        SurvivalFollowUp.objects.filter(
+            project__in=Project.objects.visible_to(request.user)
+        ).select_related("project__application"),
+        pk=pk,
+    )
+    form = SurvivalFollowUpForm(request.POST or None, instance=follow_up)
+    if request.method == "POST" and form.is_valid():
+        services.record_follow_up(
+            follow_up=follow_up,
+            done_on=form.cleaned_data["done_on"],
+            still_operating=form.cleaned_data["still_operating"],
+            people_working=form.cleaned_data["people_working"],
+            notes=form.cleaned_data["notes"],
+            by=request.user,
+        )
+        messages.success(request, _("Follow-up recorded."))
+        return redirect("projects:detail", pk=follow_up.project_id)
+    return render(
+        request,
+        "projects/follow_up.html",
+        {"follow_up": follow_up, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# Calendar of training courses and networking events -----------------------------------------
+
+
+@role_required(*STAFF)
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = Event.objects.visible_to(request.user).annotate(
+        participants=Count("participations"),
+        present=Count("participations", filter=Q(participations__attended=True)),
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "projects/event_list.html",
+        {
+            "upcoming": events.filter(date__gte=today).order_by("date", "title"),
+            "past": events.filter(date__lt=today),
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.create_event(**form.cleaned_data, by=request.user)
+        messages.success(request, _("Event added to the calendar."))
+        return redirect("projects:event_detail", pk=event.pk)
+    return render(
+        request, "projects/event_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _event_context(request: HttpRequest, event: Event, form=None) -> dict:
+    assert isinstance(request.user, User)
+    visible = Project.objects.visible_to(request.user)
+    return {
+        "event": event,
+        "participations": event.participations.select_related(
+            "person", "organisation", "project__application"
+        ).filter(Q(project__isnull=True) | Q(project__in=visible)),
+        "form": form or ParticipantForm(user=request.user),
+    }
+
+
+@role_required(*STAFF)
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
+    return render(request, "projects/event_detail.html", _event_context(request, event))
+
+
+@role_required(*STAFF)
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
+    assert isinstance(request.user, User)
+    form = ParticipantForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(
+            request,
+            "projects/event_detail.html",
+            _event_context(request, event, form),
+            status=400,
+        )
+    services.add_participant(event=event, **form.cleaned_data, by=request.user)
+    messages.success(request, _("Participant added."))
+    return redirect("projects:event_detail", pk=event.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = get_object_or_404(
+        Participation.objects.filter(
+            event__in=Event.objects.visible_to(request.user)
+        ).select_related("event"),
+        pk=pk,
+    )
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_attendance(
+                participation=participation,
+                attended=form.cleaned_data["attended"],
+                hours=form.cleaned_data["hours"],
+                by=request.user,
+            )
+            messages.success(request, _("Attendance recorded."))
+        except ValidationError as error:
+            _show_errors(request, error)
+    else:
+        messages.error(request, _("Enter the hours as a number."))
+    return redirect("projects:event_detail", pk=participation.event_id)
