@@ -12,8 +12,9 @@ from insieme.calls.models import (
     QuestionKind,
     RequiredDocument,
 )
+from insieme.network import fiscal_code as organisation_code
 from insieme.network.models import LegalForm
-from insieme.people.fiscal_code import decode, normalise, numeric_check_digit
+from insieme.people.fiscal_code import decode, normalise
 
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
@@ -138,32 +139,22 @@ class StartApplicationForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        code = normalise(data.get("fiscal_code"))
+        raw = data.get("fiscal_code") or ""
         if data.get("applicant_kind") == self.AS_ORGANISATION:
-            if (
-                not (
-                    len(code) == 11
-                    and code.isdigit()
-                    and numeric_check_digit(code[:10]) == int(code[10])
-                )
-                and len(code) != 16
-            ):
-                self.add_error(
-                    "fiscal_code",
-                    _("An organisation's codice fiscale has 11 digits: check them."),
-                )
-            elif len(code) == 16:
+            code = organisation_code.normalise(raw)
+            try:
+                organisation_code.validate_organisation_code(code)
+            except forms.ValidationError as error:
+                self.add_error("fiscal_code", error)
+            if not data.get("organisation_name"):
+                self.add_error("organisation_name", _("Give the organisation's name."))
+        else:
+            code = normalise(raw)
+            if code:
                 try:
                     decode(code)
                 except forms.ValidationError as error:
                     self.add_error("fiscal_code", error)
-            if not data.get("organisation_name"):
-                self.add_error("organisation_name", _("Give the organisation's name."))
-        elif code:
-            try:
-                decode(code)
-            except forms.ValidationError as error:
-                self.add_error("fiscal_code", error)
             for name in ("first_name", "last_name"):
                 if not data.get(name):
                     self.add_error(name, _("This field is required."))

@@ -28,7 +28,7 @@ from insieme.calls.models import (
 from insieme.calls.schema import answers_form_class, is_empty, schema_of, to_json
 from insieme.core.audit import log_event, service
 from insieme.core.tasks import send_email
-from insieme.network.models import LegalForm, Organisation
+from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.models import Person
 
 
@@ -125,9 +125,19 @@ def start_application(
             fiscal_code=fiscal_code,
             defaults={"name": organisation_name, "legal_form": legal_form or LegalForm.OTHER},
         )
-        application.applicant_organisation = organisation
         if created:
             log_event(organisation, by=by, event="registered_by_applicant")
+        elif organisation.members.exclude(user=by).exists() and not organisation.is_member(by):
+            # Someone already acts for it: only the office can add another representative.
+            raise ValidationError(
+                _(
+                    "This organisation is already represented by another account: ask the "
+                    "programme office to add you as its representative."
+                ),
+                code="organisation_represented",
+            )
+        OrganisationMember.objects.get_or_create(organisation=organisation, user=by)
+        application.applicant_organisation = organisation
     else:
         person, created = Person.objects.get_or_create(
             fiscal_code=fiscal_code,

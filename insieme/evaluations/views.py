@@ -16,7 +16,7 @@ from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.views import answered, error_text
 from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
-from insieme.evaluations.models import Assignment, Declaration
+from insieme.evaluations.models import Assignment, Decision, Declaration
 
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
@@ -255,7 +255,7 @@ def ranking_context(call, form=None) -> dict:
     top = [
         r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
     ][:limit]
-    decision = getattr(call, "decision", None) if hasattr(call, "decision") else None
+    decision = Decision.objects.filter(call=call).first()
     return {
         "call": call,
         "rows": rows,

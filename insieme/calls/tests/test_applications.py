@@ -57,6 +57,19 @@ def test_applicant_starts_as_organisation_and_it_is_registered(client_as, applic
     assert application.form_version.number == 1
 
 
+def test_the_representative_is_linked_and_another_account_cannot_claim_the_organisation(
+    applicant, other_applicant, call
+):
+    from insieme.network.models import OrganisationMember
+
+    start(call, applicant, organisation=True)
+    organisation = Organisation.objects.get(fiscal_code="01234567897")
+    assert OrganisationMember.objects.filter(organisation=organisation, user=applicant).exists()
+    start(call, applicant, organisation=True, title="Secondo progetto")
+    with pytest.raises(ValidationError, match="già rappresentata|already represented"):
+        start(call, other_applicant, organisation=True)
+
+
 def test_applicant_starts_as_person(client_as, applicant, call):
     client_as(applicant).post(
         reverse("calls:apply", args=[call.pk]),
@@ -327,6 +340,8 @@ def test_an_applicant_never_sees_anothers_application(client_as, applicant, othe
         reverse("calls:autosave", args=[draft.pk]),
         reverse("calls:submit", args=[draft.pk]),
         reverse("calls:withdraw", args=[application.pk]),
+        reverse("calls:attach", args=[draft.pk, "q1"]),
+        reverse("calls:reply", args=[application.pk, 1]),
     ]:
         assert client.post(url).status_code == 404, url
     assert "Orto sociale" not in client.get(reverse("calls:my_applications")).content.decode()

@@ -28,6 +28,7 @@ OFFICE_VIEWS = [
     ("calls:publish", True, "post"),
     ("calls:section_add", True, "post"),
     ("calls:question_add", True, "get"),
+    ("calls:question_add", True, "post"),
 ]
 
 
@@ -271,3 +272,36 @@ def test_office_lists_query_count_does_not_grow(client_as, operator, applicant, 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("who", ["applicant", "evaluator", "outsider"])
+def test_list_and_question_editors_are_for_the_office(client_as, cast, call, who):
+    question = Question.objects.filter(section__call=call).first()
+    client = client_as(cast[who])
+    assert client.get(reverse("calls:list_edit", args=[call.pk, "faq"])).status_code == 403
+    assert (
+        client.get(reverse("calls:question_edit", args=[call.pk, question.pk])).status_code == 403
+    )
+    assert (
+        client.post(reverse("calls:question_delete", args=[call.pk, question.pk])).status_code
+        == 403
+    )
+
+
+def test_operator_deletes_a_question_until_the_form_is_frozen(client_as, operator, applicant, call):
+    questions = list(Question.objects.filter(section__call=call))
+    client = client_as(operator)
+    client.post(reverse("calls:question_delete", args=[call.pk, questions[2].pk]))
+    assert not Question.objects.filter(pk=questions[2].pk).exists()
+    submitted(call, applicant)
+    response = client.post(
+        reverse("calls:question_delete", args=[call.pk, questions[1].pk]), follow=True
+    )
+    assert "non può più essere modificato" in response.content.decode()
+    assert Question.objects.filter(pk=questions[1].pk).exists()
+
+
+def test_an_unpublished_call_cannot_be_applied_to_and_publication_needs_dates(client_as, operator):
+    call = Call.objects.create(code="C3", title="Senza date", line="autoimpiego")
+    response = client_as(operator).post(reverse("calls:publish", args=[call.pk]), follow=True)
+    assert "Imposta data e ora di apertura e chiusura" in response.content.decode()

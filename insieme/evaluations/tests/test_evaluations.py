@@ -375,3 +375,30 @@ def test_my_assignments_query_count_does_not_grow(client_as, operator, applicant
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("evaluations:mine"))
     assert len(many) == len(few)
+
+
+def test_another_evaluator_cannot_download_the_attachments(
+    client_as, operator, applicant, evaluator, second_evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    assignment = assign(application, evaluator, operator)
+    services.declare_interest(assignment, by=evaluator, conflict=False)
+    attachment = application.attachments.get()
+    url = reverse("evaluations:attachment", args=[assignment.pk, attachment.pk])
+    assert client_as(second_evaluator).get(url).status_code == 404
+    assert client_as(evaluator).get(url).status_code == 200
+    assert (
+        client_as(evaluator).get(reverse("calls:attachment", args=[attachment.pk])).status_code
+        == 404
+    )
+
+
+def test_export_names_the_applicant_when_not_blind(client_as, operator, applicant, evaluator):
+    call = make_call(blind_evaluation=False)
+    application = eligible(call, applicant, operator, organisation=True)
+    assignment = assign(application, evaluator, operator)
+    services.declare_interest(assignment, by=evaluator, conflict=False)
+    score(assignment, evaluator, 8, 4)
+    csv = client_as(evaluator).get(reverse("evaluations:export")).content.decode()
+    assert "Il Ponte" in csv
+    assert "Impatto sociale" in csv
