@@ -66,7 +66,7 @@ def test_the_representative_is_linked_and_another_account_cannot_claim_the_organ
     organisation = Organisation.objects.get(fiscal_code="01234567897")
     assert OrganisationMember.objects.filter(organisation=organisation, user=applicant).exists()
     start(call, applicant, organisation=True, title="Secondo progetto")
-    with pytest.raises(ValidationError, match="già rappresentata|already represented"):
+    with pytest.raises(ValidationError, match=r"già rappresentata|already represented"):
         start(call, other_applicant, organisation=True)
 
 
