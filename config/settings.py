@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "insieme.grants",
     "insieme.employment",
     "insieme.impact",
+    "insieme.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("insieme.calls.urls")),
     path("valutazioni/", include("insieme.evaluations.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("insieme.api.urls")),
     path("", include("insieme.employment.urls")),
 ]

@@ -1,0 +1,228 @@
+"""The shapes of the API's answers (they make the OpenAPI document)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+def paged(item: type[Schema]) -> Any:
+    """The page schema for a list of `item`."""
+    return type(
+        f"{item.__name__.removesuffix('Out')}Page",
+        (Schema,),
+        {
+            "__annotations__": {
+                "count": int,
+                "page": int,
+                "pages": int,
+                "next": str | None,
+                "previous": str | None,
+                "results": list[item],  # type: ignore[valid-type]
+            }
+        },
+    )
+
+
+class MeOut(Schema):
+    email: str
+    roles: list[str]
+    token: str
+    scopes: list[str]
+    expires_at: datetime.datetime | None
+
+
+class CallOut(Schema):
+    id: int
+    code: str
+    title: str
+    line: str
+    edition: int | None
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime | None
+    budget: Decimal | None
+    published: bool
+
+
+class ApplicationOut(Schema):
+    id: int
+    code: str
+    call: int
+    title: str
+    status: str
+    applicant_person: int | None
+    applicant_organisation: int | None
+    sector: str | None
+    comune: str | None
+    submitted_at: datetime.datetime | None
+    outcome_date: datetime.date | None
+    score: Decimal | None
+
+
+class ProjectOut(Schema):
+    id: int
+    application: int
+    title: str
+    status: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+
+
+class GrantOut(Schema):
+    id: int
+    code: str
+    application: int
+    funder: int
+    fund: int | None
+    amount_awarded: Decimal
+    amount_revoked: Decimal
+    awarded_on: datetime.date | None
+
+
+class DisbursementOut(Schema):
+    id: int
+    code: str
+    grant: int
+    paid_on: datetime.date
+    amount: Decimal
+
+
+# --- figures (the impact_report object of DOMAIN.md) ----------------------------------------------
+
+
+class PeriodOut(Schema):
+    # "from" is a Python keyword: the field has another name and "from" as its alias.
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+
+
+class SectorFigures(Schema):
+    sector: str | None
+    accompanied: int
+    funded: int
+    disbursed_eur: str
+
+
+class ProjectFigures(Schema):
+    applications: int
+    accompanied: int
+    funded: int
+    grants_awarded_eur: str
+    grants_revoked_eur: str
+    grants_disbursed_eur: str
+    placements: int
+    people_employed: int
+    traineeships: int
+    sectors: list[SectorFigures]
+
+
+class EmploymentFigures(Schema):
+    registrations: int
+    first_interviews: int
+    placements: int
+    people_employed: int
+    first_time_placed: int
+    new_contracts: int
+    extensions: int
+    traineeships: int
+    contracts: dict[str, int]
+    avg_days_to_first_placement: float | None
+
+
+class TerritoryRow(Schema):
+    codice_istat: str
+    comune: str
+    district: str | None
+    decentralised: bool
+    people: int | None
+    accompanied: int
+    placements: int | None
+
+
+class FiguresOut(Schema):
+    period: PeriodOut
+    projects: ProjectFigures
+    employment: EmploymentFigures | None
+    territory: list[TerritoryRow]
+
+
+class OrganisationOut(Schema):
+    id: int
+    fiscal_code: str
+    name: str
+    legal_form: str
+    third_sector: bool
+    comune: str | None
+    roles: list[str]
+    joined_on: datetime.date | None
+    ateco_code: str
+    website: str
+    email: str
+    phone: str
+
+
+class PersonOut(Schema):
+    id: int
+    fiscal_code: str
+    last_name: str
+    first_name: str
+    birth_date: datetime.date | None
+    sex: str
+    residence_comune: str | None
+    email: str
+    phone: str
+    employment_condition: str
+    pseudonymised: bool
+    updated_at: datetime.datetime
+
+
+class VacancyOut(Schema):
+    id: int
+    organisation: int
+    title: str
+    ateco_code: str
+    comune: str
+    contract_type: str
+    weekly_hours: Decimal | None
+    shifts: str
+    requirements: str
+    skills: list[Any]
+    openings: int
+    deadline: datetime.date | None
+    status: str
+    created_at: datetime.datetime
+
+
+class CandidateOut(Schema):
+    id: int
+    last_name: str
+    first_name: str
+
+
+class ReferralOut(Schema):
+    id: int
+    vacancy: int
+    candidate: CandidateOut
+    proposed_on: datetime.date
+    note: str
+    outcome: str
+    refusal_reason: str
+    outcome_on: datetime.date | None
+
+
+class PlacementOut(Schema):
+    id: int
+    code: str
+    person: int
+    employer: int
+    contract_type: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    weekly_hours: Decimal | None
+    is_extension: bool
+    application: int | None
+    referral: int | None

@@ -1,0 +1,127 @@
+"""The pages around the API: personal tokens, and the endpoint reference."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insieme.api import services
+from insieme.api.forms import TokenForm
+from insieme.api.models import ApiToken
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _require_role(user: Any) -> None:
+    # A token acts as its user: an account with no role has nothing to read.
+    if not user.roles:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    _require_role(request.user)
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_token = services.create_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=form.expires_at(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Token “%(name)s” created: copy it now, it will not be shown again.")
+                % {"name": token.name},
+            )
+            form = TokenForm()
+    context = {
+        "form": form,
+        "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    }
+    return render(request, "api/tokens.html", context)
+
+
+@login_required
+@require_POST
+def revoke(request, pk: int):
+    _require_role(request.user)
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.revoke_token(token, by=request.user)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    if request.htmx:
+        return render(
+            request,
+            "api/tokens.html#token_rows",
+            {"tokens": ApiToken.objects.filter(user=request.user)},
+        )
+    return redirect("api:tokens")
+
+
+def _type(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " | ".join(_type(s) for s in schema["anyOf"] if s.get("type") != "null")
+    if "enum" in schema:
+        return " | ".join(str(v) for v in schema["enum"])
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    return schema.get("format") or schema.get("type", "")
+
+
+def endpoint_reference() -> list[dict[str, Any]]:
+    """The endpoints, read from the same OpenAPI document that clients download."""
+    from config.api import api
+
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for url, operations in document["paths"].items():
+        for method in METHODS:
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            tag = (operation.get("tags") or ["api"])[0]
+            groups.setdefault(tag, []).append(
+                {
+                    "method": method.upper(),
+                    "url": url,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "where": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type(p.get("schema", {})),
+                            "description": p.get("description", ""),
+                        }
+                        for p in operation.get("parameters", [])
+                    ],
+                    "responses": sorted(operation.get("responses", {})),
+                    "anchor": operation["operationId"],
+                }
+            )
+    return [{"tag": tag, "operations": ops} for tag, ops in groups.items()]
+
+
+@login_required
+def documentation(request):
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "groups": endpoint_reference(),
+            "base_url": request.build_absolute_uri("/api/v1/"),
+        },
+    )
