@@ -158,6 +158,10 @@ class Organisation(models.Model):
             return True
         return user.has_role(Role.PARTNER) and self.is_member(user)
 
+    def fiscal_code_visible_to(self, user) -> bool:
+        """A sole trader's code is the owner's personal code: shown to managers and members."""
+        return not self.is_sole_trader or user.has_role(*MANAGER_ROLES) or self.is_member(user)
+
     def contacts_editable_by(self, user) -> bool:
         return self.contacts_visible_to(user)
 

@@ -160,6 +160,7 @@ def organisation_detail(request, pk: int):
         "organisation": organisation,
         "can_edit": organisation.editable_by(user),
         "show_contacts": organisation.contacts_visible_to(user),
+        "show_fiscal_code": organisation.fiscal_code_visible_to(user),
         "agreements": list(organisation.agreements.all()),
         "events": timeline(organisation, user),
         "can_manage_members": user.has_role(*MANAGER_ROLES),

@@ -168,11 +168,15 @@ def test_list_query_count_does_not_grow_with_rows(client_as, operator, bologna):
     assert count() == few
 
 
-def test_sole_trader_code_hidden_in_list_from_non_managers(client_as, coach, operator):
+def test_sole_trader_code_hidden_from_non_managers(client_as, coach, operator):
     organisation_code = "RSSMRA80A01A944I"
-    Organisation.objects.create(fiscal_code=organisation_code, name="Ditta Mario Rossi")
+    sole = Organisation.objects.create(fiscal_code=organisation_code, name="Ditta Mario Rossi")
+    detail = reverse("network:detail", args=[sole.pk])
     assert organisation_code not in client_as(coach).get(reverse("network:list")).text
+    assert organisation_code not in client_as(coach).get(detail).text
+    assert "ditta individuale" in client_as(coach).get(detail).text
     assert organisation_code in client_as(operator).get(reverse("network:list")).text
+    assert organisation_code in client_as(operator).get(detail).text
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -281,6 +285,26 @@ def test_unknown_ateco_and_comune_are_refused_in_italian(client_as, operator):
     )
     assert "non è un codice ATECO 2025" in response.text
     assert "Non esiste un comune" in response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("037054", "San Lazzaro di Savena"),
+        ("san lazzaro di savena (bo)", "San Lazzaro di Savena"),
+        ("Samone (TO)", "Samone"),
+        ("CITTA DI CASTELLO", "Città di Castello"),
+    ],
+)
+def test_comune_is_read_from_name_province_or_istat_code(client_as, operator, typed, expected):
+    response = client_as(operator).post(reverse("network:create"), form_data(comune=typed))
+    assert response.status_code == 302
+    assert Organisation.objects.get().comune.name == expected
+
+
+def test_ambiguous_comune_asks_for_the_province(client_as, operator):
+    response = client_as(operator).post(reverse("network:create"), form_data(comune="Samone"))
+    assert "Ci sono più comuni chiamati «Samone»" in response.text
 
 
 def test_sole_trader_with_a_personal_code(client_as, operator):
