@@ -57,10 +57,17 @@ def columns_for(user) -> list[Column]:
     return [column for column in COLUMNS if not column.personal]
 
 
+def _safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def rows(people, columns: list[Column]):
     yield [str(column.header) for column in columns]
     for person in people:
-        yield [column.value(person) for column in columns]
+        yield [_safe(column.value(person)) for column in columns]
 
 
 def as_csv(people, columns: list[Column]) -> bytes:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core.models import Comune
@@ -73,7 +74,7 @@ class ComuneField(forms.CharField):
 
 class PersonForm(forms.ModelForm):
     fiscal_code = forms.CharField(
-        label=_("codice fiscale"),
+        label=capfirst(_("codice fiscale")),
         max_length=30,
         error_messages={"required": codes.MISSING_CODE_MESSAGE},
         help_text=_(
@@ -81,7 +82,7 @@ class PersonForm(forms.ModelForm):
             "read from it."
         ),
     )
-    residence_comune = ComuneField(label=_("comune of residence"), required=False)
+    residence_comune = ComuneField(label=capfirst(_("comune of residence")), required=False)
     confirm_not_duplicate = forms.BooleanField(
         label=_("I have checked: this is a different person"), required=False
     )
@@ -124,7 +125,7 @@ class PersonForm(forms.ModelForm):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "hx-post": reverse("people:check_code"),
-                "hx-trigger": "change, keyup changed delay:400ms",
+                "hx-trigger": "change, input changed delay:400ms",
                 "hx-target": "#code-info",
                 "hx-sync": "this:replace",
             }
@@ -261,7 +262,15 @@ class SearchForm(forms.Form):
             ],
         )
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
-        self.fields["comune"].widget.attrs.update({"list": "comuni-options", "autocomplete": "off"})
+        self.fields["comune"].widget.attrs.update(
+            {
+                "list": "comuni-options",
+                "autocomplete": "off",
+                "hx-get": reverse("people:comune_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#comuni-options",
+            }
+        )
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}

@@ -238,6 +238,11 @@ class TestExport:
         assert rows[0][0] == "cognome"
         assert rows[1][0] == "Nicolò"
 
+    def test_formulas_are_neutralised(self, client_as, operator):
+        PersonFactory(last_name="=HYPERLINK(1)")
+        response = client_as(operator).get(reverse("people:export"), {"formato": "csv"})
+        assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
     def test_coaches_do_not_get_codes(self, client_as, coach):
         response = client_as(coach).get(reverse("people:export"), {"formato": "csv"})
         assert "codice fiscale" not in response.content.decode("utf-8-sig")
