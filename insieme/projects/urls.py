@@ -5,6 +5,7 @@ from insieme.projects import views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("attivita/", views.tasks, name="tasks"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/coach/", views.project_coaches, name="coaches"),
     path("<int:pk>/account/", views.project_reporting_users, name="reporting_users"),

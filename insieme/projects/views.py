@@ -416,3 +416,23 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Enter the hours as a number."))
     return redirect("projects:event_detail", pk=participation.event_id)
+
+
+@role_required(*STAFF)
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The home panel: survival follow-ups due and the next events (a fragment for htmx)."""
+    today = timezone.localdate()
+    visible = Project.objects.visible_to(request.user)
+    return render(
+        request,
+        "projects/tasks.html",
+        {
+            "follow_ups": SurvivalFollowUp.objects.due(today)
+            .filter(project__in=visible)
+            .select_related("project__application"),
+            "events": Event.objects.visible_to(request.user)
+            .filter(date__gte=today)
+            .order_by("date")[:5],
+            "projects": visible.filter(status=ProjectStatus.ACTIVE).count(),
+        },
+    )

@@ -443,3 +443,24 @@ def test_open_project_only_for_admitted_applications(operator):
     admitted = f.application()
     first = services.open_project(application=admitted, by=operator)
     assert services.open_project(application=admitted, by=operator) == first
+
+
+def test_home_panel_lists_follow_ups_due_and_next_events(cast, client_as):
+    project = f.project("Ciclofficina", coaches=[cast["coach"]])
+    f.project("Non mio")
+    services.change_status(
+        project=project, to=ProjectStatus.COMPLETED, on=date(2025, 1, 31), by=cast["operator"]
+    )
+    Event.objects.create(
+        kind="formazione", title="Corso di contabilità", date=date(2099, 1, 1), hours=3
+    )
+    client = client_as(cast["coach"])
+    home = client.get(reverse("home"))
+    assert reverse("projects:tasks") in home.text
+    panel = client.get(reverse("projects:tasks"), headers={"HX-Request": "true"})
+    assert "<html" not in panel.text
+    assert "Ciclofficina" in panel.text
+    assert "12 mesi dopo la conclusione, da fare entro il 31/01/2026" in panel.text
+    assert "Corso di contabilità" in panel.text
+    assert "Progetti attivi: 0" in panel.text
+    assert client_as(cast["evaluator"]).get(reverse("projects:tasks")).status_code == 403

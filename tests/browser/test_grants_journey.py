@@ -1,0 +1,111 @@
+"""A grant in two tranches, from award to the first payment, in the browser."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
+
+from insieme.grants.models import Disbursement, ExpenseItem, ExpenseStatus, Fund
+from insieme.projects.tests import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def logged_in_page(browser: Browser, live_server, user) -> Page:
+    """A browser logged in as `user` (the login itself, with MFA, has its own journey)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="it-IT")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
+    live_server, browser: Browser, settings, tmp_path, operator, applicant
+):
+    settings.MEDIA_ROOT = tmp_path
+    fund = f.fund("10000.00", name="Fondo San Petronio 2025")
+    f.project(
+        "Emporio solidale",
+        applicant=f.organisation("Cooperativa La Spiga"),
+        reporting=[applicant],
+    )
+
+    # The operator awards 5.000 EUR in two tranches: 40% and 60%, each released by expenses.
+    office = logged_in_page(browser, live_server, operator)
+    office.goto(live_server.url + "/")
+    office.get_by_role("link", name="Progetti").first.click()
+    office.get_by_role("link", name="Emporio solidale").click()
+    office.get_by_role("link", name="Concedi un contributo").click()
+    office.get_by_label("Fondo").select_option(label="Fondo San Petronio 2025")
+    office.get_by_label("Importo concesso (EUR)").fill("5.000,00")
+    office.get_by_label("Data di concessione").fill("2025-03-01")
+    office.locator("#id_rate-0-percentage").fill("40")
+    office.locator("#id_rate-0-condition").select_option("spese_approvate")
+    office.locator("#id_rate-0-threshold").fill("1.000,00")
+    office.locator("#id_rate-1-percentage").fill("60")
+    office.locator("#id_rate-1-condition").select_option("spese_approvate")
+    office.locator("#id_rate-1-threshold").fill("5.000,00")
+    office.get_by_role("button", name="Concedi", exact=True).click()
+    expect(office.get_by_role("alert")).to_contain_text("concesso")
+    tranches = office.locator("#tranches")
+    expect(tranches).to_contain_text("2.000,00")
+    expect(tranches).to_contain_text("3.000,00")
+    expect(tranches.get_by_role("button", name="Eroga la rata 1")).to_be_disabled()
+    grant_url = office.url
+
+    # The project reports an expense with its invoice.
+    project_side = logged_in_page(browser, live_server, applicant)
+    project_side.goto(live_server.url + "/fondi/contributi/")
+    project_side.get_by_role("link", name="CTR-").click()
+    project_side.get_by_text("Rendiconta una spesa").click()
+    project_side.get_by_label("Fornitore").fill("Arredi Bologna srl")
+    project_side.get_by_label("Numero fattura").fill("FT 2025/118")
+    project_side.get_by_label("Data fattura").fill("2025-03-20")
+    project_side.get_by_label("Descrizione").fill("Scaffalature per il magazzino")
+    project_side.get_by_label("Categoria").select_option("attrezzature")
+    project_side.get_by_label("Importo").fill("1.250,40")
+    project_side.get_by_label("Allegato").set_input_files(
+        files=[{"name": "fattura.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    project_side.get_by_role("button", name="Invia la spesa").click()
+    expect(project_side.get_by_role("alert")).to_contain_text("Spesa inviata per l'esame.")
+    expect(project_side.locator("#expenses")).to_contain_text("Da esaminare")
+
+    # The operator approves it, which releases the first tranche, and pays it.
+    office.goto(grant_url)
+    office.locator("#expenses").get_by_role("button", name="Approva").click()
+    expect(office.get_by_role("alert")).to_contain_text("Spesa esaminata.")
+    expect(office.locator("#expenses")).to_contain_text("Approvata")
+    office.locator("#tranches").get_by_role("button", name="Eroga la rata 1").click()
+    expect(office.get_by_role("alert")).to_contain_text("Rata 1 erogata.")
+    expect(office.locator("#disbursements")).to_contain_text("2.000,00 EUR")
+    expect(
+        office.locator("#tranches").get_by_role("button", name="Eroga la rata 2")
+    ).to_be_disabled()
+
+    # The fund's ledger shows the new figures.
+    office.get_by_role("link", name="Fondi").first.click()
+    row = office.locator("#ledger tbody tr", has_text="Fondo San Petronio 2025")
+    for figure in ("10.000,00", "5.000,00", "2.000,00"):
+        expect(row).to_contain_text(figure)
+    ledger = Fund.objects.with_ledger().get(pk=fund.pk)
+    assert (ledger.committed, ledger.paid, ledger.available) == (
+        Decimal("5000.00"),
+        Decimal("2000.00"),
+        Decimal("5000.00"),
+    )
+    assert ExpenseItem.objects.get().status == ExpenseStatus.APPROVED
+    assert Disbursement.objects.get().amount == Decimal("2000.00")
