@@ -161,8 +161,9 @@ def _ensure_own_draft(application: Application, by) -> None:
 
 
 def refresh_form_version(application: Application) -> None:
-    """A draft follows the form while it can still change; answers follow their questions."""
-    if application.is_draft and not application.call.form_is_frozen:
+    """A draft always answers the call's current form (the frozen one once it is frozen);
+    answers follow their questions from one version to the next."""
+    if application.is_draft:
         version = current_form_version(application.call)
         if version.pk != application.form_version_id:
             application.form_version = version
@@ -256,6 +257,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
                 else "—"
             },
         )
+    refresh_form_version(application)
     missing = missing_items(application)
     if missing:
         raise ValidationError(

@@ -291,6 +291,9 @@ def review_context(application, screening_form=None, info_form=None) -> dict:
         "info_form": info_form or InformationRequestForm(),
         "requests": application.information_requests.all(),
         "history": history(application)[:20],
+        "assignments": application.assignments.select_related("evaluator").prefetch_related(
+            "scores__criterion"
+        ),
     }
 
 

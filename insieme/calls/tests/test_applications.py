@@ -149,6 +149,18 @@ def test_a_draft_follows_the_form_until_the_first_submission_then_the_form_is_fr
     assert FormVersion.objects.filter(call=call).count() == 2
 
 
+def test_a_draft_started_before_the_freeze_submits_the_frozen_version(applicant, call):
+    late = start(call, applicant, title="Tardiva")
+    question = Question.objects.get(section__call=call, label="Persone coinvolte")
+    question.label = "Quante persone?"
+    question.save()
+    services.submit_application(complete(start(call, applicant), applicant), by=applicant)
+    services.submit_application(complete(late, applicant), by=applicant)
+    late.refresh_from_db()
+    assert late.form_version.number == 2
+    assert "Quante persone?" in [q["label"] for q in late.form_version.questions()]
+
+
 def test_an_unchanged_form_does_not_make_new_versions(applicant, call):
     start(call, applicant)
     start(call, applicant, title="Secondo")

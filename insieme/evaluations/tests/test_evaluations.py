@@ -293,6 +293,8 @@ def test_the_committee_admits_up_to_the_limit_and_records_every_outcome(
         services.declare_interest(a, by=evaluator, conflict=False)
         score(a, evaluator, *marks)
     client = client_as(operator)
+    review = client.get(reverse("calls:review", args=[applications[0].pk])).content.decode()
+    assert "totale ponderato 94,00" in review
     page = client.get(reverse("evaluations:ranking", args=[call.pk])).content.decode()
     assert "Regola per i pari merito" in page
     response = client.post(
