@@ -48,8 +48,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return self.filter(
                 pk__in=Person.objects.filter(applications__project__coaches=user).values("pk")
             )
-        # Partners will see the candidates referred to them once referrals exist; funders never
-        # see personal data; applicants will see their own profile once accounts are linked.
+        if user.has_role(Role.PARTNER):
+            return self.filter(pk__in=_referred_to_organisations_of(user))
+        # Funders never see personal data; applicants will see their own profile once accounts
+        # are linked to people.
         return self.none()
 
     def for_list(self) -> "PersonQuerySet":
@@ -62,6 +64,18 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def active(self) -> "PersonQuerySet":
         return self.filter(pseudonymised_at__isnull=True)
+
+
+def _referred_to_organisations_of(user) -> models.QuerySet:
+    """Primary keys of the people referred to a vacancy of an organisation `user` belongs to."""
+    from django.apps import apps
+
+    from insieme.network.models import Organisation
+
+    Referral = apps.get_model("employment", "Referral")
+    return Referral.objects.filter(
+        vacancy__organisation__in=Organisation.objects.of_member(user)
+    ).values("person")
 
 
 class Person(models.Model):

@@ -27,7 +27,14 @@ from insieme.people.forms import (
     SearchForm,
     SpecialCategoryForm,
 )
-from insieme.people.models import Consent, Document, Person, SpecialCategoryData
+from insieme.people.models import (
+    Consent,
+    ConsentPurpose,
+    Document,
+    DocumentKind,
+    Person,
+    SpecialCategoryData,
+)
 from insieme.people.search import Fold, fold_text
 
 EDITORS = (Role.OPERATOR, Role.ADMIN)
@@ -173,6 +180,13 @@ def person_detail(request, pk: int):
         pk=pk,
     )
     can_edit = request.user.has_role(*EDITORS)
+    if not request.user.has_role(*READERS):
+        # A partner sees a referred candidate's profile and, with the consent, their CV.
+        return render(
+            request,
+            "people/detail_partner.html",
+            {"person": person, "cvs": _shared_cvs(person)},
+        )
     context = {
         "person": person,
         "can_edit": can_edit,
@@ -249,11 +263,21 @@ def document_upload(request, pk: int):
     return redirect(reverse("people:detail", args=[person.pk]) + "#documenti")
 
 
+def _shared_cvs(person: Person) -> list[Document]:
+    """The CVs a partner may read: only with the consent to share them."""
+    if not services.has_consent(person, ConsentPurpose.CV_SHARING):
+        return []
+    return [d for d in person.documents.all() if d.kind == DocumentKind.CV]
+
+
 @login_required
 @require_GET
 def document_download(request, pk: int, document_pk: int):
     person = _visible_person(request, pk)
-    document = get_object_or_404(person.documents, pk=document_pk)
+    documents = person.documents.all()
+    if not request.user.has_role(*READERS):
+        documents = documents.filter(pk__in=[d.pk for d in _shared_cvs(person)])
+    document = get_object_or_404(documents, pk=document_pk)
     log_access(person, by=request.user, what=f"document:{document.pk}")
     response = FileResponse(
         document.file.open("rb"),

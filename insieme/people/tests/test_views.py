@@ -453,3 +453,55 @@ class TestGdprViews:
     def test_coach_cannot_merge(self, client_as, coach):
         person = PersonFactory()
         assert client_as(coach).get(reverse("people:merge", args=[person.pk])).status_code == 403
+
+
+class TestPartners:
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+
+    def refer(self, person, partner):
+        from insieme.core.models import ContractType
+        from insieme.employment.models import Referral, Vacancy
+        from insieme.network.models import Organisation, OrganisationMember
+
+        organisation = Organisation.objects.create(name="Forno Srl", fiscal_code="01234567897")
+        OrganisationMember.objects.create(organisation=organisation, user=partner)
+        vacancy = Vacancy.objects.create(
+            organisation=organisation,
+            title="Panettiere",
+            comune_id="037006",
+            contract_type=ContractType.objects.get(code="determinato"),
+        )
+        Referral.objects.create(
+            vacancy=vacancy, person=person, proposed_on=datetime.date(2024, 5, 1)
+        )
+
+    def test_partner_sees_only_referred_candidates_and_cv_only_with_consent(
+        self, client_as, partner, operator
+    ):
+        referred, other = PersonFactory.create_batch(2)
+        self.refer(referred, partner)
+        assert list(Person.objects.visible_to(partner)) == [referred]
+        client = client_as(operator)
+        upload = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 cv")
+        client.post(
+            reverse("people:document_upload", args=[referred.pk]), {"kind": "cv", "file": upload}
+        )
+        document = Document.objects.get()
+        client = client_as(partner)
+        download = reverse("people:document_download", args=[referred.pk, document.pk])
+        response = client.get(reverse("people:detail", args=[referred.pk]))
+        assert "non ha acconsentito" in response.content.decode()
+        assert referred.fiscal_code not in response.content.decode()
+        assert client.get(download).status_code == 404
+        assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
+        Consent.objects.create(
+            person=referred,
+            purpose="cv_partner",
+            notice_version="v1",
+            given_on=datetime.date(2024, 1, 1),
+            channel="online",
+        )
+        assert download in client.get(reverse("people:detail", args=[referred.pk])).content.decode()
+        assert client.get(download).status_code == 200
