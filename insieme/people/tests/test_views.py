@@ -62,9 +62,10 @@ class TestAccess:
     def test_coach_cannot_register(self, client_as, coach):
         assert client_as(coach).get(reverse("people:create")).status_code == 403
 
-    def test_navigation_shows_people_to_operators(self, client_as, operator):
-        response = client_as(operator).get("/")
-        assert "Persone" in response.content.decode()
+    def test_navigation_and_home_panel_for_operators(self, client_as, operator):
+        content = client_as(operator).get("/").content.decode()
+        assert 'href="/persone/"' in content
+        assert "Cerca una persona per cognome, nome o comune" in content
 
 
 class TestCreate:
