@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
+from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.models import Comune, ContractType
 from insieme.employment import links
 from insieme.employment.models import (
@@ -143,6 +144,15 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators()
+
+
+class CloseRegistrationForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason for closing"),
+        max_length=200,
+        help_text=_("For example: found a job by themselves, moved away."),
+        error_messages={"required": _("Write why the sign-up is closed.")},
+    )
 
 
 class ContactAttemptForm(forms.ModelForm):
@@ -405,6 +415,12 @@ class PlacementForm(forms.ModelForm):
             person=person
         ).select_related("employer", "person")
         cast(forms.ModelChoiceField, self.fields["programme_tutor"]).queryset = operators()
+        # Only projects admitted to accompaniment create jobs.
+        cast(
+            forms.ModelChoiceField, self.fields["application"]
+        ).queryset = Application.objects.filter(status=ApplicationStatus.ACCOMPANIED).order_by(
+            "code"
+        )
         cast(
             forms.ModelChoiceField, self.fields["contract_type"]
         ).queryset = ContractType.objects.all()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("attesa/", views.queue, name="queue"),
     path("attesa/<int:pk>/assegna/", views.assign, name="assign"),
     path("attesa/<int:pk>/contatto/", views.contact, name="contact"),
+    path("attesa/<int:pk>/chiudi/", views.close_registration, name="close_registration"),
     path("lavoro/promemoria/", views.reminders, name="reminders"),
     path("lavoro/agenda/", views.agenda, name="agenda"),
     path("lavoro/persone/<int:pk>/", views.person, name="person"),

@@ -20,6 +20,7 @@ from insieme.employment.forms import (
     AssignForm,
     AttendanceForm,
     BookInterviewForm,
+    CloseRegistrationForm,
     ContactAttemptForm,
     EnrolForm,
     FollowUpForm,
@@ -37,6 +38,7 @@ from insieme.employment.models import (
     Action,
     ContactAttempt,
     Enrolment,
+    EnrolmentStatus,
     FollowUp,
     Interview,
     InterviewKind,
@@ -60,6 +62,11 @@ from insieme.people.timeline import events_for
 SIGNED_UP_SESSION_KEY = "employment_signed_up"
 
 
+def _data(request):
+    """The submitted data for a POST (even an empty one), None for a GET: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_error(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -70,7 +77,7 @@ def _form_error(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(_data(request))
     assessment = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -177,7 +184,7 @@ def contact(request, pk: int):
     registration = get_object_or_404(
         Registration.objects.select_related("person", "assigned_to"), pk=pk
     )
-    form = ContactAttemptForm(request.POST or None)
+    form = ContactAttemptForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_contact_attempt(
@@ -196,6 +203,21 @@ def contact(request, pk: int):
     )
 
 
+@role_required(Role.OPERATOR)
+@require_POST
+def close_registration(request, pk: int):
+    registration = get_object_or_404(Registration.objects.open(), pk=pk)
+    form = CloseRegistrationForm(request.POST)
+    if form.is_valid():
+        services.close_registration(
+            registration=registration, note=form.cleaned_data["note"], by=request.user
+        )
+        messages.success(request, _("Sign-up closed."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["note"]))
+    return redirect("employment:person", pk=registration.person_id)
+
+
 # Interviews
 
 
@@ -210,7 +232,7 @@ def book_interview(request, pk: int):
         "operator": request.user,
         "kind": InterviewKind.ORIENTATION if has_first else InterviewKind.FIRST,
     }
-    form = BookInterviewForm(request.POST or None, initial=initial)
+    form = BookInterviewForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.book_interview(person=person, by=request.user, **form.cleaned_data)
@@ -243,8 +265,8 @@ def interview(request, pk: int):
     job_profile = JobProfile.objects.filter(person=item.person).first() or JobProfile(
         person=item.person
     )
-    form = InterviewRecordForm(request.POST or None, initial={"summary": item.summary})
-    profile_form = JobProfileForm(request.POST or None, instance=job_profile, prefix="profilo")
+    form = InterviewRecordForm(_data(request), initial={"summary": item.summary})
+    profile_form = JobProfileForm(_data(request), instance=job_profile, prefix="profilo")
     if request.method == "POST" and form.is_valid() and profile_form.is_valid():
         try:
             services.record_interview(
@@ -304,6 +326,7 @@ def person(request, pk: int):
         "profile_skills": labels_for(job_profile.skills) if job_profile else [],
         "goals": goals,
         "goal_form": GoalForm(),
+        "close_form": CloseRegistrationForm(),
         "action_form": ActionForm(person=item),
         "enrolments": item.enrolments.select_related("service"),
         "enrol_form": EnrolForm(),
@@ -367,7 +390,7 @@ def action_status(request, pk: int):
 @role_required(Role.OPERATOR)
 @require_http_methods(["GET", "POST"])
 def service_list(request):
-    form = ServiceForm(request.POST or None)
+    form = ServiceForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.create_service(by=request.user, **form.cleaned_data)
         messages.success(request, _("Service created."))
@@ -377,12 +400,14 @@ def service_list(request):
 
 
 @role_required(Role.OPERATOR)
-@require_http_methods(["GET", "POST"])
+@require_GET
 def service_detail(request, pk: int):
     item = get_object_or_404(Service.objects.select_related("provider"), pk=pk)
     enrolments = item.enrolments.select_related("person")
     return render(
-        request, "employment/service_detail.html", {"service": item, "enrolments": enrolments}
+        request,
+        "employment/service_detail.html",
+        {"service": item, "enrolments": enrolments, "statuses": EnrolmentStatus.choices},
     )
 
 
@@ -459,7 +484,7 @@ def vacancy_list(request):
 def vacancy_edit(request, pk: int | None = None):
     instance = _vacancy_visible(request, pk) if pk else Vacancy()
     form = VacancyForm(
-        request.POST or None, instance=instance, organisations=_partner_organisations(request)
+        _data(request), instance=instance, organisations=_partner_organisations(request)
     )
     if request.method == "POST" and form.is_valid():
         vacancy = services.save_vacancy(vacancy=form.save(commit=False), by=request.user)
@@ -494,7 +519,7 @@ def vacancy(request, pk: int):
 def refer(request, pk: int, person_pk: int):
     item = _vacancy_visible(request, pk)
     candidate = get_object_or_404(Person, pk=person_pk)
-    form = ReferForm(request.POST or None)
+    form = ReferForm(_data(request))
     consent = links.has_cv_consent(candidate)
     if request.method == "POST" and form.is_valid():
         try:
@@ -524,7 +549,7 @@ def referral_outcome(request, pk: int):
         Referral.objects.visible_to(request.user).select_related("person", "vacancy__organisation"),
         pk=pk,
     )
-    form = ReferralOutcomeForm(request.POST or None, instance=Referral.objects.get(pk=pk))
+    form = ReferralOutcomeForm(_data(request), instance=Referral.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.record_referral_outcome(
@@ -589,7 +614,7 @@ def placement_new(request, pk: int):
             "weekly_hours": referral.vacancy.weekly_hours,
             "start_date": referral.outcome_on,
         }
-    form = PlacementForm(request.POST or None, initial=initial, person=item)
+    form = PlacementForm(_data(request), initial=initial, person=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_placement(
@@ -613,7 +638,7 @@ def follow_up(request, pk: int):
     item = get_object_or_404(
         FollowUp.objects.select_related("placement__person", "placement__employer"), pk=pk
     )
-    form = FollowUpForm(request.POST or None, instance=FollowUp.objects.get(pk=pk))
+    form = FollowUpForm(_data(request), instance=FollowUp.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.record_follow_up(
             follow_up=item,

@@ -1,0 +1,218 @@
+"""The smaller operator views: agenda, plan, services and attendance, follow-ups, reports."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from insieme.employment import services
+from insieme.employment.models import (
+    Action,
+    ActionStatus,
+    Enrolment,
+    FollowUp,
+    Goal,
+    InterviewKind,
+    InterviewStatus,
+    Registration,
+    Service,
+)
+from insieme.employment.tests import factories
+from insieme.network.models import OrganisationMember
+
+OPERATOR_URLS = [
+    ("employment:agenda", []),
+    ("employment:service_list", []),
+    ("employment:refusals", []),
+    ("employment:reminders", []),
+]
+
+
+def count_queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("name", "args"), OPERATOR_URLS)
+def test_operator_pages_work_and_are_closed_to_others(client, client_as, cast, name, args):
+    url = reverse(name, args=args)
+    assert client.get(url).status_code == 302  # login first
+    for who in ("outsider", "partner", "applicant", "funder"):
+        assert client_as(cast[who]).get(url).status_code == 403
+    assert client_as(cast["operator"]).get(url).status_code == 200
+
+
+def book(person, operator, day, kind=InterviewKind.ORIENTATION):
+    return services.book_interview(
+        person=person,
+        kind=kind,
+        date=day,
+        time=datetime.time(9, 0),
+        place="Sede",
+        operator=operator,
+        by=operator,
+    )
+
+
+def test_agenda_lists_my_booked_interviews_in_date_order(client_as, operator, db):
+    today = timezone.localdate()
+    later = book(factories.person("Dopo", "Dora"), operator, today + datetime.timedelta(days=3))
+    sooner = book(factories.person("Prima", "Pia"), operator, today + datetime.timedelta(days=1))
+    response = client_as(operator).get(reverse("employment:agenda"))
+    assert list(response.context["interviews"]) == [sooner, later]
+    assert "Prima Pia" in response.content.decode()
+
+
+def test_agenda_query_count_does_not_grow(client_as, operator, db):
+    client = client_as(operator)
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    book(factories.person("Uno", "Ugo"), operator, day)
+    few = count_queries(client, reverse("employment:agenda"))
+    for n in range(5):
+        book(factories.person(f"Altri{n}", "Ada"), operator, day)
+    assert count_queries(client, reverse("employment:agenda")) == few
+
+
+def test_interview_missed_needs_a_valid_choice(client_as, operator, db):
+    interview = book(factories.person(), operator, timezone.localdate())
+    client = client_as(operator)
+    response = client.post(
+        reverse("employment:interview_missed", args=[interview.pk]), {"status": "x"}, follow=True
+    )
+    assert "Indica se la persona non è venuta" in response.content.decode()
+    client.post(
+        reverse("employment:interview_missed", args=[interview.pk]), {"status": "annullato"}
+    )
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.CANCELLED
+
+
+def test_plan_goals_and_actions(client_as, operator, db):
+    person = factories.person()
+    client = client_as(operator)
+    response = client.post(
+        reverse("employment:add_goal", args=[person.pk]), {"title": ""}, follow=True
+    )
+    assert "Scrivi l&#x27;obiettivo" in response.content.decode()
+    client.post(reverse("employment:add_goal", args=[person.pk]), {"title": "Patente B"})
+    goal = Goal.objects.get(person=person)
+    client.post(
+        reverse("employment:add_action", args=[person.pk]),
+        {
+            "goal": goal.pk,
+            "description": "Iscrizione all'autoscuola",
+            "owner": operator.pk,
+            "due_date": "2026-12-01",
+        },
+    )
+    action = Action.objects.get(goal=goal)
+    assert action.owner == operator
+    assert action.due_date == datetime.date(2026, 12, 1)
+    client.post(reverse("employment:action_status", args=[action.pk]), {"status": "fatta"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    html = client.get(reverse("employment:person", args=[person.pk])).content.decode()
+    assert "Patente B" in html
+    assert "Fatta" in html
+
+
+def test_an_action_for_another_persons_goal_is_refused(client_as, operator, db):
+    goal = services.add_goal(person=factories.person("Altra", "Anna"), title="X", by=operator)
+    person = factories.person()
+    response = client_as(operator).post(
+        reverse("employment:add_action", args=[person.pk]),
+        {"goal": goal.pk, "description": "Y"},
+        follow=True,
+    )
+    assert "L&#x27;azione non è stata aggiunta" in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_services_enrolment_and_attendance(client_as, operator, db):
+    client = client_as(operator)
+    response = client.post(
+        reverse("employment:service_list"),
+        {
+            "kind": "formazione",
+            "title": "HACCP",
+            "start_date": "2026-05-10",
+            "end_date": "2026-05-01",
+        },
+    )
+    assert "La data di fine non può precedere" in response.content.decode()
+    client.post(
+        reverse("employment:service_list"),
+        {"kind": "formazione", "title": "HACCP", "start_date": "2026-05-01", "hours": "12"},
+    )
+    service = Service.objects.get()
+    person = factories.person()
+    data = {"service": service.pk, "enrolled_on": "2026-04-20"}
+    client.post(reverse("employment:enrol", args=[person.pk]), data)
+    response = client.post(reverse("employment:enrol", args=[person.pk]), data, follow=True)
+    assert "è già iscritta a questo servizio" in response.content.decode()
+    enrolment = Enrolment.objects.get()
+    response = client.post(
+        reverse("employment:attendance", args=[enrolment.pk]),
+        {"hours_attended": "-2", "status": "iscritta"},
+        follow=True,
+    )
+    assert "Le ore non possono essere negative" in response.content.decode()
+    client.post(
+        reverse("employment:attendance", args=[enrolment.pk]),
+        {"hours_attended": "10.5", "status": "completato"},
+    )
+    enrolment.refresh_from_db()
+    assert str(enrolment.hours_attended) == "10.5"
+    detail = client.get(reverse("employment:service_detail", args=[service.pk]))
+    assert "Rossi Maria" in detail.content.decode()
+
+
+def test_service_list_query_count_does_not_grow(client_as, operator, db):
+    client = client_as(operator)
+    Service.objects.create(kind="orientamento", title="Bilancio di competenze")
+    few = count_queries(client, reverse("employment:service_list"))
+    for n in range(5):
+        Service.objects.create(kind="formazione", title=f"Corso {n}")
+    assert count_queries(client, reverse("employment:service_list")) == few
+
+
+def test_follow_up_form_needs_an_answer(client_as, operator, db):
+    placement = factories.placement(factories.person(), by=operator)
+    check = FollowUp.objects.get(placement=placement, months=6)
+    response = client_as(operator).post(reverse("employment:follow_up", args=[check.pk]), {})
+    assert "Questo campo è obbligatorio" in response.content.decode()
+    check.refresh_from_db()
+    assert check.done_on is None
+
+
+def test_a_partner_cannot_edit_another_organisations_vacancy(client_as, partner, db):
+    own = factories.organisation("Nostra")
+    OrganisationMember.objects.create(organisation=own, user=partner)
+    other = factories.vacancy(factories.organisation("Altra"))
+    client = client_as(partner)
+    assert client.get(reverse("employment:vacancy_edit", args=[other.pk])).status_code == 404
+    mine = factories.vacancy(own)
+    assert client.get(reverse("employment:vacancy_edit", args=[mine.pk])).status_code == 200
+    # A partner does not record outcomes: the operator does, with the person.
+    referral_url = reverse("employment:referral_outcome", args=[1])
+    assert client.get(referral_url).status_code == 403
+
+
+def test_closing_a_sign_up_needs_a_reason(client_as, operator, db):
+    registration = factories.registration()
+    client = client_as(operator)
+    url = reverse("employment:close_registration", args=[registration.pk])
+    response = client.post(url, {"note": ""}, follow=True)
+    assert "Scrivi perché l&#x27;iscrizione viene chiusa" in response.content.decode()
+    client.post(url, {"note": "Ha trovato lavoro da sola"})
+    registration.refresh_from_db()
+    assert registration.status == "chiusa"
+    assert registration.closing_note == "Ha trovato lavoro da sola"
+    assert registration not in Registration.objects.queue()
+    assert client.post(url, {"note": "di nuovo"}).status_code == 404
