@@ -6,22 +6,25 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import FieldError, PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insieme.accounts.models import Role
+from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application
+from insieme.core.audit import log_event
 from insieme.employment.models import Interview, Placement
 from insieme.grants.models import Disbursement, Grant
+from insieme.impact import tasks
 from insieme.impact.dashboard import (
     SUPPRESSED,
     Audience,
@@ -32,8 +35,9 @@ from insieme.impact.dashboard import (
     records,
 )
 from insieme.impact.figures import Filters
-from insieme.impact.forms import DashboardFilterForm, filter_query
-from insieme.network.models import Organisation
+from insieme.impact.forms import DashboardFilterForm, WorkbookUploadForm, filter_query
+from insieme.impact.models import ImportStatus, WorkbookImport
+from insieme.network.models import Organisation, OrganisationMember
 from insieme.people.models import Person
 
 DASHBOARD_ROLES = (Role.OPERATOR, Role.ADMIN, Role.FUNDER)
@@ -41,22 +45,13 @@ RECORDS_PER_PAGE = 50
 
 
 def funder_organisation(user: Any) -> Organisation | None:
-    """The funding organisation a funder's account belongs to, once accounts are linked to one."""
-    from django.apps import apps
-
-    try:
-        member = apps.get_model("network", "OrganisationMember")
-    except LookupError:
-        return None
-    try:
-        link = (
-            member.objects.filter(user=user, organisation__is_funder=True)
-            .select_related("organisation")
-            .order_by("pk")
-            .first()
-        )
-    except FieldError:
-        return None
+    """The funding organisation a funder's account acts for (None if it is linked to none)."""
+    link = (
+        OrganisationMember.objects.filter(user=user, organisation__is_funder=True)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
     return link.organisation if link else None
 
 
@@ -359,3 +354,68 @@ def report_table(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{_filename(board, fmt)}"'
     return response
+
+
+# --- web import ----------------------------------------------------------------------------
+
+IMPORT_ROLES = (Role.OPERATOR, Role.ADMIN)
+
+
+def _imports() -> QuerySet[WorkbookImport]:
+    return WorkbookImport.objects.defer("content").select_related("uploaded_by", "confirmed_by")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*IMPORT_ROLES)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        assert isinstance(request.user, User)  # role_required lets only users in
+        workbook = WorkbookImport.objects.create(
+            file_name=upload.name[:200],
+            content=content,
+            size=len(content),
+            uploaded_by=request.user,
+        )
+        log_event(
+            workbook, by=request.user, event="workbook_uploaded", details={"size": len(content)}
+        )
+        tasks.start(workbook, dry_run=True)
+        return redirect("impact:import_detail", pk=workbook.pk)
+    return render(request, "impact/import_upload.html", {"form": form, "recent": _imports()[:10]})
+
+
+@require_GET
+@role_required(*IMPORT_ROLES)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workbook = get_object_or_404(_imports(), pk=pk)
+    template = "impact/import_detail.html"
+    if getattr(request, "htmx", False):
+        template += "#status"
+    return render(request, template, {"workbook": workbook})
+
+
+@require_POST
+@role_required(*IMPORT_ROLES)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    workbook = get_object_or_404(_imports(), pk=pk)
+    # Only one confirmation moves a checked workbook on, even if the button is pressed twice.
+    moved = WorkbookImport.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.IMPORTING, confirmed_by=request.user, progress_done=0
+    )
+    if not moved:
+        messages.error(
+            request,
+            _(
+                "This workbook is not waiting for confirmation (its state is “%(status)s”): "
+                "upload it again to import it."
+            )
+            % {"status": workbook.get_status_display()},
+        )
+        return redirect("impact:import_detail", pk=pk)
+    workbook.refresh_from_db(fields=["status", "confirmed_by"])
+    log_event(workbook, by=request.user, event="workbook_import_confirmed")
+    tasks.start(workbook, dry_run=False)
+    return redirect("impact:import_detail", pk=pk)

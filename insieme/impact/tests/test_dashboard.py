@@ -222,3 +222,45 @@ def test_query_count_of_a_record_list_does_not_grow_with_rows(client_as, operato
                 client.get(url, filters)
             counts.append(len(queries))
         assert counts[-1] == counts[-2], key
+
+
+def make_member(user, name):
+    from insieme.network.models import Organisation, OrganisationMember
+
+    organisation = Organisation.objects.get(name=name)
+    OrganisationMember.objects.create(user=user, organisation=organisation)
+    return organisation
+
+
+def test_a_funder_sees_only_what_its_funds_paid_for(client_as, funder, demo):
+    organisation = make_member(funder, "Fondazione San Petronio")
+    scoped = compute(Filters(funder=organisation.pk))["projects"]
+    client = client_as(funder)
+    html = client.get(URL).content.decode()
+    assert "I dati dei progetti finanziati da Fondazione San Petronio" in html
+    assert card(html, "Progetti finanziati") == str(scoped["funded"]) == "25"
+    assert card(html, "Candidature") == str(scoped["applications"])
+    assert card(html, "Fondo perduto erogato") == "140.000,00 €"
+    assert "Servizi per il lavoro" not in html  # not what its funds paid for
+    assert 'name="finanziatore"' not in html
+    # It may open the projects behind a figure, never the people.
+    href = unescape(re.search(r'href="([^"]+)" data-figure="Progetti finanziati"', html).group(1))
+    records_html = client.get(href).content.decode()
+    assert record_count(records_html) == 25
+    assert "Una persona (autoimpiego)" in records_html
+    assert client.get(URL + "dati/projects.placements/").status_code == 403
+    assert client.get(URL + "dati/projects.people_employed/").status_code == 403
+    assert client.get(URL + "dati/employment.registrations/").status_code == 403
+
+
+def test_a_funder_cannot_widen_its_scope_with_the_filters(client_as, funder, demo):
+    from insieme.network.models import Organisation
+
+    make_member(funder, "Fondazione Comunità Felsinea")
+    other = Organisation.objects.get(name="Fondazione San Petronio")
+    html = client_as(funder).get(URL, {"finanziatore": other.pk}).content.decode()
+    assert card(html, "Progetti finanziati") == "<5"  # its own two grants, suppressed
+    assert card(html, "Fondo perduto erogato") == "0,00 €"
+    assert "/cruscotto/dati/projects.funded/" not in html
+    response = client_as(funder).get(URL + "dati/projects.funded/", {"finanziatore": other.pk})
+    assert response.status_code == 403  # two records: the list would tell the suppressed count
