@@ -323,3 +323,29 @@ def merge_people(*, survivor: Person, duplicate: Person, by) -> Person:
     )
     duplicate.delete()
     return survivor
+
+
+# --- Special-category permission --------------------------------------------------------------
+
+
+def special_category_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(
+        content_type__app_label="people", codename="view_special_category"
+    )
+
+
+@service
+def set_special_category_access(*, user, granted: bool, by) -> None:
+    """Grant or revoke the permission to read special-category data, for one user."""
+    permission = special_category_permission()
+    if granted:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
+    log_event(
+        user,
+        by=by,
+        event="special_category_access_granted" if granted else "special_category_access_revoked",
+    )

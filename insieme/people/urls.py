@@ -9,6 +9,11 @@ urlpatterns = [
     path("nuova/", views.person_create, name="create"),
     path("comuni/", views.comune_options, name="comune_options"),
     path("verifica-codice/", views.check_code, name="check_code"),
+    path(
+        "permessi-dati-particolari/",
+        views.special_category_access,
+        name="special_category_access",
+    ),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/modifica/", views.person_edit, name="edit"),
     path("<int:pk>/consensi/", views.consent_add, name="consent_add"),

@@ -420,3 +420,41 @@ def merge(request, pk: int):
         "people/merge.html",
         {"person": person, "form": form, "found": found, "other": other, "q": text},
     )
+
+
+# --- Who may read special-category data (administrators) --------------------------------------
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def special_category_access(request):
+    from django.contrib.auth.models import Group
+
+    from insieme.accounts.models import User
+
+    staff = User.objects.filter(
+        is_active=True, groups__name__in=[Role.OPERATOR.value, Role.ADMIN.value]
+    ).distinct()
+    if request.method == "POST":
+        user = get_object_or_404(staff, pk=request.POST.get("user"))
+        granted = request.POST.get("grant") == "1"
+        services.set_special_category_access(user=user, granted=granted, by=request.user)
+        messages.success(
+            request,
+            (
+                _("%(user)s can now read special-category data.")
+                if granted
+                else _("%(user)s can no longer read special-category data.")
+            )
+            % {"user": user},
+        )
+        return redirect("people:special_category_access")
+    permission = services.special_category_permission()
+    holders = set(
+        User.objects.filter(user_permissions=permission).values_list("pk", flat=True)
+    ) | set(User.objects.filter(groups__permissions=permission).values_list("pk", flat=True))
+    rows = [
+        {"user": user, "granted": user.pk in holders or user.is_superuser}
+        for user in staff.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+    ]
+    return render(request, "people/special_category_access.html", {"rows": rows})

@@ -151,6 +151,25 @@ class TestCreate:
         person.refresh_from_db()
         assert person.phone == "051 123456"
 
+    def test_temporary_code_replaced_by_the_definitive_one(self, client_as, operator):
+        person = PersonFactory(
+            fiscal_code="12345678903",
+            fiscal_code_is_temporary=True,
+            last_name="Rossi",
+            first_name="Mario",
+            birth_date=BORN,
+            sex="M",
+        )
+        response = client_as(operator).post(
+            reverse("people:edit", args=[person.pk]),
+            form_data(birth_date="1985-04-03", sex="M"),
+        )
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.fiscal_code == CODE
+        assert not person.fiscal_code_is_temporary
+        assert LogEntry.objects.get_for_object(person).count() >= 2  # history kept
+
 
 class TestHelpers:
     def test_check_code_fragment(self, client_as, operator):
@@ -506,3 +525,34 @@ class TestPartners:
         )
         assert download in client.get(reverse("people:detail", args=[referred.pk])).content.decode()
         assert client.get(download).status_code == 200
+
+
+class TestSpecialCategoryAccess:
+    def test_administrator_grants_and_revokes(self, client_as, admin_user, operator):
+        client = client_as(admin_user)
+        url = reverse("people:special_category_access")
+        assert "operatrice@example.org" in client.get(url).content.decode()
+        response = client.post(url, {"user": operator.pk, "grant": "1"}, follow=True)
+        assert "ora può leggere i dati particolari" in response.content.decode()
+        operator = type(operator).objects.get(pk=operator.pk)
+        assert operator.has_perm("people.view_special_category")
+        client.post(url, {"user": operator.pk, "grant": "0"})
+        operator = type(operator).objects.get(pk=operator.pk)
+        assert not operator.has_perm("people.view_special_category")
+        events = LogEntry.objects.get_for_object(operator).values_list(
+            "additional_data__event", flat=True
+        )
+        assert set(events) >= {
+            "special_category_access_granted",
+            "special_category_access_revoked",
+        }
+
+    @pytest.mark.parametrize("role", ["operator", "coach", "partner"])
+    def test_only_administrators(self, client_as, cast, role):
+        url = reverse("people:special_category_access")
+        assert client_as(cast[role]).get(url).status_code == 403
+
+    def test_cannot_grant_to_someone_outside_the_staff(self, client_as, admin_user, partner):
+        url = reverse("people:special_category_access")
+        response = client_as(admin_user).post(url, {"user": partner.pk, "grant": "1"})
+        assert response.status_code == 404
