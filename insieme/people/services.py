@@ -273,6 +273,21 @@ MERGE_FILLABLE = (
 )
 
 
+def _merge_special_category(survivor: Person, duplicate: Person) -> None:
+    """When both records hold special-category data, keep the union on the survivor."""
+    kept = SpecialCategoryData.objects.filter(person=survivor).first()
+    other = SpecialCategoryData.objects.filter(person=duplicate).first()
+    if kept is None or other is None:
+        return
+    kept.disability_68_99 = kept.disability_68_99 or other.disability_68_99
+    if kept.disability_percentage is None:
+        kept.disability_percentage = other.disability_percentage
+    if other.health_notes and other.health_notes not in kept.health_notes:
+        kept.health_notes = "\n\n".join(n for n in (kept.health_notes, other.health_notes) if n)
+    kept.save()
+    other.delete()
+
+
 @service
 def merge_people(*, survivor: Person, duplicate: Person, by) -> Person:
     """Move everything of `duplicate` to `survivor`, then delete `duplicate`."""
@@ -284,6 +299,7 @@ def merge_people(*, survivor: Person, duplicate: Person, by) -> Person:
     # Consents in force for a purpose the survivor already covers become history.
     covered = survivor.consents.in_force().values("purpose")
     duplicate.consents.in_force().filter(purpose__in=covered).update(withdrawn_at=timezone.now())
+    _merge_special_category(survivor, duplicate)
     for relation in Person._meta.related_objects:
         model, field = relation.related_model, relation.field.name
         if relation.one_to_many:

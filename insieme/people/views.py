@@ -400,8 +400,8 @@ def merge(request, pk: int):
     found = list(candidates.search(text).select_related("residence_comune")[:10]) if text else []
     form = MergeForm(request.POST or None, person=person, candidates=candidates)
     other = None
-    if request.GET.get("altro"):
-        other = candidates.filter(pk=request.GET["altro"]).first()
+    if request.GET.get("altro", "").isdigit():
+        other = candidates.filter(pk=int(request.GET["altro"])).first()
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other"]
         keep_this = form.cleaned_data["survivor"] == "this"
@@ -436,7 +436,10 @@ def special_category_access(request):
         is_active=True, groups__name__in=[Role.OPERATOR.value, Role.ADMIN.value]
     ).distinct()
     if request.method == "POST":
-        user = get_object_or_404(staff, pk=request.POST.get("user"))
+        user_pk = request.POST.get("user", "")
+        if not user_pk.isdigit():
+            raise Http404
+        user = get_object_or_404(staff, pk=int(user_pk))
         granted = request.POST.get("grant") == "1"
         services.set_special_category_access(user=user, granted=granted, by=request.user)
         messages.success(

@@ -246,6 +246,22 @@ class TestMerge:
         events = LogEntry.objects.filter(additional_data__event__in=["merged_in", "merged_into"])
         assert {e.object_pk for e in events} == {str(survivor.pk), str(duplicate_pk)}
 
+    def test_special_category_data_of_both_are_kept(self, operator):
+        survivor, duplicate = PersonFactory.create_batch(2)
+        SpecialCategoryData.objects.create(person=survivor, health_notes="asma")
+        SpecialCategoryData.objects.create(
+            person=duplicate,
+            disability_68_99=True,
+            disability_percentage=60,
+            health_notes="diabete",
+        )
+        services.merge_people(survivor=survivor, duplicate=duplicate, by=operator)
+        data = SpecialCategoryData.objects.get(person=survivor)
+        assert data.disability_68_99
+        assert data.disability_percentage == 60
+        assert "asma" in data.health_notes
+        assert "diabete" in data.health_notes
+
     def test_a_definitive_code_replaces_a_temporary_one(self, operator):
         survivor = PersonFactory(fiscal_code="12345678903", fiscal_code_is_temporary=True)
         code = code_for("Rossi", "Maria", "F", datetime.date(1990, 5, 17))

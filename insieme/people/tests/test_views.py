@@ -470,6 +470,17 @@ class TestGdprViews:
         assert response.status_code == 302
         assert not Person.objects.filter(pk=drop.pk).exists()
 
+    def test_bad_parameters_are_not_errors(self, client_as, operator, admin_user):
+        person = PersonFactory()
+        response = client_as(operator).get(
+            reverse("people:merge", args=[person.pk]), {"altro": "x"}
+        )
+        assert response.status_code == 200
+        response = client_as(admin_user).post(
+            reverse("people:special_category_access"), {"user": "x", "grant": "1"}
+        )
+        assert response.status_code == 404
+
     def test_coach_cannot_merge(self, client_as, coach):
         person = PersonFactory()
         assert client_as(coach).get(reverse("people:merge", args=[person.pk])).status_code == 403
