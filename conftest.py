@@ -123,3 +123,27 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "it-IT"}
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data_survives_flushes(request):
+    """Give transactional tests the data our migrations ship.
+
+    A transactional test (live server, threads) empties every table when it ends, including the
+    role groups and the reference data that data migrations load, so the next one reloads them.
+    The one-time codes already used live in the database cache: start each such test clean.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.cache import cache
+
+    from insieme.core import reference
+    from insieme.core.models import Comune, ContractType, District, Sector
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    if not Comune.objects.exists() or not Sector.objects.exists():
+        reference.load_all(Comune, District, Sector, ContractType)
+    cache.clear()
