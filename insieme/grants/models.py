@@ -130,7 +130,7 @@ class GrantQuerySet(models.QuerySet["Grant"]):
         if user.has_role(Role.COACH):
             projects = projects | Project.objects.filter(coaches=user)
         if user.has_role(Role.APPLICANT):
-            projects = projects | Project.objects.filter(reporting_users=user)
+            projects = projects | Project.objects.reported_by(user)
         return self.filter(
             Exists(projects.filter(application=OuterRef("application")).values("pk"))
         )

@@ -299,7 +299,9 @@ def submit_expense(
     attachment: UploadedFile,
     by,
 ) -> ExpenseItem:
-    on_behalf = not grant.application.project.reporting_users.filter(pk=by.pk).exists()
+    from insieme.projects.models import Project
+
+    on_behalf = not Project.objects.reported_by(by).filter(application=grant.application).exists()
     if on_behalf and not by.has_role(Role.OPERATOR, Role.ADMIN):
         raise ValidationError(
             _("Only the project's applicants or an operator can report expenses."),

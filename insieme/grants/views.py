@@ -153,7 +153,7 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
     for tranche in tranches:
         tranche.grant = grant
         tranche.is_met = tranche.condition_met(approved)  # type: ignore[attr-defined]
-    can_report = is_manager or project.reporting_users.filter(pk=user.pk).exists()
+    can_report = is_manager or Project.objects.reported_by(user).filter(pk=project.pk).exists()
     return {
         "grant": grant,
         "project": project,

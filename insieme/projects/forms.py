@@ -39,7 +39,7 @@ class CoachesForm(forms.Form):
 
 class ReportingUsersForm(forms.Form):
     users = forms.ModelMultipleChoiceField(
-        label=_("Applicant accounts that report expenses"),
+        label=_("Other applicant accounts that report expenses"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -52,6 +52,19 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             )
         return self.none()
 
+    def reported_by(self, user) -> "ProjectQuerySet":
+        """Projects whose expenses `user` reports: the application's own account, an account
+        acting for the applicant organisation, or one an operator linked to the project."""
+        if not user.is_authenticated or not user.has_role(Role.APPLICANT):
+            return self.none()
+        from insieme.network.models import OrganisationMember
+
+        members = OrganisationMember.objects.filter(
+            organisation=OuterRef("application__applicant_organisation"), user=user
+        )
+        linked = Project.reporting_users.through.objects.filter(project=OuterRef("pk"), user=user)
+        return self.filter(Q(application__owner=user) | Exists(members) | Exists(linked))
+
     def with_hours(self) -> "ProjectQuerySet":
         sessions = CoachingSession.objects.filter(project=OuterRef("pk"))
         attendance = Participation.objects.filter(project=OuterRef("pk"), attended=True)
@@ -68,6 +81,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
                 "application__comune",
                 "application__applicant_person",
                 "application__applicant_organisation",
+                "application__owner",
             )
             .prefetch_related("coaches")
             .with_hours()

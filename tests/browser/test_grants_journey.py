@@ -4,15 +4,24 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
+from insieme.accounts.models import Role
 from insieme.grants.models import Disbursement, ExpenseItem, ExpenseStatus, Fund
 from insieme.projects.tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """Roles are groups made by a data migration, which an earlier transactional test flushed."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
 
 
 def logged_in_page(browser: Browser, live_server, user) -> Page:

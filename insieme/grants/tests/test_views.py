@@ -428,3 +428,124 @@ def test_de_minimis_declaration_is_stored(cast, client_as):
     bad = client.post(url, {"grantor": "", "granted_on": "x", "amount": "-1", "declared_on": ""})
     assert bad.status_code == 400
     assert "Questo campo è obbligatorio." in bad.text
+
+
+def test_the_applications_own_account_and_the_organisations_members_report(cast, client_as):
+    from conftest import make_user
+    from insieme.accounts.models import Role
+    from insieme.network.models import OrganisationMember
+
+    coop = f.organisation("Coop Il Ponte")
+    project = f.project(applicant=coop)
+    project.application.owner = cast["applicant"]
+    project.application.save(update_fields=["owner"])
+    member = make_user("socia@example.org", Role.APPLICANT)
+    OrganisationMember.objects.create(organisation=coop, user=member)
+    stranger = make_user("altra@example.org", Role.APPLICANT)
+    grant = make_grant(cast["operator"], project)
+    for user in (cast["applicant"], member):
+        response = client_as(user).post(
+            reverse("grants:expense_add", args=[grant.pk]), expense_data()
+        )
+        assert response.status_code == 302
+    assert not grant.expenses.filter(on_behalf=True).exists()
+    assert grant.expenses.count() == 2
+    client = client_as(stranger)
+    assert client.get(reverse("grants:grant_detail", args=[grant.pk])).status_code == 404
+    assert (
+        client.post(reverse("grants:expense_add", args=[grant.pk]), expense_data()).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "role", ["coach", "evaluator", "funder", "applicant", "partner", "outsider"]
+)
+def test_money_actions_are_refused_to_other_roles(cast, client_as, role):
+    grant = make_grant(
+        cast["operator"], f.project(coaches=[cast["coach"]], reporting=[cast["applicant"]])
+    )
+    project = grant.application.project
+    loan = services.request_microcredit(
+        application=project.application,
+        lender=f.organisation(),
+        amount=D("1000"),
+        term_months=12,
+        requested_on=date(2025, 1, 1),
+        by=cast["operator"],
+    )
+    item = services.submit_expense(
+        grant=grant,
+        supplier="x",
+        invoice_number="1",
+        invoice_date=date(2025, 4, 1),
+        description="x",
+        category="altro",
+        amount=D("10"),
+        attachment=SimpleUploadedFile("f.pdf", PDF),
+        by=cast["operator"],
+    )
+    client = client_as(cast[role])
+    posts = [
+        (reverse("grants:fund_create"), {"name": "x"}),
+        (reverse("grants:award", args=[project.pk]), {}),
+        (reverse("grants:microcredit_add", args=[project.pk]), {}),
+        (
+            reverse("grants:microcredit_move", args=[loan.pk]),
+            {"to": "concesso", "on": "2025-02-01"},
+        ),
+        (reverse("grants:de_minimis_undertaking", args=[grant.beneficiary.pk]), {}),
+        (reverse("grants:expense_review", args=[item.pk]), {"decision": "approva"}),
+        (
+            reverse("grants:tranche_pay", args=[grant.tranches.first().pk]),
+            {"paid_on": "2025-03-02"},
+        ),
+        (
+            reverse("grants:revoke", args=[grant.pk]),
+            {"kind": "revoca", "decided_on": "2025-03-02", "reason": "x"},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (403, 404), url
+    loan.refresh_from_db()
+    item.refresh_from_db()
+    grant.refresh_from_db()
+    assert (loan.status, item.status, grant.amount_revoked) == ("richiesto", "da_esaminare", D("0"))
+    assert not grant.disbursements.exists()
+    assert Fund.objects.count() == 1
+
+
+def test_grant_page_query_count_does_not_grow(cast, client_as):
+    grant = make_grant(cast["operator"])
+    client = client_as(cast["operator"])
+    url = reverse("grants:grant_detail", args=[grant.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(4):
+        item = services.submit_expense(
+            grant=grant,
+            supplier=f"S{n}",
+            invoice_number=str(n),
+            invoice_date=date(2025, 4, 1),
+            description="x",
+            category="altro",
+            amount=D("1000"),
+            attachment=SimpleUploadedFile("f.pdf", PDF),
+            by=cast["operator"],
+        )
+        services.review_expense(item=item, approve=True, by=cast["operator"])
+    services.pay_tranche(
+        tranche=grant.tranches.first(), paid_on=date(2025, 5, 1), by=cast["operator"]
+    )
+    services.revoke_grant(
+        grant=grant,
+        kind="riduzione",
+        amount=D("1"),
+        decided_on=date(2025, 6, 1),
+        reason="x",
+        by=cast["operator"],
+    )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(few) == len(many)
+    assert "S3" in page.text
