@@ -75,11 +75,13 @@ class Registration(models.Model):
     )
     registered_on = models.DateField(_("sign-up date"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Sign-ups created outside the sign-up service (workbook imports, history) are people the
+    # programme has already taken in; services.sign_up puts new people on the waiting list.
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=RegistrationStatus.choices,
-        default=RegistrationStatus.WAITING,
+        default=RegistrationStatus.ACTIVE,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -117,7 +117,10 @@ def sign_up(
     is_new = registration is None
     if registration is None:
         registration = Registration.objects.create(
-            person=person, registered_on=timezone.localdate(), self_signed_up=True
+            person=person,
+            registered_on=timezone.localdate(),
+            status=RegistrationStatus.WAITING,
+            self_signed_up=True,
         )
     if cv_consent and not links.has_cv_consent(person):
         links.record_cv_consent(person, by=by)

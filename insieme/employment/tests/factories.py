@@ -8,7 +8,7 @@ from codicefiscale import codicefiscale
 
 from insieme.core.models import Comune, ContractType
 from insieme.employment import links, services
-from insieme.employment.models import JobProfile, Registration, Vacancy
+from insieme.employment.models import JobProfile, Registration, RegistrationStatus, Vacancy
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 
@@ -48,6 +48,7 @@ def registration(person_obj=None, *, on=None, cv_consent=True, **extra) -> Regis
     person_obj = person_obj or person()
     if cv_consent:
         links.record_cv_consent(person_obj, by=None)
+    extra.setdefault("status", RegistrationStatus.WAITING)
     return Registration.objects.create(
         person=person_obj, registered_on=on or timezone.localdate(), **extra
     )

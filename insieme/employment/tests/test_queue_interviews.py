@@ -279,3 +279,10 @@ def test_a_missed_first_interview_puts_the_person_back(fixed_clock, client_as, o
 def test_person_page_is_for_operators(client_as, cast, who, waiting):
     url = reverse("employment:person", args=[waiting["old"].person_id])
     assert client_as(cast[who]).get(url).status_code == 403
+
+
+def test_imported_history_does_not_flood_the_waiting_list(db):
+    person = factories.person("Storico", "Sergio")
+    Registration.objects.create(person=person, registered_on=datetime.date(2023, 5, 2))
+    assert not Registration.objects.queue().exists()
+    assert not Registration.objects.overdue(TODAY).exists()
