@@ -1,7 +1,10 @@
+import json
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from codicefiscale import codicefiscale
+from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from insieme.calls.models import Application, ApplicationStatus, Call
@@ -9,6 +12,7 @@ from insieme.core.models import ContractType
 from insieme.employment.models import Interview, Placement, Registration
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.demo import load_demo_programme
+from insieme.impact.figures import compute
 from insieme.network.models import Organisation
 from insieme.people.fiscal_code import is_valid_temporary
 from insieme.people.models import Person
@@ -125,8 +129,6 @@ def test_the_demo_is_deterministic(demo):
 
 
 def test_the_figures_engine_gives_the_programmes_figures_on_the_demo(demo):
-    from insieme.impact.figures import compute
-
     projects = compute()["projects"]
     assert (
         projects["applications"],
@@ -139,3 +141,17 @@ def test_the_figures_engine_gives_the_programmes_figures_on_the_demo(demo):
     shares = {row["sector"]: row["accompanied"] for row in projects["sectors"]}
     assert shares["welfare_comunita"] == 14
     assert sum(shares.values()) == 47
+
+
+def test_impact_report_prints_the_programmes_figures_on_the_demo(demo):
+    out = StringIO()
+    call_command("impact_report", "--format", "json", stdout=out)
+    projects = json.loads(out.getvalue())["projects"]
+    assert (
+        projects["applications"],
+        projects["accompanied"],
+        projects["funded"],
+        projects["grants_disbursed_eur"],
+        projects["placements"],
+        projects["people_employed"],
+    ) == (91, 47, 27, "140000.00", 70, 36)
