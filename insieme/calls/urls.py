@@ -15,6 +15,11 @@ urlpatterns = [
     path("bandi/gestione/<int:pk>/pubblica/", views.call_publish, name="publish"),
     path("bandi/gestione/<int:pk>/modulo/", views.form_builder, name="form_builder"),
     path("bandi/gestione/<int:pk>/modulo/sezioni/", views.section_add, name="section_add"),
+    path(
+        "bandi/gestione/<int:pk>/modulo/sezioni/<int:section_pk>/",
+        views.section_edit,
+        name="section_edit",
+    ),
     path("bandi/gestione/<int:pk>/modulo/domande/", views.question_edit, name="question_add"),
     path(
         "bandi/gestione/<int:pk>/modulo/domande/<int:question_pk>/",

@@ -29,6 +29,7 @@ from insieme.calls.models import (
     ApplicationStatus,
     Attachment,
     Call,
+    FormSection,
     Question,
     QuestionKind,
 )
@@ -197,6 +198,37 @@ def section_add(request, pk):
             "versions": call.form_versions.all(),
         },
         status=400,
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk, section_pk):
+    call = get_object_or_404(Call, pk=pk)
+    section = get_object_or_404(FormSection, pk=section_pk, call=call)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST":
+        try:
+            services.ensure_form_editable(call)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect("calls:form_builder", pk=call.pk)
+        if "delete" in request.POST:
+            if section.questions.exists():
+                messages.error(request, _("Delete the section's questions first."))
+                return redirect("calls:section_edit", pk=call.pk, section_pk=section.pk)
+            section.delete()
+            messages.success(request, _("Section deleted."))
+            return redirect("calls:form_builder", pk=call.pk)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Section saved."))
+            return redirect("calls:form_builder", pk=call.pk)
+    return render(
+        request,
+        "calls/section_form.html",
+        {"call": call, "form": form, "section": section},
+        status=400 if form.errors else 200,
     )
 
 

@@ -305,3 +305,21 @@ def test_an_unpublished_call_cannot_be_applied_to_and_publication_needs_dates(cl
     call = Call.objects.create(code="C3", title="Senza date", line="autoimpiego")
     response = client_as(operator).post(reverse("calls:publish", args=[call.pk]), follow=True)
     assert "Imposta data e ora di apertura e chiusura" in response.content.decode()
+
+
+def test_operator_renames_and_deletes_a_section(client_as, operator, applicant, call):
+    section = FormSection.objects.get(call=call)
+    url = reverse("calls:section_edit", args=[call.pk, section.pk])
+    assert client_as(applicant).get(url).status_code == 403
+    client = client_as(operator)
+    client.post(url, {"position": "1", "title": "Il vostro progetto"})
+    section.refresh_from_db()
+    assert section.title == "Il vostro progetto"
+    response = client.post(url, {"delete": "1"}, follow=True)
+    assert "Elimina prima le domande della sezione" in response.content.decode()
+    empty = FormSection.objects.create(call=call, position=2, title="Vuota")
+    client.post(reverse("calls:section_edit", args=[call.pk, empty.pk]), {"delete": "1"})
+    assert not FormSection.objects.filter(pk=empty.pk).exists()
+    response = client.post(url, {"position": "1", "title": ""})
+    assert response.status_code == 400
+    assert "Questo campo è obbligatorio" in response.content.decode()
