@@ -47,8 +47,15 @@ def _visible_person(request, pk: int) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
 
 
+SEARCH_HEADER = "X-Insieme-Search"
+
+
 def _filtered(request) -> tuple[SearchForm, QuerySet[Person]]:
-    form = SearchForm(request.GET or None)
+    data = request.GET.copy()
+    # people.js sends a code-like search in a header, to keep codes out of URLs and logs.
+    if request.headers.get(SEARCH_HEADER) and not data.get("q"):
+        data["q"] = request.headers[SEARCH_HEADER]
+    form = SearchForm(data or None)
     people = form.filter(Person.objects.visible_to(request.user).for_list())
     return form, people
 
@@ -65,6 +72,7 @@ def person_list(request):
         "page": page,
         "query": query.urlencode(),
         "can_edit": request.user.has_role(*EDITORS),
+        "code_search": bool(request.headers.get(SEARCH_HEADER)) and not request.GET.get("q"),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "people/list.html#results", context)

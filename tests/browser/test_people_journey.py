@@ -76,5 +76,11 @@ def test_operator_fixes_a_typo_in_the_code_and_finds_the_person(live_server, pag
     expect(results.get_by_role("link", name="Nicolò Anna")).to_be_visible()
     expect(results.get_by_role("link", name="Bianchi Luca")).to_have_count(0)
     assert "q=nicol" in page.url  # the search is bookmarkable
+
+    # A search by code finds the person without putting the code in the address.
+    page.get_by_label(label("Cerca")).fill(code.lower())
+    expect(results.get_by_role("link", name="Bianchi Luca")).to_have_count(0)
+    expect(results).to_contain_text("Persone trovate: 1")
+    assert code.lower() not in page.url.lower()
     results.get_by_role("link", name="Nicolò Anna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nicolò Anna")

@@ -208,6 +208,18 @@ class TestList:
         assert "<html" not in response.content.decode()
         assert "Nicolò" in response.content.decode()
 
+    def test_code_search_in_a_header(self, client_as, operator):
+        person = PersonFactory()
+        PersonFactory()
+        response = client_as(operator).get(
+            reverse("people:list"),
+            headers={"HX-Request": "true", "X-Insieme-Search": person.fiscal_code},
+        )
+        content = response.content.decode()
+        assert str(person) in content
+        assert "Persone trovate: 1" in content
+        assert "non viene conservata" in content
+
     def test_filter_and_sort(self, client_as, operator):
         PersonFactory(last_name="Alfa", employment_condition="disoccupato")
         PersonFactory(last_name="Beta", employment_condition="studente")
