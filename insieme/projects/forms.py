@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.accounts.models import Role, User
 from insieme.grants.forms import ItalianDecimalField
 from insieme.network.models import Organisation
+from insieme.people.fiscal_code import normalise
 from insieme.people.models import Person
 from insieme.projects.models import (
     CoachingSession,
@@ -16,6 +17,49 @@ from insieme.projects.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonCodeField(forms.CharField):
+    """A person of the registry, found by codice fiscale (the registry is too large to list)."""
+
+    default_error_messages = {
+        "unknown": _(
+            "No person with this codice fiscale is in the registry: ask an operator to "
+            "register them first."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        person = Person.objects.filter(fiscal_code=normalise(value)).first()
+        if person is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return person
+
+
+class OrganisationCodeField(forms.CharField):
+    default_error_messages = {
+        "unknown": _("No organisation with this codice fiscale or partita IVA is in the registry."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        organisation = Organisation.objects.filter(fiscal_code=normalise(value)).first()
+        if organisation is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return organisation
 
 
 def users_with_role(role: Role):
@@ -38,20 +82,42 @@ class CoachesForm(forms.Form):
 
 
 class ReportingUsersForm(forms.Form):
+    """Linked accounts stay ticked; untick to unlink, or add one by e-mail (the list of every
+    applicant account would be too long to show)."""
+
     users = forms.ModelMultipleChoiceField(
         label=_("Other applicant accounts that report expenses"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    email = forms.EmailField(label=_("Add an applicant account by e-mail"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = users_with_role(Role.APPLICANT)  # type: ignore[attr-defined]
+        self.fields["users"].queryset = project.reporting_users.all()  # type: ignore[attr-defined]
+        self.fields["users"].initial = list(project.reporting_users.all())
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not email:
+            return None
+        user = users_with_role(Role.APPLICANT).filter(email=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No applicant account has this e-mail address."), code="unknown"
+            )
+        return user
+
+    def chosen_users(self) -> list[User]:
+        users = list(self.cleaned_data["users"])
+        if self.cleaned_data.get("email"):
+            users.append(self.cleaned_data["email"])
+        return users
 
 
 class TeamMemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all())
+    person = PersonCodeField(label=_("Codice fiscale of the person"))
     role = forms.CharField(label=_("Role in the team"), max_length=120, required=False)
 
 
@@ -144,11 +210,9 @@ class EventForm(forms.ModelForm):
 
 
 class ParticipantForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.all(), required=False
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
+    person = PersonCodeField(label=_("Codice fiscale of the person"), required=False)
+    organisation = OrganisationCodeField(
+        label=_("or codice fiscale / partita IVA of the organisation"), required=False
     )
     project = forms.ModelChoiceField(
         label=_("On behalf of the project"), queryset=Project.objects.none(), required=False

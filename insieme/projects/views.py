@@ -147,9 +147,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
     }
     if is_manager:
         context["coaches_form"] = CoachesForm(initial={"coaches": project.coaches.all()})
-        context["reporting_form"] = ReportingUsersForm(
-            initial={"users": project.reporting_users.all()}
-        )
+        context["reporting_form"] = ReportingUsersForm(project=project)
     return context
 
 
@@ -180,14 +178,14 @@ def project_coaches(request: HttpRequest, pk: int) -> HttpResponse:
 def project_reporting_users(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _manager_only(request)
-    form = ReportingUsersForm(request.POST)
+    form = ReportingUsersForm(request.POST, project=project)
     if form.is_valid():
-        services.set_reporting_users(
-            project=project, users=form.cleaned_data["users"], by=request.user
-        )
+        services.set_reporting_users(project=project, users=form.chosen_users(), by=request.user)
         messages.success(request, _("Applicant accounts updated."))
     else:
-        messages.error(request, _("Choose accounts from the list."))
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
     return redirect("projects:detail", pk=project.pk)
 
 

@@ -223,8 +223,13 @@ def test_team_member_added_once(cast, client_as):
     person = f.person("Verdi", "Luca")
     client = client_as(cast["operator"])
     url = reverse("projects:team_add", args=[project.pk])
-    assert client.post(url, {"person": person.pk, "role": "socio"}).status_code == 302
-    again = client.post(url, {"person": person.pk})
+    typed = " ".join([person.fiscal_code[:6].lower(), person.fiscal_code[6:]])
+    assert client.post(url, {"person": typed, "role": "socio"}).status_code == 302
+    assert project.team.get().person == person
+    unknown = client.post(url, {"person": "ZZZZZZ99Z99Z999Z"})
+    assert unknown.status_code == 400
+    assert "Nessuna persona con questo codice fiscale" in unknown.text
+    again = client.post(url, {"person": person.fiscal_code})
     assert again.status_code == 400
     assert "è già nella squadra" in again.text
 
@@ -311,10 +316,13 @@ def test_calendar_participants_and_attendance(cast, client_as):
     assert response.url == reverse("projects:event_detail", args=[event.pk])
     organisation = f.organisation("Coop Aurora")
     url = reverse("projects:participant_add", args=[event.pk])
-    both = client.post(url, {"person": f.person().pk, "organisation": organisation.pk})
+    both = client.post(
+        url, {"person": f.person().fiscal_code, "organisation": organisation.fiscal_code}
+    )
     assert both.status_code == 400
     assert "Scegli una persona oppure un&#x27;organizzazione." in both.text
-    client.post(url, {"organisation": organisation.pk, "project": project.pk})
+    added = client.post(url, {"organisation": organisation.fiscal_code, "project": project.pk})
+    assert added.status_code == 302, added.text[added.text.find("invalid-feedback") :][:300]
     participation = Participation.objects.get()
     client.post(
         reverse("projects:attendance", args=[participation.pk]), {"attended": "on", "hours": "2,5"}
@@ -464,3 +472,17 @@ def test_home_panel_lists_follow_ups_due_and_next_events(cast, client_as):
     assert "Corso di contabilità" in panel.text
     assert "Progetti attivi: 0" in panel.text
     assert client_as(cast["evaluator"]).get(reverse("projects:tasks")).status_code == 403
+
+
+def test_operator_links_applicant_accounts_by_e_mail(cast, client_as):
+    project = f.project()
+    client = client_as(cast["operator"])
+    url = reverse("projects:reporting_users", args=[project.pk])
+    client.post(url, {"email": "Candidata@example.org"})
+    assert list(project.reporting_users.all()) == [cast["applicant"]]
+    refused = client.post(url, {"email": cast["coach"].email}, follow=True)
+    assert "Nessun account da richiedente ha questo indirizzo e-mail." in refused.text
+    assert list(project.reporting_users.all()) == [cast["applicant"]]
+    client.post(url, {})
+    assert not project.reporting_users.exists()
+    assert client_as(cast["coach"]).post(url, {"email": "candidata@example.org"}).status_code == 404
