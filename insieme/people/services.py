@@ -222,17 +222,31 @@ def retention_cutoff(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=settings.PEOPLE_RETENTION_DAYS)
 
 
+def _latest(model, person_field: str, field: str) -> Subquery:
+    return Subquery(
+        model.objects.filter(**{person_field: OuterRef("pk")})
+        .order_by()
+        .values(person_field)
+        .annotate(latest=Max(field))
+        .values("latest")[:1]
+    )
+
+
 def past_retention(today: datetime.date | None = None) -> list[Person]:
     """People whose last activity is older than the retention period and not legally retained."""
+    from insieme.calls.models import Application
+    from insieme.employment.models import Interview, Placement, Registration
+
     cutoff = retention_cutoff(today)
     people = (
         Person.objects.active()
         .exclude(open_grants_filter())
         .annotate(
-            last_registration=Max("registrations__registered_on"),
-            last_interview=Max("interviews__date"),
-            last_placement_start=Max("placements__start_date"),
-            last_placement_end=Max("placements__end_date"),
+            last_registration=_latest(Registration, "person", "registered_on"),
+            last_interview=_latest(Interview, "person", "date"),
+            last_placement_start=_latest(Placement, "person", "start_date"),
+            last_placement_end=_latest(Placement, "person", "end_date"),
+            last_application=_latest(Application, "applicant_person", "submitted_at"),
         )
         .order_by("pk")
     )
@@ -244,6 +258,7 @@ def past_retention(today: datetime.date | None = None) -> list[Person]:
             person.last_interview,
             person.last_placement_start,
             person.last_placement_end,
+            timezone.localdate(person.last_application) if person.last_application else None,
         ]
         if max(d for d in dates if d is not None) < cutoff:
             result.append(person)

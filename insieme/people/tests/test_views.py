@@ -302,6 +302,32 @@ class TestDetail:
         ):
             assert text in content
 
+    def test_query_count_does_not_grow_with_what_the_person_has(self, client_as, operator):
+        from insieme.employment.models import Interview, Registration
+
+        person = PersonFactory()
+        client = client_as(operator)
+        url = reverse("people:detail", args=[person.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for n in range(5):
+            Consent.objects.create(
+                person=person,
+                purpose=["servizio", "offerte", "cv_partner", "newsletter", "servizio"][n],
+                notice_version=f"v{n}",
+                given_on=datetime.date(2024, 1, 1),
+                channel="online",
+                withdrawn_at=None if n < 4 else datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
+            )
+            Registration.objects.create(person=person, registered_on=datetime.date(2024, 1, n + 1))
+            Interview.objects.create(
+                code=f"C{n}", person=person, date=datetime.date(2024, 2, n + 1)
+            )
+        with CaptureQueriesContext(connection) as many:
+            client.get(url)
+        assert len(few) == len(many)
+
     def test_special_category_link_only_with_permission(self, client_as, operator):
         person = PersonFactory()
         client = client_as(operator)
