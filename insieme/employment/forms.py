@@ -30,6 +30,7 @@ from insieme.employment.skills import skill_choices
 from insieme.network import activities
 from insieme.network.forms import autocomplete
 from insieme.network.models import Organisation
+from insieme.people.models import Person
 
 
 def operators() -> QuerySet[User]:
@@ -218,12 +219,7 @@ class JobProfileForm(forms.ModelForm):
             "work_history",
             "skills",
             "skills_notes",
-            "languages",
-            "hours",
-            "shifts_ok",
             "reach",
-            "has_car",
-            "childcare",
             "wished_contracts",
             "goals",
         ]
@@ -234,6 +230,22 @@ class JobProfileForm(forms.ModelForm):
             "goals": forms.Textarea(attrs={"rows": 3}),
             "wished_contracts": forms.CheckboxSelectMultiple,
         }
+
+
+class AvailabilityForm(forms.ModelForm):
+    """The person's practical availability, saved on the people registry."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "languages",
+            "driving_licence",
+            "own_transport",
+            "available_hours",
+            "available_shifts",
+            "constraints",
+        ]
+        widgets = {"constraints": forms.Textarea(attrs={"rows": 2})}
 
 
 class GoalForm(forms.ModelForm):

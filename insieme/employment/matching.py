@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from insieme.core.models import Comune
 from insieme.employment.models import (
-    Hours,
     JobProfile,
     Reach,
     Registration,
@@ -17,13 +16,15 @@ from insieme.employment.models import (
     Vacancy,
 )
 from insieme.employment.skills import labels_for
-from insieme.people.models import Person
+from insieme.people.models import Person, Shift
 
 SKILL_POINTS = 3
 SAME_COMUNE_POINTS = 3
 SAME_DISTRICT_POINTS = 2
 DECENTRALISED_POINTS = 1
 HOURS_POINTS = 1
+HOURS_TOLERANCE = 2
+SHIFT_WORKERS = {Shift.ANY, Shift.NIGHT, Shift.WEEKENDS}
 CONTRACT_POINTS = 2
 
 
@@ -80,18 +81,27 @@ def explain(profile: JobProfile, home: Comune | None, vacancy: Vacancy) -> Match
         if profile.reach in (Reach.SAME_COMUNE, Reach.SAME_DISTRICT):
             result.excluded = True
             result.warnings.append(_("The workplace is farther than they can travel"))
-        elif not profile.has_car:
-            result.warnings.append(_("Farther away, and no car"))
+        elif not profile.person.own_transport:
+            result.warnings.append(_("Farther away, and no own means of transport"))
 
-    if vacancy.is_full_time and profile.hours == Hours.PART_TIME:
-        result.warnings.append(_("Full-time job, part-time availability"))
-    elif not vacancy.is_full_time and profile.hours == Hours.FULL_TIME:
-        result.warnings.append(_("Part-time job, looking for full time"))
-    else:
-        result.score += HOURS_POINTS
-        result.reasons.append(_("Hours fit their availability"))
-    if vacancy.shifts and not profile.shifts_ok:
-        result.warnings.append(_("Shifts required, not available for shifts"))
+    person = profile.person
+    if vacancy.weekly_hours and person.available_hours:
+        if person.available_hours + HOURS_TOLERANCE >= vacancy.weekly_hours:
+            result.score += HOURS_POINTS
+            result.reasons.append(_("Hours fit their availability"))
+        else:
+            result.warnings.append(
+                _("Available for %(available)s hours a week, the job needs %(needed)s")
+                % {
+                    "available": person.available_hours,
+                    "needed": f"{vacancy.weekly_hours:g}",
+                }
+            )
+    if vacancy.shifts and person.available_shifts and person.available_shifts not in SHIFT_WORKERS:
+        result.warnings.append(
+            _("Shifts required; available: %(shifts)s")
+            % {"shifts": person.get_available_shifts_display()}
+        )
 
     wished = {contract.pk for contract in profile.wished_contracts.all()}
     if vacancy.contract_type_id in wished:

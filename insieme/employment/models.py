@@ -328,12 +328,6 @@ class Placement(models.Model):
         return self.contract_type.code == ContractType.TRAINEESHIP
 
 
-class Hours(models.TextChoices):
-    FULL_TIME = "tempo_pieno", _("Full time")
-    PART_TIME = "part_time", _("Part time only")
-    ANY = "indifferente", _("Full or part time")
-
-
 class Reach(models.TextChoices):
     SAME_COMUNE = "comune", _("Only in my comune")
     SAME_DISTRICT = "distretto", _("In my district")
@@ -341,7 +335,11 @@ class Reach(models.TextChoices):
 
 
 class JobProfile(models.Model):
-    """What operators learn about a person's work life at the interviews; matching reads it."""
+    """The professional side of a person learnt at the interviews; matching reads it.
+
+    Practical availability (languages, licence, transport, hours, shifts, care constraints) is
+    kept on the person in the people registry, where every app reads it.
+    """
 
     person = models.OneToOneField(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="job_profile"
@@ -350,19 +348,12 @@ class JobProfile(models.Model):
     work_history = models.TextField(_("work history"), blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     skills_notes = models.TextField(_("other skills"), blank=True)
-    languages = models.CharField(_("languages"), max_length=300, blank=True)
-    hours = models.CharField(
-        _("hours available"), max_length=20, choices=Hours.choices, default=Hours.ANY
-    )
-    shifts_ok = models.BooleanField(_("available for shifts and weekends"), default=False)
     reach = models.CharField(
         _("how far they can travel"),
         max_length=20,
         choices=Reach.choices,
         default=Reach.METROPOLITAN,
     )
-    has_car = models.BooleanField(_("has a car"), default=False)
-    childcare = models.CharField(_("care duties (children, relatives)"), max_length=300, blank=True)
     wished_contracts = models.ManyToManyField(
         ContractType, verbose_name=_("contracts wished"), blank=True, related_name="+"
     )

@@ -39,6 +39,7 @@ from insieme.employment.models import (
     Vacancy,
 )
 from insieme.network.models import Organisation
+from insieme.people import services as people_services
 from insieme.people.models import Person
 
 
@@ -231,17 +232,20 @@ def book_interview(
     return interview
 
 
+AVAILABILITY_FIELDS = (
+    "languages",
+    "driving_licence",
+    "own_transport",
+    "available_hours",
+    "available_shifts",
+    "constraints",
+)
 PROFILE_FIELDS = (
     "education",
     "work_history",
     "skills",
     "skills_notes",
-    "languages",
-    "hours",
-    "shifts_ok",
     "reach",
-    "has_car",
-    "childcare",
     "goals",
 )
 
@@ -252,9 +256,13 @@ def record_interview(
     interview: Interview,
     summary: str,
     profile: dict[str, Any],
+    availability: dict[str, Any] | None = None,
     by: Any,
 ) -> Interview:
-    """Record what was said at an interview and update the person's job profile."""
+    """Record what was said at an interview and update the person's job profile.
+
+    Practical availability goes to the person's registry record (people app).
+    """
     if interview.status in (InterviewStatus.CANCELLED, InterviewStatus.NO_SHOW):
         raise ValidationError(
             _("This interview did not take place: book a new one."), code="interview_not_held"
@@ -270,6 +278,12 @@ def record_interview(
     job_profile.save()
     if "wished_contracts" in profile:
         job_profile.wished_contracts.set(profile["wished_contracts"])
+    if availability:
+        person = interview.person
+        for name in AVAILABILITY_FIELDS:
+            if name in availability:
+                setattr(person, name, availability[name])
+        people_services.save_person(person=person, by=by)
     registration = interview.registration
     if (
         interview.kind == InterviewKind.FIRST

@@ -19,6 +19,7 @@ from insieme.employment.forms import (
     ActionStatusForm,
     AssignForm,
     AttendanceForm,
+    AvailabilityForm,
     BookInterviewForm,
     CloseRegistrationForm,
     ContactAttemptForm,
@@ -267,12 +268,17 @@ def interview(request, pk: int):
     )
     form = InterviewRecordForm(_data(request), initial={"summary": item.summary})
     profile_form = JobProfileForm(_data(request), instance=job_profile, prefix="profilo")
-    if request.method == "POST" and form.is_valid() and profile_form.is_valid():
+    availability_form = AvailabilityForm(
+        _data(request), instance=Person.objects.get(pk=item.person_id), prefix="disponibilita"
+    )
+    forms_valid = all([form.is_valid(), profile_form.is_valid(), availability_form.is_valid()])
+    if request.method == "POST" and forms_valid:
         try:
             services.record_interview(
                 interview=item,
                 summary=form.cleaned_data["summary"],
                 profile=profile_form.cleaned_data,
+                availability=availability_form.cleaned_data,
                 by=request.user,
             )
         except ValidationError as error:
@@ -283,7 +289,12 @@ def interview(request, pk: int):
     return render(
         request,
         "employment/interview.html",
-        {"interview": item, "form": form, "profile_form": profile_form},
+        {
+            "interview": item,
+            "form": form,
+            "profile_form": profile_form,
+            "availability_form": availability_form,
+        },
     )
 
 

@@ -215,10 +215,10 @@ def test_recording_the_interview_fills_the_profile_and_activates_the_person(
             "profilo-education": "Licenza media",
             "profilo-work_history": "Cuoca in mensa per 5 anni",
             "profilo-skills": ["cucina", "pulizie"],
-            "profilo-languages": "italiano B2, arabo",
-            "profilo-hours": "part_time",
             "profilo-reach": "distretto",
-            "profilo-childcare": "Due figli alla scuola primaria",
+            "disponibilita-languages": "italiano B2, arabo",
+            "disponibilita-available_hours": "20",
+            "disponibilita-constraints": "Due figli alla scuola primaria",
             "profilo-wished_contracts": [],
             "profilo-goals": "Un contratto stabile",
         },
@@ -228,7 +228,10 @@ def test_recording_the_interview_fills_the_profile_and_activates_the_person(
     assert interview.status == InterviewStatus.HELD
     job_profile = JobProfile.objects.get(person=registration.person)
     assert job_profile.skills == ["cucina", "pulizie"]
-    assert job_profile.hours == "part_time"
+    assert job_profile.reach == "distretto"
+    registration.person.refresh_from_db()
+    assert registration.person.available_hours == 20
+    assert registration.person.languages == "italiano B2, arabo"
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.ACTIVE
     page = client.get(reverse("employment:person", args=[registration.person_id]))

@@ -18,12 +18,14 @@ from insieme.network.models import OrganisationMember
 @pytest.fixture
 def candidates(db):
     """Three people in the programme, living near or far from a kitchen job in Bologna."""
-    near = factories.person("Vicini", "Vera", home="Bologna")
+    near = factories.person("Vicini", "Vera", home="Bologna", available_hours=40)
     factories.registration(near, status=RegistrationStatus.ACTIVE)
     factories.profile(near, skills=["cucina", "pulizie"], wished=["determinato"])
-    district = factories.person("Distretto", "Dario", home="Casalecchio di Reno")
+    district = factories.person(
+        "Distretto", "Dario", home="Casalecchio di Reno", available_hours=20
+    )
     factories.registration(district, status=RegistrationStatus.ACTIVE)
-    factories.profile(district, skills=["cucina"], hours="part_time")
+    factories.profile(district, skills=["cucina"])
     far = factories.person("Lontani", "Leo", home="Imola")
     factories.registration(far, status=RegistrationStatus.ACTIVE)
     factories.profile(far, skills=["magazzino"], reach="comune")
@@ -35,7 +37,10 @@ def test_matching_ranks_and_explains(candidates):
     shortlist = matching.candidates_for(kitchen)
     # Leo only works in Imola; Dario fits less (part time only, another contract).
     assert [m.person for m in shortlist] == [candidates["near"], candidates["district"]]
-    assert "Lavoro a tempo pieno, disponibilità part time" in shortlist[1].match.warnings
+    assert (
+        "Disponibile per 20 ore settimanali, il lavoro ne richiede 38"
+        in shortlist[1].match.warnings
+    )
     reasons = shortlist[0].match.reasons
     assert "Competenze in comune: Cucina e preparazione pasti" in reasons
     assert "Abita nello stesso comune (Bologna)" in reasons
