@@ -33,6 +33,8 @@ class ValueProblem(ValueError):
 
 def text(value: Cell) -> str:
     """The cell as trimmed text ("" for an empty cell); integral numbers without ".0"."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -52,6 +54,8 @@ _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def parse_date(value: Cell) -> datetime.date | None:
+    if type(value) is str:
+        return _parse_date_text(value.strip())
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -61,7 +65,11 @@ def parse_date(value: Cell) -> datetime.date | None:
     if isinstance(value, int | float) and 1 <= value < 2958466:
         # A number in a date column of a spreadsheet: the days since 30/12/1899.
         return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    raw = text(value)
+    return _parse_date_text(text(value))
+
+
+@lru_cache(maxsize=20_000)
+def _parse_date_text(raw: str) -> datetime.date | None:
     if not raw:
         return None
     if match := _DMY.match(raw):
