@@ -91,6 +91,7 @@ class Chart:
     kind: str = "bar"
     stacked: bool = False
     row_header: str | Promise = ""
+    horizontal: bool = False  # long labels (calls, funds) read better on the side
 
     @property
     def rows(self) -> list[tuple[str, list[Cell]]]:
@@ -108,6 +109,7 @@ class Chart:
             "id": self.id,
             "kind": self.kind,
             "stacked": self.stacked,
+            "horizontal": self.horizontal,
             "money": self.is_money,
             "labels": self.labels,
             "datasets": [
@@ -407,6 +409,7 @@ class Dashboard:
                 Series(_("Paid out"), columns[2], money=True),
             ],
             row_header=_("Funder and fund"),
+            horizontal=True,
         )
 
     def _placements(self) -> Chart:
@@ -725,7 +728,9 @@ class Dashboard:
         labels: list[str] = []
         columns: tuple[list[Cell], list[Cell], list[Cell]] = ([], [], [])
         for row in submitted:
-            labels.append(f"{row['call__title']} ({lines.get(row['call__line'], '')})")
+            line = str(lines.get(row["call__line"], ""))
+            title = row["call__title"]
+            labels.append(title if line.lower() in title.lower() else f"{title} ({line})")
             scoped = replace(f, call=row["call_id"])
             columns[0].append(self.count(row["n"], "projects.applications", scoped))
             columns[1].append(
@@ -742,6 +747,7 @@ class Dashboard:
                 Series(_("Funded"), columns[2]),
             ],
             row_header=_("Call"),
+            horizontal=True,
         )
 
     # --- output -------------------------------------------------------------------------------

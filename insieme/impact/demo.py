@@ -20,11 +20,13 @@ from typing import Literal
 from codicefiscale import codicefiscale
 from django.db import transaction
 
+from insieme.accounts.demo import DEMO_USERS
+from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType, Sector
 from insieme.employment.models import Interview, InterviewKind, Placement, Registration
 from insieme.grants.models import Disbursement, Fund, Grant, Instrument
-from insieme.network.models import LegalForm, Organisation
+from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.fiscal_code import numeric_check_digit
 from insieme.people.models import EmploymentCondition, Person
 from insieme.projects.models import Project, ProjectStatus
@@ -676,4 +678,10 @@ def load_demo_programme() -> bool:
     Registration.objects.bulk_create(registrations)
     Interview.objects.bulk_create(interviews)
     Placement.objects.bulk_create(placements)
+    # The demo funder account acts for Fondazione San Petronio (see insieme/accounts/demo.py).
+    funder_emails = [email for role, email, *_names in DEMO_USERS if role == Role.FUNDER]
+    OrganisationMember.objects.bulk_create(
+        OrganisationMember(user=user, organisation=san_petronio)
+        for user in User.objects.filter(email__in=funder_emails)
+    )
     return True

@@ -40,16 +40,17 @@
           })),
         },
         options: {
+          indexAxis: spec.horizontal ? "y" : "x",
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
           scales: round ? {} : {
-            x: { stacked: spec.stacked },
-            y: { stacked: spec.stacked, beginAtZero: true, ticks: { callback: format } },
+            [spec.horizontal ? "y" : "x"]: { stacked: spec.stacked },
+            [spec.horizontal ? "x" : "y"]: { stacked: spec.stacked, beginAtZero: true, ticks: { callback: format } },
           },
           plugins: {
             legend: { display: round || spec.datasets.length > 1 },
-            tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y ?? item.parsed)}` } },
+            tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } },
           },
           onClick: (_event, elements) => {
             if (!elements.length) {

@@ -264,3 +264,10 @@ def test_a_funder_cannot_widen_its_scope_with_the_filters(client_as, funder, dem
     assert "/cruscotto/dati/projects.funded/" not in html
     response = client_as(funder).get(URL + "dati/projects.funded/", {"finanziatore": other.pk})
     assert response.status_code == 403  # two records: the list would tell the suppressed count
+
+
+@pytest.mark.parametrize("role", ["operator", "funder", "admin"])
+def test_the_home_page_leads_to_the_dashboard(client_as, cast, role):
+    html = client_as(cast[role]).get("/").content.decode()
+    assert 'href="/cruscotto/"' in html
+    assert ("/cruscotto/importa/" in html) is (role != "funder")

@@ -155,3 +155,13 @@ def test_impact_report_prints_the_programmes_figures_on_the_demo(demo):
         projects["placements"],
         projects["people_employed"],
     ) == (91, 47, 27, "140000.00", 70, 36)
+
+
+def test_the_demo_funder_acts_for_fondazione_san_petronio(db):
+    from insieme.accounts.demo import ensure_demo_users
+    from insieme.network.models import OrganisationMember
+
+    ensure_demo_users()
+    load_demo_programme()
+    member = OrganisationMember.objects.get(user__email="finanziatore@insieme.example")
+    assert member.organisation.name == "Fondazione San Petronio"
