@@ -118,3 +118,44 @@ def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
     )
     assert ExpenseItem.objects.get().status == ExpenseStatus.APPROVED
     assert Disbursement.objects.get().amount == Decimal("2000.00")
+
+
+def test_accompaniment_from_coaching_to_the_survival_follow_up(
+    live_server, browser: Browser, operator, coach
+):
+    f.project("Ciclofficina di quartiere", coaches=[coach])
+
+    # The coach logs a session; the list updates in place.
+    coach_page = logged_in_page(browser, live_server, coach)
+    coach_page.goto(live_server.url + "/")
+    coach_page.get_by_role("link", name="Progetti").first.click()
+    coach_page.get_by_role("link", name="Ciclofficina di quartiere").click()
+    coach_page.get_by_text("Registra una sessione").click()
+    sessions = coach_page.locator("#sessions")
+    sessions.get_by_label("Data").fill("2025-02-10")
+    sessions.get_by_label("Durata (ore)").fill("1.5")
+    sessions.get_by_label("Temi").fill("Piano economico")
+    sessions.get_by_role("button", name="Salva la sessione").click()
+    expect(coach_page.locator("#sessions")).to_contain_text("Piano economico")
+    expect(coach_page.locator("#sessions")).to_contain_text("1,50 h")
+    expect(coach_page.get_by_role("link", name="Cambia stato")).to_have_count(0)
+
+    # The operator closes the project; the 12-month follow-up falls due and is recorded.
+    office = logged_in_page(browser, live_server, operator)
+    office.goto(live_server.url + "/progetti/")
+    office.get_by_role("link", name="Ciclofficina di quartiere").click()
+    office.get_by_role("link", name="Cambia stato").click()
+    office.get_by_label("Nuovo stato").select_option(label="Concluso")
+    office.get_by_label("Data").fill("2025-06-30")
+    office.get_by_role("button", name="Salva").click()
+    expect(office.locator("#project-status")).to_contain_text("Concluso")
+    office.goto(live_server.url + "/")
+    panel = office.locator("#project-tasks")
+    expect(panel).to_contain_text("Verifiche di sopravvivenza da fare")
+    panel.get_by_role("link", name="Ciclofficina di quartiere").click()
+    office.get_by_label("Fatta il").fill("2026-07-02")
+    office.get_by_text("Sì", exact=True).click()
+    office.get_by_label("Quante persone ci lavorano?").fill("3")
+    office.get_by_role("button", name="Salva").click()
+    expect(office.get_by_role("alert")).to_contain_text("Verifica registrata.")
+    expect(office.get_by_text("ancora attivo")).to_be_visible()
