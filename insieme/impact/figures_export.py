@@ -108,8 +108,12 @@ def _day(iso: str) -> str:
 
 def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     """The report as titled tables: (title, header, rows)."""
+    from insieme.core.models import ContractType, Sector
+
     projects, employment = report["projects"], report["employment"]
     figure, value = _("Figure"), _("Value")
+    sector_names = dict(Sector.objects.values_list("code", "name"))
+    contract_names = dict(ContractType.objects.values_list("code", "name"))
     tables = [
         (
             _("Social innovation and self-employment"),
@@ -120,7 +124,12 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
             _("Sectors"),
             [_("Sector"), _("Accompanied"), _("Funded"), _("Paid out (EUR)")],
             [
-                [s["sector"], str(s["accompanied"]), str(s["funded"]), money(s["disbursed_eur"])]
+                [
+                    sector_names.get(s["sector"], s["sector"]),
+                    str(s["accompanied"]),
+                    str(s["funded"]),
+                    money(s["disbursed_eur"]),
+                ]
                 for s in projects["sectors"]
             ],
         ),
@@ -132,7 +141,10 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
         (
             _("Contract types"),
             [_("Contract"), _("Placements")],
-            [[code, str(n)] for code, n in employment["contracts"].items()],
+            [
+                [contract_names.get(code, code), str(n)]
+                for code, n in employment["contracts"].items()
+            ],
         ),
     ]
     if report["territory"] is not None:

@@ -77,6 +77,8 @@ def test_csv_and_markdown_give_the_same_figures_in_italian(example):
     assert "| Progetti accompagnati | 3 |" in md
     assert "| Persone al primo inserimento | 2 |" in md
     assert "| 037001 | Anzola dell'Emilia | Pianura Ovest | sì | 0 | 1 | 0 |" in md
+    assert "| Welfare di comunità | 1 | 1 | 5.000,00 |" in md
+    assert "| Tempo determinato | 2 |" in md
     assert "## Metodologia" in md
     assert "le bozze mai presentate non si contano" in md
 
