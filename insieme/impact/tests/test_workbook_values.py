@@ -153,6 +153,10 @@ def test_eleven_digit_codes_have_a_check_digit(first_ten):
         v.parse_fiscal_code(first_ten + str((check + 1) % 10))
 
 
+def test_a_partita_iva_stored_as_a_number_gets_its_leading_zeros_back():
+    assert v.parse_fiscal_code(1234566) == "00001234566" == v.parse_fiscal_code("00001234566")
+
+
 def test_known_partite_iva():
     for code in ["83016610376", "52601810378", "82199350370", "94875740378"]:
         assert v.parse_fiscal_code(code) == code

@@ -200,6 +200,9 @@ _PERSONAL = re.compile(
 
 
 def normalise_fiscal_code(value: Cell) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # a partita IVA a spreadsheet turned into a number has lost its leading zeros
+        return text(value).zfill(11)
     return re.sub(r"\s+", "", text(value)).upper()
 
 
