@@ -62,6 +62,9 @@ def test_operator_fixes_a_typo_in_the_code_and_finds_the_person(live_server, pag
     assert not Person.objects.filter(last_name="Nicolò").exists()
 
     page.get_by_label(label("Codice fiscale")).fill(code)
+    # While typing, the form shows what the code says and fills the date of birth.
+    expect(page.locator("#code-info")).to_contain_text("14/07/1991")
+    expect(page.get_by_label(label("Data di nascita"))).to_have_value("1991-07-14")
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nicolò Anna")
     expect(page.get_by_text("è stata registrata")).to_be_visible()
