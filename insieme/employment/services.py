@@ -100,20 +100,20 @@ def sign_up(
     cv_consent: bool,
     by: Any = None,
 ) -> tuple[Registration, bool]:
-    """Create or update the person and put them on the waiting list.
+    """Put the person on the waiting list; create them in the registry if they are new.
 
-    Returns the registration and whether it is new (False: they were already on our lists).
+    Anyone can type a codice fiscale here, so an existing person's data are left as they are
+    (an operator updates them), no consent is recorded for them, and the e-mail goes to the
+    address already on file. Returns the registration and whether it is new.
     """
-    person, _created = Person.objects.update_or_create(
-        fiscal_code=fiscal_code,
-        defaults={
-            "first_name": first_name,
-            "last_name": last_name,
-            "email": email,
-            "phone": phone,
-            "residence_comune": comune,
-        },
-    )
+    submitted = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "phone": phone,
+        "residence_comune": comune,
+    }
+    person, created = Person.objects.get_or_create(fiscal_code=fiscal_code, defaults=submitted)
     registration = person.registrations.open().order_by("-registered_on").first()
     is_new = registration is None
     if registration is None:
@@ -123,13 +123,20 @@ def sign_up(
             status=RegistrationStatus.WAITING,
             self_signed_up=True,
         )
-    if cv_consent and not links.has_cv_consent(person):
+    if cv_consent and created:
         links.record_cv_consent(person, by=by)
     if is_new:
         _mail(
             _("[Insieme] You are on the waiting list"),
             "employment/email/signed_up.txt",
             {"person": person, "target_days": settings.FIRST_CONTACT_TARGET_DAYS},
+            person.email,
+        )
+    else:
+        _mail(
+            _("[Insieme] You are already on the waiting list"),
+            "employment/email/already_signed_up.txt",
+            {"person": person},
             person.email,
         )
     return registration, is_new

@@ -84,7 +84,7 @@ def signup(request):
         data = form.cleaned_data
         assessment = assess(Answers(comune=data["comune"], other_measure=data["other_measure"]))
         if assessment.eligible:
-            registration, is_new = services.sign_up(
+            services.sign_up(
                 fiscal_code=data["fiscal_code"],
                 first_name=data["first_name"].strip(),
                 last_name=data["last_name"].strip(),
@@ -94,12 +94,9 @@ def signup(request):
                 cv_consent=data["cv_consent"],
                 by=request.user if request.user.is_authenticated else None,
             )
-            request.session[SIGNED_UP_SESSION_KEY] = {
-                "name": registration.person.first_name,
-                "email": registration.person.email,
-                "is_new": is_new,
-                "registered_on": registration.registered_on.isoformat(),
-            }
+            # The same answer whether or not the code was already known: a public form must
+            # not tell a stranger who is registered, nor show data on file.
+            request.session[SIGNED_UP_SESSION_KEY] = {"name": data["first_name"].strip()}
             return redirect("employment:signup_done")
     return render(
         request,

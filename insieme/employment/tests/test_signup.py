@@ -109,13 +109,33 @@ def test_an_unknown_comune_gets_an_italian_message(client, db):
     assert "Non troviamo questo comune" in response.content.decode()
 
 
-def test_signing_up_again_updates_the_person_and_keeps_the_place(client, db):
+def test_signing_up_again_keeps_the_place_and_changes_nothing(
+    client, db, django_capture_on_commit_callbacks
+):
     client.post(URL, answers())
     first = Registration.objects.get()
-    response = client.post(URL, answers(phone="051 000000"), follow=True)
-    assert "eri già nella nostra lista" in response.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL, answers(phone="051 000000", email="altro@example.org"), follow=True
+        )
+    # Same answer as a new sign-up: a stranger learns nothing about who is registered.
+    assert "sei in lista d'attesa" in response.content.decode()
     assert Registration.objects.get() == first
-    assert Person.objects.get().phone == "051 000000"
+    person = Person.objects.get()
+    assert person.phone == "333 1234567"
+    assert person.email == "maria.rossi@example.org"
+    assert [m.to for m in mail.outbox] == [["maria.rossi@example.org"]]
+    assert "Eri già nelle nostre liste" in mail.outbox[0].body
+
+
+def test_a_stranger_cannot_give_consent_for_someone_already_registered(client, db):
+    person = factories.person("Rossi", "Maria")
+    client.post(URL, answers(fiscal_code=person.fiscal_code, phone="000"))
+    person.refresh_from_db()
+    assert person.phone == ""  # nothing on file changes
+    assert not links.has_cv_consent(person)
+    assert person.registrations.get().status == RegistrationStatus.WAITING
 
 
 def test_the_done_page_needs_a_sign_up_first(client, db):
