@@ -101,6 +101,10 @@ class Chart:
         ]
 
     @property
+    def drawn_series(self) -> list[Series]:
+        return [series for series in self.series if series.in_chart]
+
+    @property
     def is_money(self) -> bool:
         return any(series.money for series in self.series)
 
@@ -125,7 +129,7 @@ class Chart:
 
     def bars(self) -> list[dict[str, Any]]:
         """Rows of horizontal bars for the PDF (no JavaScript there): width in % of the maximum."""
-        drawn = [series for series in self.series if series.in_chart]
+        drawn = self.drawn_series
         values = [
             float(cell.value)
             for series in drawn
