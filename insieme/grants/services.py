@@ -458,6 +458,7 @@ def revoke_grant(
     )
     grant.amount_revoked = F("amount_revoked") + amount
     grant.save(update_fields=["amount_revoked", "updated_at"])
+    grant.refresh_from_db(fields=["amount_revoked"])
     return revocation
 
 

@@ -139,7 +139,8 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
     user = request.user
     assert isinstance(user, User)
     is_manager = user.has_role(*MANAGERS)
-    project = grant.application.project
+    # Grants imported from a workbook may belong to an application without a project row.
+    project = getattr(grant.application, "project", None)
     approved = grant.approved_expenses  # type: ignore[attr-defined]
     tranches = list(
         grant.tranches.annotate(
@@ -153,7 +154,9 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
     for tranche in tranches:
         tranche.grant = grant
         tranche.is_met = tranche.condition_met(approved)  # type: ignore[attr-defined]
-    can_report = is_manager or Project.objects.reported_by(user).filter(pk=project.pk).exists()
+    can_report = is_manager or (
+        project is not None and Project.objects.reported_by(user).filter(pk=project.pk).exists()
+    )
     return {
         "grant": grant,
         "project": project,

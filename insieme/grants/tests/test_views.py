@@ -549,3 +549,14 @@ def test_grant_page_query_count_does_not_grow(cast, client_as):
         page = client.get(url)
     assert len(few) == len(many)
     assert "S3" in page.text
+
+
+def test_an_imported_grant_without_project_row_still_shows(cast, client_as):
+    application = f.application("Importato dal foglio")
+    funder = f.organisation("Fondazione")
+    grant = Grant.objects.create(
+        code="C-IMP-1", application=application, funder=funder, amount_awarded=D("1000.00")
+    )
+    page = client_as(cast["operator"]).get(reverse("grants:grant_detail", args=[grant.pk]))
+    assert page.status_code == 200
+    assert "Importato dal foglio" in page.text
