@@ -1,5 +1,8 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,9 +78,34 @@ def _form_error(form, error: ValidationError) -> None:
 
 # Public sign-up
 
+SIGNUP_ATTEMPTS_PER_HOUR = 10
+
+
+def _too_many_sign_ups(request) -> bool:
+    """A public form writes to the registry: a few submissions an hour per address are enough.
+
+    Operators signing people up at the desk share the office's address: they are not limited.
+    """
+    if request.user.is_authenticated and request.user.has_role(Role.OPERATOR):
+        return False
+    address = request.META.get("REMOTE_ADDR", "")
+    key = "employment-signup:" + hashlib.sha256(address.encode()).hexdigest()
+    cache.add(key, 0, timeout=3600)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        return False
+    return attempts > SIGNUP_ATTEMPTS_PER_HOUR
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    if request.method == "POST" and _too_many_sign_ups(request):
+        return render(
+            request,
+            "employment/signup_busy.html",
+            status=429,
+        )
     form = SignUpForm(_data(request))
     assessment = None
     if request.method == "POST" and form.is_valid():

@@ -1,14 +1,21 @@
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from insieme.employment import links
 from insieme.employment.eligibility import RULES, Answers, assess
 from insieme.employment.models import Registration, RegistrationStatus
 from insieme.employment.tests import factories
+from insieme.employment.views import SIGNUP_ATTEMPTS_PER_HOUR
 from insieme.people.models import ConsentChannel, ConsentPurpose, Person
 
 URL = reverse("employment:signup")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    cache.clear()
 
 
 def answers(**overrides):
@@ -148,3 +155,20 @@ def test_the_done_page_needs_a_sign_up_first(client, db):
 def test_comune_names_are_tolerant(client, db, comune):
     client.post(URL, answers(comune=comune))
     assert Registration.objects.count() == 1
+
+
+def test_too_many_submissions_from_one_address_are_stopped(client, db):
+    cache.clear()
+    for _ in range(SIGNUP_ATTEMPTS_PER_HOUR):
+        client.post(URL, answers(comune="Milano"))
+    response = client.post(URL, answers())
+    assert response.status_code == 429
+    assert "Troppi tentativi" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_operators_signing_people_up_at_the_desk_are_not_limited(client_as, operator):
+    client = client_as(operator)
+    for _ in range(SIGNUP_ATTEMPTS_PER_HOUR + 1):
+        response = client.post(URL, answers(comune="Milano"))
+        assert response.status_code == 200
