@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from insieme.grants import services
 from insieme.grants.models import (
@@ -345,3 +347,63 @@ def test_ledger_totals_over_all_funds(operator):
         "paid": D("100.00"),
         "available": D("2600.00"),
     }
+
+
+AMOUNTS = st.decimals(min_value=D("0.01"), max_value=D("4000.00"), places=2)
+STEPS = st.lists(
+    st.tuples(st.sampled_from(["award", "pay", "reduce", "revoke"]), AMOUNTS), max_size=12
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(budget=AMOUNTS, steps=STEPS)
+def test_the_ledger_always_adds_up(operator, budget, steps):
+    """Whatever operators try, in any order, the fund never goes negative and adds up."""
+    fund = f.fund(str(budget))
+    grants = []
+    for action, amount in steps:
+        try:
+            if action == "award":
+                grants.append(award(f.project(), fund, str(amount), by=operator))
+            elif grants and action == "pay":
+                services.record_disbursement(
+                    grant=grants[-1], paid_on=date(2025, 4, 1), amount=amount, by=operator
+                )
+            elif grants:
+                services.revoke_grant(
+                    grant=grants[0],
+                    kind=RevocationKind.REDUCTION
+                    if action == "reduce"
+                    else RevocationKind.REVOCATION,
+                    amount=amount if action == "reduce" else None,
+                    decided_on=date(2025, 5, 1),
+                    reason="verifica",
+                    by=operator,
+                )
+        except ValidationError:
+            pass
+    row = ledger(fund)
+    net = sum((g.net_amount for g in Grant.objects.filter(fund=fund)), D("0.00"))
+    paid = sum(
+        (d.amount for d in services.Disbursement.objects.filter(grant__fund=fund)), D("0.00")
+    )
+    assert row.committed == net
+    assert row.paid == paid
+    assert row.available == budget - net
+    assert row.available >= 0
+    for grant in Grant.objects.filter(fund=fund).with_figures():
+        assert grant.paid <= grant.net_amount
+
+
+@given(value=st.decimals(min_value=D("0"), max_value=D("9999999999.99"), places=2))
+def test_amounts_typed_the_italian_way_read_back_exactly(value):
+    from django.utils.formats import number_format
+
+    from insieme.grants.forms import parse_amount
+
+    italian = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    assert D(parse_amount(italian)) == value
+    assert D(parse_amount(f"€ {italian}")) == value
+    assert D(parse_amount(str(value))) == value
