@@ -539,6 +539,10 @@ def vacancy(request, pk: int):
     item = _vacancy_visible(request, pk)
     referrals = item.referrals.select_related("person", "proposed_by", "placement")
     is_operator = request.user.has_role(Role.OPERATOR)
+    if not is_operator:
+        # A partner reads the contacts of the people proposed to it: each read is recorded.
+        for referral in referrals:
+            log_access(referral.person, by=request.user, what="referred candidate")
     context = {
         "vacancy": item,
         "skills": labels_for(item.skills),

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -205,6 +206,10 @@ def test_partner_sees_only_its_vacancies_and_referred_candidates(
     assert "Vicini Vera" in page
     assert "Distretto Dario" not in page
     assert "Competenze in comune" not in page  # no shortlist for partners
+    reads = LogEntry.objects.get_for_object(candidates["near"]).filter(
+        actor=partner, action=LogEntry.Action.ACCESS
+    )
+    assert reads.exists()
     assert client.get(reverse("employment:vacancy", args=[other.pk])).status_code == 404
     # partners cannot open people's records nor propose candidates
     url = reverse("employment:person", args=[candidates["near"].pk])
