@@ -11,7 +11,7 @@ api = InsiemeAPI(
         "personal token: Authorization: Bearer <token>. A token sees exactly what its user "
         "sees in the browser. Guide: docs/api.md."
     ),
-    urls_namespace="api-v1",
+    urls_namespace="api:v1",
     auth=TokenAuth(),
     throttle=[TokenRateThrottle()],
     docs_url=None,  # our own page (templates/api/docs.html): no scripts from a CDN

@@ -225,14 +225,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def on_service_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        fields: dict[str, list[Any]] = {}
+        """A service refused the action in the current state of things: 409, with the service's
+        message (rendered in both languages where the service's message is lazy) and code."""
         if hasattr(exc, "error_dict"):
             fields = {
                 name: [m for e in errs for m in e.messages] for name, errs in exc.error_dict.items()
             }
-        codes = [e.code for e in exc.error_list] if hasattr(exc, "error_list") else []
-        message = exc.messages[0] if exc.messages else _("Enter a valid value.")
-        return error_response(request, 400, (codes and codes[0]) or "invalid", message, fields)
+            return error_response(
+                request, 409, "invalid", _("Some values are not valid: see the fields."), fields
+            )
+        first = exc.error_list[0]
+        return error_response(
+            request, 409, first.code or "invalid", first.message, params=first.params
+        )
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(request, exc.status_code, "error", exc.message)
@@ -265,7 +270,7 @@ def page_of[T](
     queryset = queryset.order_by(*ordering)
     count = queryset.count()
     pages = max(1, math.ceil(count / page_size))
-    if page > pages and count:
+    if page > pages:
         raise ApiError(
             404,
             "page_not_found",

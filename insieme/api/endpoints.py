@@ -4,7 +4,6 @@ Every list is paginated with a stable order; every detail answers 404 for what t
 may not see, exactly as the web pages do.
 """
 
-import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -30,8 +29,11 @@ from insieme.api.schemas import (
     DisbursementOut,
     FiguresOut,
     GrantOut,
+    Id,
+    IsoDate,
     MeOut,
     ProjectOut,
+    Year,
     paged,
 )
 from insieme.calls import services as call_services
@@ -43,7 +45,7 @@ from insieme.projects.models import Project, ProjectStatus
 router = Router()
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
 
@@ -55,16 +57,6 @@ FROM = Query(None, alias="from", description="First day of the period (YYYY-MM-D
 TO = Query(None, alias="to", description="Last day of the period (YYYY-MM-DD).")
 PAGE = Query(1, ge=1, description="Page number, from 1.")
 PAGE_SIZE = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
-
-
-def _check_period(start: datetime.date | None, end: datetime.date | None, names: str) -> None:
-    if start and end and start > end:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The start date must not be after the end date."),
-            fields={names: [_("The start date must not be after the end date.")]},
-        )
 
 
 # --- the token itself ---------------------------------------------------------------------------
@@ -106,13 +98,13 @@ def funder_organisation_id(user: Any) -> int | None:
 )
 def figures(
     request: HttpRequest,
-    date_from: datetime.date | None = FROM,
-    date_to: datetime.date | None = TO,
+    date_from: IsoDate | None = FROM,
+    date_to: IsoDate | None = TO,
     line: Line | None = None,
-    call: int | None = None,
-    funder: int | None = None,
-    fund: int | None = None,
-    district: int | None = None,
+    call: Id | None = None,
+    funder: Id | None = None,
+    fund: Id | None = None,
+    district: Id | None = None,
     decentralised: bool | None = None,
 ) -> dict[str, Any]:
     """The `impact_report` object of `python manage.py impact_report --format json`, with the
@@ -120,7 +112,6 @@ def figures(
     programme-wide employment figures (`employment` is null, as are the territory's people
     and placements columns): the funder's dashboard does not show them either."""
     user = current_user(request)
-    _check_period(date_from, date_to, "from")
     is_funder = False
     if not user.has_role(*STAFF):
         own = funder_organisation_id(user) if user.has_role(Role.FUNDER) else None
@@ -175,7 +166,7 @@ def call_out(call: Call) -> dict[str, Any]:
 def list_calls(
     request: HttpRequest,
     line: Line | None = None,
-    edition: int | None = None,
+    edition: Year | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -188,7 +179,7 @@ def list_calls(
 
 
 @router.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, tags=["calls"])
-def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def get_call(request: HttpRequest, call_id: Id) -> dict[str, Any]:
     return call_out(get_object_or_404(_calls_for(current_user(request)), pk=call_id))
 
 
@@ -216,14 +207,13 @@ def _applications_for(user: Any) -> QuerySet[Application]:
 @router.get("/applications", response={200: paged(ApplicationOut), **ERRORS}, tags=["calls"])
 def list_applications(
     request: HttpRequest,
-    call: int | None = None,
+    call: Id | None = None,
     status: ApplicationStatus | None = None,
-    submitted_from: datetime.date | None = None,
-    submitted_to: datetime.date | None = None,
+    submitted_from: IsoDate | None = None,
+    submitted_to: IsoDate | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    _check_period(submitted_from, submitted_to, "submitted_from")
     applications = _applications_for(current_user(request))
     if call is not None:
         applications = applications.filter(call_id=call)
@@ -239,7 +229,7 @@ def list_applications(
 @router.get(
     "/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, tags=["calls"]
 )
-def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     application = get_object_or_404(_applications_for(current_user(request)), pk=application_id)
     return application_out(application)
 
@@ -265,7 +255,7 @@ def application_event(application: Application) -> dict[str, Any]:
     tags=["calls"],
     summary="Submit a complete draft (the applicant's own)",
 )
-def submit_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def submit_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     user = current_user(request)
     application = get_object_or_404(_applications_for(user), pk=application_id)
     application = call_services.submit_application(application, by=user)
@@ -279,7 +269,7 @@ def submit_application(request: HttpRequest, application_id: int) -> dict[str, A
     tags=["calls"],
     summary="Withdraw a submitted application (the applicant's own)",
 )
-def withdraw_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def withdraw_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     user = current_user(request)
     application = get_object_or_404(_applications_for(user), pk=application_id)
     application = call_services.withdraw_application(application, by=user)
@@ -309,7 +299,7 @@ def _projects_for(user: Any) -> QuerySet[Project]:
 def list_projects(
     request: HttpRequest,
     status: ProjectStatus | None = None,
-    call: int | None = None,
+    call: Id | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -322,7 +312,7 @@ def list_projects(
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, tags=["projects"])
-def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def get_project(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     return project_out(get_object_or_404(_projects_for(current_user(request)), pk=project_id))
 
 
@@ -342,9 +332,9 @@ def grant_out(grant: Grant) -> dict[str, Any]:
 @router.get("/grants", response={200: paged(GrantOut), **ERRORS}, tags=["grants"])
 def list_grants(
     request: HttpRequest,
-    fund: int | None = None,
-    funder: int | None = None,
-    application: int | None = None,
+    fund: Id | None = None,
+    funder: Id | None = None,
+    application: Id | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -359,7 +349,7 @@ def list_grants(
 
 
 @router.get("/grants/{grant_id}", response={200: GrantOut, **ERRORS}, tags=["grants"])
-def get_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+def get_grant(request: HttpRequest, grant_id: Id) -> dict[str, Any]:
     return grant_out(
         get_object_or_404(Grant.objects.visible_to(current_user(request)), pk=grant_id)
     )
@@ -383,13 +373,12 @@ def _disbursements_for(user: Any) -> QuerySet[Disbursement]:
 @router.get("/disbursements", response={200: paged(DisbursementOut), **ERRORS}, tags=["grants"])
 def list_disbursements(
     request: HttpRequest,
-    grant: int | None = None,
-    paid_from: datetime.date | None = None,
-    paid_to: datetime.date | None = None,
+    grant: Id | None = None,
+    paid_from: IsoDate | None = None,
+    paid_to: IsoDate | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    _check_period(paid_from, paid_to, "paid_from")
     disbursements = _disbursements_for(current_user(request))
     if grant is not None:
         disbursements = disbursements.filter(grant_id=grant)
@@ -405,7 +394,7 @@ def list_disbursements(
     response={200: DisbursementOut, **ERRORS},
     tags=["grants"],
 )
-def get_disbursement(request: HttpRequest, disbursement_id: int) -> dict[str, Any]:
+def get_disbursement(request: HttpRequest, disbursement_id: Id) -> dict[str, Any]:
     return disbursement_out(
         get_object_or_404(_disbursements_for(current_user(request)), pk=disbursement_id)
     )

@@ -1,7 +1,6 @@
 """Endpoints over the registries and the employment services: organisations, people,
 vacancies, referrals, placements. Thin layers over the apps' `visible_to` querysets."""
 
-import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,10 +12,14 @@ from ninja import Router
 from insieme.api.core import ApiError, current_user, page_of
 from insieme.api.endpoints import ERRORS, PAGE, PAGE_SIZE, STAFF, _page_args
 from insieme.api.schemas import (
+    Id,
+    IsoDate,
+    IsoDateTime,
     OrganisationOut,
     PersonOut,
     PlacementOut,
     ReferralOut,
+    Text,
     VacancyOut,
     paged,
 )
@@ -68,8 +71,8 @@ ROLE_FIELDS = {
 def list_organisations(
     request: HttpRequest,
     role: NetworkRole | None = None,
-    comune: str | None = None,
-    name: str | None = None,
+    comune: Text | None = None,
+    name: Text | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def list_organisations(
     response={200: OrganisationOut, **ERRORS},
     tags=["organisations"],
 )
-def get_organisation(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+def get_organisation(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
     organisation = get_object_or_404(
         Organisation.objects.visible_to(current_user(request)), pk=organisation_id
     )
@@ -127,9 +130,9 @@ def person_out(person: Person) -> dict[str, Any]:
 @router.get("/people", response={200: paged(PersonOut), **ERRORS}, tags=["people"])
 def list_people(
     request: HttpRequest,
-    residence_comune: str | None = None,
+    residence_comune: Text | None = None,
     employment_condition: EmploymentCondition | None = None,
-    updated_since: datetime.datetime | None = None,
+    updated_since: IsoDateTime | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -145,7 +148,7 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, tags=["people"])
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     return person_out(get_object_or_404(_people_for(current_user(request)), pk=person_id))
 
 
@@ -179,7 +182,7 @@ def _vacancies_for(user: Any) -> VacancyQuerySet:
 def list_vacancies(
     request: HttpRequest,
     status: VacancyStatus | None = None,
-    organisation: int | None = None,
+    organisation: Id | None = None,
     open_only: bool = False,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
@@ -196,7 +199,7 @@ def list_vacancies(
 
 
 @router.get("/vacancies/{vacancy_id}", response={200: VacancyOut, **ERRORS}, tags=["employment"])
-def get_vacancy(request: HttpRequest, vacancy_id: int) -> dict[str, Any]:
+def get_vacancy(request: HttpRequest, vacancy_id: Id) -> dict[str, Any]:
     return vacancy_out(get_object_or_404(_vacancies_for(current_user(request)), pk=vacancy_id))
 
 
@@ -224,7 +227,7 @@ def _referrals_for(user: Any) -> QuerySet[Referral]:
 @router.get("/referrals", response={200: paged(ReferralOut), **ERRORS}, tags=["employment"])
 def list_referrals(
     request: HttpRequest,
-    vacancy: int | None = None,
+    vacancy: Id | None = None,
     outcome: ReferralOutcome | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
@@ -239,7 +242,7 @@ def list_referrals(
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["employment"])
-def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def get_referral(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
     return referral_out(get_object_or_404(_referrals_for(current_user(request)), pk=referral_id))
 
 
@@ -274,9 +277,9 @@ def placement_out(placement: Placement) -> dict[str, Any]:
 @router.get("/placements", response={200: paged(PlacementOut), **ERRORS}, tags=["employment"])
 def list_placements(
     request: HttpRequest,
-    employer: int | None = None,
-    started_from: datetime.date | None = None,
-    started_to: datetime.date | None = None,
+    employer: Id | None = None,
+    started_from: IsoDate | None = None,
+    started_to: IsoDate | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -293,5 +296,5 @@ def list_placements(
 @router.get(
     "/placements/{placement_id}", response={200: PlacementOut, **ERRORS}, tags=["employment"]
 )
-def get_placement(request: HttpRequest, placement_id: int) -> dict[str, Any]:
+def get_placement(request: HttpRequest, placement_id: Id) -> dict[str, Any]:
     return placement_out(get_object_or_404(_placements_for(current_user(request)), pk=placement_id))

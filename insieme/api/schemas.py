@@ -2,10 +2,42 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic would also take a number of seconds since 1970: the API documents dates only.
+    if isinstance(value, str) and len(value) == 10:
+        return datetime.date.fromisoformat(value)
+    if isinstance(value, datetime.date):
+        return value
+    raise ValueError("date expected as YYYY-MM-DD")
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 10:
+        return datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        return value
+    raise ValueError("date and time expected in ISO 8601")
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL characters in text: refuse them as invalid input first.
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+Text = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
+# Identifiers and small numbers within what every database stores (SQLite's integers are 64-bit).
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Year = Annotated[int, Field(ge=1900, le=2999)]
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_datetime)]
 
 
 def paged(item: type[Schema]) -> Any:

@@ -3,6 +3,7 @@
 import pytest
 
 from insieme.employment.models import Placement, Referral, Vacancy
+from insieme.grants.models import Disbursement, Grant
 
 ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
 STAFF = {"operator", "admin"}
@@ -62,6 +63,7 @@ EXPECTED = {
         {
             **dict.fromkeys(STAFF, lambda w, u: {w.grant.pk, w.other_grant.pk}),
             "coach": lambda w, u: {w.grant.pk},
+            "applicant": _from_app(Grant.objects.visible_to),
         },
     ),
     "disbursements": (
@@ -69,6 +71,11 @@ EXPECTED = {
         {
             **dict.fromkeys(STAFF, lambda w, u: {w.disbursement.pk, w.other_disbursement.pk}),
             "coach": lambda w, u: {w.disbursement.pk},
+            "applicant": lambda w, u: set(
+                Disbursement.objects.filter(grant__in=Grant.objects.visible_to(u)).values_list(
+                    "pk", flat=True
+                )
+            ),
         },
     ),
     "vacancies": (
@@ -148,6 +155,12 @@ def test_people_are_for_operators_only(role, cast, world, api_as):
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
         assert detail.status_code == 403
+
+
+def test_applicant_never_sees_anothers_grant(cast, world, api_as):
+    api = api_as(cast["applicant"])
+    assert world.other_grant.pk not in _ids(api.get("grants"))
+    assert world.other_disbursement.pk not in _ids(api.get("disbursements"))
 
 
 def test_missing_objects_are_404_for_everyone(cast, world, api_as):

@@ -1,0 +1,222 @@
+"""Webhooks delivered to a real HTTP server on 127.0.0.1 (the outside world of these tests),
+and the write endpoints that emit them."""
+
+import datetime
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from insieme.api import webhooks
+from insieme.api.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
+from insieme.calls.models import ApplicationStatus
+from insieme.calls.tests.helpers import complete, make_call, start
+
+SECRET = "segreto-condiviso-di-prova"
+
+
+class Receiver:
+    """A local HTTP server that records what it receives and answers with the next status."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.statuses: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Receiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as running:
+        yield running
+
+
+@pytest.fixture
+def endpoint(db, receiver) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        name="Regione",
+        url=receiver.url,
+        events=[Event.APPLICATION_SUBMITTED, Event.OUTCOME_DECIDED],
+        secret=SECRET,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_signature_round_trip():
+    body = b'{"a": 1}'
+    header = webhooks.sign(SECRET, 1_700_000_000, body)
+    assert webhooks.verify(SECRET, header, body, now=1_700_000_100)
+    assert not webhooks.verify("altro", header, body, now=1_700_000_100)
+    assert not webhooks.verify(SECRET, header, b'{"a": 2}', now=1_700_000_100)
+    # Too old: a replay.
+    assert not webhooks.verify(SECRET, header, body, now=1_700_009_000)
+    assert not webhooks.verify(SECRET, "garbage", body)
+
+
+def test_emit_delivers_a_signed_event(endpoint, receiver, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = webhooks.emit(Event.OUTCOME_DECIDED, {"application": {"id": 7}})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert (delivery.attempts, delivery.response_status) == (1, 200)
+    (request,) = receiver.received
+    headers = request["headers"]
+    assert headers["Insieme-Event"] == "application.outcome_decided"
+    assert webhooks.verify(SECRET, headers["Insieme-Signature"], request["body"])
+    body = json.loads(request["body"])
+    assert body["data"] == {"application": {"id": 7}}
+    assert body["id"] == delivery.pk
+
+
+def test_only_subscribed_active_endpoints_receive(endpoint, receiver, db):
+    WebhookEndpoint.objects.create(
+        name="Spento", url=receiver.url, events=[Event.PLACEMENT_RECORDED], is_active=False
+    )
+    assert webhooks.emit(Event.PLACEMENT_RECORDED, {}) == []
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_failures_are_retried_with_exponential_backoff(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [500, 503]
+    start_time = timezone.now()
+    with (
+        time_machine.travel(start_time, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        (delivery,) = webhooks.emit(Event.APPLICATION_SUBMITTED, {"n": 1})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.last_error == "HTTP 500"
+    assert delivery.next_attempt_at == start_time + datetime.timedelta(seconds=60)
+
+    # Not yet due: nothing is sent.
+    assert webhooks.retry_due(now=start_time + datetime.timedelta(seconds=30)) == 0
+    second = start_time + datetime.timedelta(seconds=61)
+    with time_machine.travel(second, tick=False):
+        assert webhooks.retry_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("retrying", 2, 503)
+    assert delivery.next_attempt_at == second + datetime.timedelta(seconds=120)
+
+    with time_machine.travel(second + datetime.timedelta(seconds=121), tick=False):
+        assert webhooks.retry_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 3)
+    assert len(receiver.received) == 3
+    # Each attempt is signed anew, and every signature checks out.
+    for request in receiver.received:
+        assert webhooks.verify(SECRET, request["headers"]["Insieme-Signature"], request["body"])
+
+
+def test_gives_up_after_the_last_attempt(endpoint, receiver, django_capture_on_commit_callbacks):
+    receiver.statuses = [500] * webhooks.MAX_ATTEMPTS
+    moment = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = webhooks.emit(Event.APPLICATION_SUBMITTED, {})
+    for _ in range(webhooks.MAX_ATTEMPTS - 1):
+        moment += datetime.timedelta(days=1)
+        with time_machine.travel(moment, tick=False):
+            webhooks.retry_due()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, webhooks.MAX_ATTEMPTS)
+    assert webhooks.retry_due(now=moment + datetime.timedelta(days=1)) == 0
+
+
+def test_unreachable_endpoint_is_logged(db, django_capture_on_commit_callbacks):
+    with Receiver() as closed:
+        url = closed.url
+    WebhookEndpoint.objects.create(name="Giù", url=url, events=[Event.DISBURSEMENT_PAID])
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = webhooks.emit(Event.DISBURSEMENT_PAID, {})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.response_status is None
+    assert delivery.last_error
+
+
+# --- write endpoints: transitions through the calls app's services -------------------------------
+
+
+def test_applicant_submits_through_the_api_and_the_webhook_fires(
+    cast, api_as, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    applicant = cast["applicant"]
+    draft = complete(start(make_call(), applicant), applicant)
+    api = api_as(applicant, scopes=("read", "write"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"applications/{draft.pk}/submit")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == ApplicationStatus.SUBMITTED
+    (request,) = receiver.received
+    data = json.loads(request["body"])["data"]["application"]
+    assert (data["id"], data["status"]) == (draft.pk, "presentata")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"applications/{draft.pk}/withdraw")
+    assert response.json()["status"] == ApplicationStatus.WITHDRAWN
+    assert json.loads(receiver.received[1]["body"])["event"] == "application.outcome_decided"
+
+
+def test_invalid_transition_gets_the_services_message(cast, api_as, endpoint):
+    applicant = cast["applicant"]
+    draft = start(make_call(), applicant)
+    response = api_as(applicant, scopes=("read", "write")).post(f"applications/{draft.pk}/submit")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "incomplete"
+    assert body["message"].startswith("La candidatura è incompleta")
+    # The calls services translate eagerly (gettext): message_en is English only where a
+    # service raises a lazy message.
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_operator_cannot_submit_for_the_applicant(cast, api_as):
+    applicant = cast["applicant"]
+    draft = complete(start(make_call(), applicant), applicant)
+    response = api_as(cast["operator"], scopes=("read", "write")).post(
+        f"applications/{draft.pk}/submit"
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
+
+
+@pytest.mark.parametrize("role", ["coach", "evaluator", "funder", "partner", "outsider"])
+def test_others_cannot_even_see_the_application(role, cast, api_as):
+    applicant = cast["applicant"]
+    draft = complete(start(make_call(), applicant), applicant)
+    api = api_as(cast[role], scopes=("read", "write"))
+    assert api.post(f"applications/{draft.pk}/submit").status_code == 404
+    assert api.post(f"applications/{draft.pk}/withdraw").status_code == 404
