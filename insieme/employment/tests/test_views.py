@@ -216,3 +216,41 @@ def test_closing_a_sign_up_needs_a_reason(client_as, operator, db):
     assert registration.closing_note == "Ha trovato lavoro da sola"
     assert registration not in Registration.objects.queue()
     assert client.post(url, {"note": "di nuovo"}).status_code == 404
+
+
+def test_person_page_query_count_does_not_grow_with_the_history(client_as, operator, db):
+    person = factories.person()
+    registration = factories.registration(person)
+    factories.profile(person, skills=["cucina"], wished=["determinato"])
+    client = client_as(operator)
+    url = reverse("employment:person", args=[person.pk])
+
+    def add_history(n: int) -> None:
+        services.record_contact_attempt(
+            registration=registration,
+            date=timezone.localdate(),
+            outcome="nessuna_risposta",
+            by=operator,
+        )
+        book(person, operator, timezone.localdate(), kind=InterviewKind.MONITORING)
+        goal = services.add_goal(person=person, title=f"Obiettivo {n}", by=operator)
+        services.add_action(
+            goal=goal, description="Passo", owner=operator, due_date=None, by=operator
+        )
+        vacancy = factories.vacancy(title=f"Ruolo {n}", skills=["cucina"])
+        factories.vacancy(title=f"Adatta {n}", skills=["cucina"])
+        referral = services.refer(vacancy=vacancy, person=person, by=operator)
+        services.record_placement(
+            person=person,
+            employer=vacancy.organisation,
+            contract_type=vacancy.contract_type,
+            start_date=datetime.date(2026, 1, 10),
+            referral=referral,
+            by=operator,
+        )
+
+    add_history(0)
+    few = count_queries(client, url)
+    for n in range(1, 4):
+        add_history(n)
+    assert count_queries(client, url) == few
