@@ -12,6 +12,7 @@ urlpatterns = [
     path("attesa/<int:pk>/chiudi/", views.close_registration, name="close_registration"),
     path("lavoro/promemoria/", views.reminders, name="reminders"),
     path("lavoro/agenda/", views.agenda, name="agenda"),
+    path("lavoro/persone/", views.caseload, name="caseload"),
     path("lavoro/persone/<int:pk>/", views.person, name="person"),
     path("lavoro/persone/<int:pk>/colloquio/", views.book_interview, name="book_interview"),
     path("lavoro/persone/<int:pk>/obiettivi/", views.add_goal, name="add_goal"),

@@ -52,6 +52,7 @@ from insieme.employment.models import (
     ReferralOutcome,
     RefusalReason,
     Registration,
+    RegistrationStatus,
     Service,
     Vacancy,
     first_contact_target_days,
@@ -242,6 +243,31 @@ def close_registration(request, pk: int):
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["note"]))
     return redirect("employment:person", pk=registration.person_id)
+
+
+@role_required(Role.OPERATOR)
+@require_GET
+def caseload(request):
+    """People taken in (first interview booked or held), with their operator."""
+    everyone = request.GET.get("tutti") == "1"
+    registrations = (
+        Registration.objects.filter(
+            status__in=[RegistrationStatus.BOOKED, RegistrationStatus.ACTIVE]
+        )
+        .select_related("person__residence_comune", "assigned_to")
+        .annotate(
+            referral_count=Count("person__referrals", distinct=True),
+            placement_count=Count("person__placements", distinct=True),
+        )
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    if not everyone:
+        registrations = registrations.filter(assigned_to=request.user)
+    return render(
+        request,
+        "employment/caseload.html",
+        {"registrations": registrations, "everyone": everyone},
+    )
 
 
 # Interviews

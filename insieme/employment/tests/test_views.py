@@ -25,6 +25,7 @@ from insieme.network.models import OrganisationMember
 
 OPERATOR_URLS = [
     ("employment:agenda", []),
+    ("employment:caseload", []),
     ("employment:service_list", []),
     ("employment:refusals", []),
     ("employment:reminders", []),
@@ -253,4 +254,30 @@ def test_person_page_query_count_does_not_grow_with_the_history(client_as, opera
     few = count_queries(client, url)
     for n in range(1, 4):
         add_history(n)
+    assert count_queries(client, url) == few
+
+
+def test_caseload_lists_people_taken_in(client_as, operator, db):
+    mine = factories.registration(
+        factories.person("Mia", "Marta"), status="in_carico", assigned_to=operator
+    )
+    factories.registration(factories.person("Altrui", "Aldo"), status="in_carico")
+    factories.registration(factories.person("Attesa", "Alba"))
+    client = client_as(operator)
+    html = client.get(reverse("employment:caseload")).content.decode()
+    assert "Mia Marta" in html
+    assert "Altrui Aldo" not in html
+    html = client.get(reverse("employment:caseload") + "?tutti=1").content.decode()
+    assert "Altrui Aldo" in html
+    assert "Attesa Alba" not in html
+    assert mine.person.last_name in html
+
+
+def test_caseload_query_count_does_not_grow(client_as, operator, db):
+    client = client_as(operator)
+    url = reverse("employment:caseload") + "?tutti=1"
+    factories.registration(status="in_carico")
+    few = count_queries(client, url)
+    for n in range(5):
+        factories.registration(factories.person(f"Altri{n}", "Ada"), status="in_carico")
     assert count_queries(client, url) == few
