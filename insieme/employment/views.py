@@ -185,8 +185,9 @@ def assign(request, pk: int):
         services.assign(
             registration=registration, operator=form.cleaned_data["operator"], by=request.user
         )
-        messages.success(request, _("Assignment saved."))
-    else:
+        if not request.htmx:
+            messages.success(request, _("Assignment saved."))
+    elif not request.htmx:
         messages.error(request, _("Choose an operator from the list."))
     if request.htmx:
         registration.refresh_from_db()

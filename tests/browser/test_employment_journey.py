@@ -82,6 +82,14 @@ def test_sign_up_on_a_phone_then_from_the_waiting_list_to_a_placement(
     page.get_by_role("link", name="Lista d'attesa").first.click()
     row = page.locator("tr", has_text="Rossi Maria")
     expect(row).to_contain_text("In attesa del primo contatto")
+    row.get_by_label("Operatore").select_option(label="Olga Rossi")
+    with page.expect_response(lambda response: "/assegna/" in response.url):
+        row.get_by_role("button", name="Assegna").click()
+    expect(page.locator("tr", has_text="Rossi Maria").get_by_label("Operatore")).to_have_value(
+        str(operator.pk)
+    )
+    assert Registration.objects.get(person=person).assigned_to == operator
+    row = page.locator("tr", has_text="Rossi Maria")
     row.get_by_role("link", name="Fissa il colloquio").click()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     page.locator("#id_date").fill(tomorrow.isoformat())
