@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -78,9 +79,17 @@ def _move(registration: Registration, status: str) -> None:
 
 def _with_code(obj: Interview | Placement) -> Any:
     """Save a new interview or placement with its readable code (COL-000123, INS-000123)."""
-    obj.code = f"tmp-{timezone.now().timestamp()}-{id(obj)}"
+    obj.code = f"tmp-{uuid.uuid4().hex}"
     obj.save()
-    obj.code = f"{obj.CODE_PREFIX}-{obj.pk:06d}"
+    code = f"{obj.CODE_PREFIX}-{obj.pk:06d}"
+    # An imported workbook may already use the code this number gives.
+    taken = set(type(obj).objects.filter(code__startswith=code).values_list("code", flat=True))
+    suffix = 1
+    candidate = code
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{code}-{suffix}"
+    obj.code = candidate
     obj.save(update_fields=["code"])
     return obj
 

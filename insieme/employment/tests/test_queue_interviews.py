@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from insieme.employment import services
 from insieme.employment.models import (
     ContactAttempt,
     Interview,
@@ -289,3 +290,25 @@ def test_imported_history_does_not_flood_the_waiting_list(db):
     Registration.objects.create(person=person, registered_on=datetime.date(2023, 5, 2))
     assert not Registration.objects.queue().exists()
     assert not Registration.objects.overdue(TODAY).exists()
+
+
+def test_a_generated_code_never_clashes_with_an_imported_one(operator, db):
+    person = factories.person()
+
+    def book():
+        return services.book_interview(
+            person=person,
+            kind=InterviewKind.ORIENTATION,
+            date=TODAY,
+            time=None,
+            place="Sede",
+            operator=operator,
+            by=operator,
+        )
+
+    first = book()
+    # A workbook row already holds the code the interview after next would get.
+    Interview.objects.create(code=f"COL-{first.pk + 2:06d}", person=person, date=TODAY)
+    clashing = book()
+    assert clashing.pk == first.pk + 2
+    assert clashing.code == f"COL-{first.pk + 2:06d}-2"
