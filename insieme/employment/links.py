@@ -26,13 +26,14 @@ def has_cv_consent(person: Person) -> bool:
     return people_services.has_consent(person, ConsentPurpose.CV_SHARING)
 
 
-def record_cv_consent(person: Person, *, by) -> None:
+def record_cv_consent(person: Person, *, by, at_the_desk: bool = False) -> None:
+    """Consent ticked on the sign-up form, by the person online or by an operator at the desk."""
     people_services.record_consent(
         person=person,
         purpose=ConsentPurpose.CV_SHARING,
         notice_version=SIGNUP_NOTICE_VERSION,
         given_on=timezone.localdate(),
-        channel=ConsentChannel.ONLINE,
+        channel=ConsentChannel.ORAL if at_the_desk else ConsentChannel.ONLINE,
         by=by,
     )
 

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from insieme.accounts.models import Role
 from insieme.calls.models import Application
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune, ContractType
@@ -111,9 +112,9 @@ def sign_up(
 ) -> tuple[Registration, bool]:
     """Put the person on the waiting list; create them in the registry if they are new.
 
-    Anyone can type a codice fiscale here, so an existing person's data are left as they are
-    (an operator updates them), no consent is recorded for them, and the e-mail goes to the
-    address already on file. Returns the registration and whether it is new.
+    Anyone can type a codice fiscale here, so an anonymous submission leaves an existing
+    person's data as they are, records no consent for them, and the e-mail goes to the address
+    already on file. Returns the registration and whether it is new.
     """
     submitted = {
         "first_name": first_name,
@@ -123,6 +124,13 @@ def sign_up(
         "residence_comune": comune,
     }
     person, created = Person.objects.get_or_create(fiscal_code=fiscal_code, defaults=submitted)
+    # An operator signing a person up at the desk has checked who they are: their answers
+    # update the record. An anonymous submission never does.
+    at_the_desk = bool(by is not None and by.is_authenticated and by.has_role(Role.OPERATOR))
+    if not created and at_the_desk:
+        for name, value in submitted.items():
+            setattr(person, name, value)
+        person.save()
     registration = person.registrations.open().order_by("-registered_on").first()
     is_new = registration is None
     if registration is None:
@@ -132,8 +140,8 @@ def sign_up(
             status=RegistrationStatus.WAITING,
             self_signed_up=True,
         )
-    if cv_consent and created:
-        links.record_cv_consent(person, by=by)
+    if cv_consent and (created or at_the_desk) and not links.has_cv_consent(person):
+        links.record_cv_consent(person, by=by, at_the_desk=at_the_desk)
     if is_new:
         _mail(
             _("[Insieme] You are on the waiting list"),

@@ -172,3 +172,13 @@ def test_operators_signing_people_up_at_the_desk_are_not_limited(client_as, oper
     for _ in range(SIGNUP_ATTEMPTS_PER_HOUR + 1):
         response = client.post(URL, answers(comune="Milano"))
         assert response.status_code == 200
+
+
+def test_an_operator_at_the_desk_updates_the_person_and_records_the_consent(client_as, operator):
+    person = factories.person("Rossi", "Maria")
+    client_as(operator).post(URL, answers(fiscal_code=person.fiscal_code, phone="051 111"))
+    person.refresh_from_db()
+    assert person.phone == "051 111"
+    consent = person.consents.get()
+    assert consent.channel == ConsentChannel.ORAL
+    assert consent.recorded_by == operator
