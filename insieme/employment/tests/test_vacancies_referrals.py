@@ -210,6 +210,10 @@ def test_partner_sees_only_its_vacancies_and_referred_candidates(
         actor=partner, action=LogEntry.Action.ACCESS
     )
     assert reads.exists()
+    # The person's record (and the CV, with the consent) is open to the partner, others' are not.
+    assert client.get(reverse("people:detail", args=[candidates["near"].pk])).status_code == 200
+    other_person = reverse("people:detail", args=[candidates["district"].pk])
+    assert client.get(other_person).status_code == 404
     assert client.get(reverse("employment:vacancy", args=[other.pk])).status_code == 404
     # partners cannot open people's records nor propose candidates
     url = reverse("employment:person", args=[candidates["near"].pk])
