@@ -190,14 +190,15 @@ def assign(request, pk: int):
     elif not request.htmx:
         messages.error(request, _("Choose an operator from the list."))
     if request.htmx:
-        registration.refresh_from_db()
+        registration = (
+            Registration.objects.queue().annotate(attempts=Count("contact_attempts")).get(pk=pk)
+        )
         today = timezone.localdate()
         row = {
             "registration": registration,
             "days": registration.days_waited(today),
             "overdue": registration.is_overdue(today),
         }
-        registration.attempts = registration.contact_attempts.count()  # type: ignore[attr-defined]
         return render(
             request,
             "employment/queue.html#row",

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -67,7 +68,7 @@ def test_a_follow_up_done_leaves_the_list(client_as, operator, tasks):
 
 
 def test_the_daily_digest_is_queued_by_a_command(operator, tasks):
-    call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_digests", stdout=io.StringIO())
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [operator.email]
@@ -77,7 +78,7 @@ def test_the_daily_digest_is_queued_by_a_command(operator, tasks):
 
 
 def test_no_digest_for_an_operator_with_nothing_to_do(operator, db):
-    call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_digests", stdout=io.StringIO())
     assert not mail.outbox
 
 
