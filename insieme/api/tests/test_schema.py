@@ -5,6 +5,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.api import api
@@ -45,6 +47,17 @@ def test_the_document_tested_is_the_one_served(client):
 @pytest.fixture(autouse=True)
 def _budget(settings):
     settings.API_RATE_LIMIT = "100000/m"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # Like Django's test client: the WSGI handler would otherwise close the connection that
+    # holds the test's transaction at the end of each request (on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

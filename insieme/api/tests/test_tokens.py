@@ -184,3 +184,9 @@ def test_read_scope_cannot_write_and_write_scope_cannot_read(client, cast, world
     response = ApiClient(client, write_only).get("applications")
     assert response.status_code == 403
     assert response.json()["message_en"] == "This token does not have the read scope."
+
+
+@pytest.mark.parametrize("role", ["operator", "partner", "funder", "applicant"])
+def test_menu_leads_to_the_token_page(role, cast, client_as):
+    page = client_as(cast[role]).get(reverse("home")).content.decode()
+    assert f'href="{reverse("api:tokens")}"' in page

@@ -220,3 +220,26 @@ def test_others_cannot_even_see_the_application(role, cast, api_as):
     api = api_as(cast[role], scopes=("read", "write"))
     assert api.post(f"applications/{draft.pk}/submit").status_code == 404
     assert api.post(f"applications/{draft.pk}/withdraw").status_code == 404
+
+
+def test_administrator_registers_an_endpoint_in_the_admin(client_as, admin_user):
+    client = client_as(admin_user)
+    response = client.post(
+        "/admin/api/webhookendpoint/add/",
+        {
+            "name": "Comune",
+            "url": "https://servizi.example.org/hook",
+            "events": ["placement.recorded", "disbursement.paid"],
+            "secret": "abc",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    endpoint = WebhookEndpoint.objects.get(name="Comune")
+    assert endpoint.events == ["placement.recorded", "disbursement.paid"]
+    assert client.get(f"/admin/api/webhookendpoint/{endpoint.pk}/change/").status_code == 200
+    assert client.get("/admin/api/webhookdelivery/").status_code == 200
+
+
+def test_the_admin_is_for_administrators_only(client_as, operator):
+    assert client_as(operator).get("/admin/api/webhookendpoint/").status_code == 302
