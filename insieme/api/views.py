@@ -30,7 +30,7 @@ def tokens(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, new_token = services.create_token(
+            _token, new_token = services.create_token(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
@@ -40,11 +40,6 @@ def tokens(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Token “%(name)s” created: copy it now, it will not be shown again.")
-                % {"name": token.name},
-            )
             form = TokenForm()
     context = {
         "form": form,

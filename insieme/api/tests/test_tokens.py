@@ -188,5 +188,5 @@ def test_read_scope_cannot_write_and_write_scope_cannot_read(client, cast, world
 
 @pytest.mark.parametrize("role", ["operator", "partner", "funder", "applicant"])
 def test_menu_leads_to_the_token_page(role, cast, client_as):
-    page = client_as(cast[role]).get(reverse("home")).content.decode()
+    page = client_as(cast[role]).get(reverse("api:docs")).content.decode()
     assert f'href="{reverse("api:tokens")}"' in page
