@@ -3,7 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +19,20 @@ DE_MINIMIS_CEILING = Decimal("300000.00")
 DE_MINIMIS_YEARS = 3
 
 
-def money_sum(queryset: models.QuerySet, group: str, expression) -> Coalesce:
+def cents(expression) -> Round:
+    """Money computed in SQL, rounded to the cent: SQLite sums decimals as floats."""
+    return Round(expression, 2, output_field=MONEY)
+
+
+def to_cents(value: Decimal | None) -> Decimal:
+    """The same for an aggregate read into Python."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def money_sum(queryset: models.QuerySet, group: str, expression) -> Round:
     """A correlated SUM subquery (no join, so no row multiplication), zero when empty."""
     summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
-    return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
+    return cents(Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY))
 
 
 class Instrument(models.TextChoices):
@@ -42,8 +52,8 @@ class FundQuerySet(models.QuerySet["Fund"]):
             microcredit_committed=money_sum(microcredits, "fund", "amount"),
             paid=money_sum(paid, "grant__fund", "amount"),
         ).annotate(
-            committed=F("grants_committed") + F("microcredit_committed"),
-            available=F("budget") - F("grants_committed") - F("microcredit_committed"),
+            committed=cents(F("grants_committed") + F("microcredit_committed")),
+            available=cents(F("budget") - F("grants_committed") - F("microcredit_committed")),
         )
 
     def ledger_totals(self) -> dict[str, Decimal]:
@@ -67,6 +77,7 @@ class FundQuerySet(models.QuerySet["Fund"]):
             ]
             or ZERO
         )
+        budget, grants, loans, paid = (to_cents(x) for x in (budget, grants, loans, paid))
         return {
             "budget": budget,
             "committed": grants + loans,

@@ -34,6 +34,7 @@ from insieme.grants.models import (
     RevocationKind,
     Tranche,
     TrancheCondition,
+    to_cents,
 )
 from insieme.network.models import Organisation
 
@@ -50,7 +51,7 @@ def years_before(day: date, years: int) -> date:
 
 
 def _total(queryset, expression) -> Decimal:
-    return queryset.aggregate(total=Sum(expression))["total"] or ZERO
+    return to_cents(queryset.aggregate(total=Sum(expression))["total"])
 
 
 def fund_available(fund: Fund) -> Decimal:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, OuterRef, Q, Value
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,6 +35,7 @@ from insieme.grants.models import (
     Grant,
     Microcredit,
     Tranche,
+    cents,
     money_sum,
 )
 from insieme.network.models import Organisation
@@ -386,8 +387,8 @@ def de_minimis_register(request: HttpRequest) -> HttpResponse:
             ),
             declared_aid=money_sum(declared, "organisation", "amount"),
         )
-        .annotate(total_aid=F("platform_aid") + F("declared_aid"))
-        .annotate(headroom=DE_MINIMIS_CEILING - F("total_aid"))
+        .annotate(total_aid=cents(F("platform_aid") + F("declared_aid")))
+        .annotate(headroom=cents(Value(DE_MINIMIS_CEILING) - F("total_aid")))
         .order_by("name")
     )
     return render(

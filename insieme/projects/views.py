@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Round
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -70,7 +71,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     coach_hours = (
         User.objects.filter(coaching_sessions__project__in=visible)
         .annotate(
-            hours=Sum("coaching_sessions__hours"),
+            hours=Round(Sum("coaching_sessions__hours"), 2),
             projects=Count("coaching_sessions__project", distinct=True),
         )
         .order_by("last_name", "first_name")
@@ -130,7 +131,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "sessions": sessions,
         "timeline": timeline,
         "hours_by_coach": project.sessions.values("coach__first_name", "coach__last_name")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=Round(Sum("hours"), 2))
         .order_by("coach__last_name"),
         "follow_ups": project.follow_ups.all(),
         "placements": placements,

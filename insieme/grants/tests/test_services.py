@@ -356,7 +356,7 @@ STEPS = st.lists(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(budget=AMOUNTS, steps=STEPS)
 def test_the_ledger_always_adds_up(operator, budget, steps):
