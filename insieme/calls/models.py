@@ -70,8 +70,12 @@ class Call(models.Model):
         return self.published_at is not None
 
     def accepts_submissions(self, moment: datetime | None = None) -> bool:
-        """Open from the opening second to the closing second, both included."""
-        moment = moment or timezone.now()
+        """Open from the opening second to the closing second, both included.
+
+        The closing second is whole: 10:00:00.900 is still "10:00:00" for a person reading the
+        deadline, so the moment is compared at the precision of seconds.
+        """
+        moment = (moment or timezone.now()).replace(microsecond=0)
         return (
             self.is_published
             and self.opens_at is not None
@@ -358,6 +362,10 @@ class Application(models.Model):
         return self.status == ApplicationStatus.DRAFT
 
     @property
+    def awaits_decision(self) -> bool:
+        return self.status in {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_EVALUATION}
+
+    @property
     def next_step(self) -> str:
         from insieme.calls.workflow import NEXT_STEPS
 
@@ -445,4 +453,9 @@ class InformationRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.replied_at is None and timezone.now() <= self.reply_by
+        """Answerable: not answered yet, before its deadline, and before the decision."""
+        return (
+            self.replied_at is None
+            and timezone.now() <= self.reply_by
+            and self.application.awaits_decision
+        )

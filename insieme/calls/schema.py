@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Call, QuestionKind
@@ -112,5 +113,9 @@ def display(question: dict, value: Any) -> str:
         except ValueError:
             return str(value)
     if question["kind"] == QuestionKind.MONEY:
-        return f"€ {value}"
+        try:
+            amount = Decimal(value)
+        except ArithmeticError:
+            return str(value)
+        return "€ " + number_format(amount, 2, use_l10n=True, force_grouping=True)
     return str(value)

@@ -16,7 +16,6 @@ from insieme.calls import workflow
 from insieme.calls.files import check_upload
 from insieme.calls.models import (
     Application,
-    ApplicationStatus,
     Attachment,
     Call,
     EligibilityCheck,
@@ -143,6 +142,20 @@ def start_application(
             fiscal_code=fiscal_code,
             defaults={"first_name": first_name, "last_name": last_name, "email": by.email},
         )
+        if (
+            not created
+            and person.email.casefold() != by.email.casefold()
+            and not Application.objects.filter(owner=by, applicant_person=person).exists()
+        ):
+            # A code already on file for someone else: typing it must not let an account act
+            # for that person (nor show their registry name on this account's receipt).
+            raise ValidationError(
+                _(
+                    "This codice fiscale is already on file with other contact details: ask "
+                    "the programme office to link it to your account."
+                ),
+                code="person_on_file",
+            )
         application.applicant_person = person
         if created:
             log_event(person, by=by, event="registered_by_applicant")
@@ -178,7 +191,11 @@ def save_answers(application: Application, data: Any, *, by) -> dict[str, list[s
     form = answers_form_class(application.form_version.schema, partial=True)(data=data)
     form.is_valid()
     answers = dict(application.answers)
-    for name in form.fields:
+    for name, field in form.fields.items():
+        # A question the request does not carry keeps its answer (a checkbox group always
+        # counts as carried: all boxes unticked means "none").
+        if field.widget.value_omitted_from_data(data, {}, name):
+            continue
         if name in form.cleaned_data:
             answers[name] = to_json(form.cleaned_data[name])
     application.answers = answers
@@ -300,6 +317,11 @@ def reply_to_request(request: InformationRequest, reply: str, *, by) -> Informat
         raise ValidationError(
             _("The deadline to reply to this request has passed."), code="reply_late"
         )
+    if not request.is_open:
+        raise ValidationError(
+            _("The application has been decided: replies are no longer accepted."),
+            code="reply_decided",
+        )
     request.reply = reply
     request.replied_at = timezone.now()
     request.save(update_fields=["reply", "replied_at"])
@@ -313,7 +335,7 @@ def reply_to_request(request: InformationRequest, reply: str, *, by) -> Informat
 def request_information(
     application: Application, *, by, message: str, reply_by: datetime
 ) -> InformationRequest:
-    if application.status not in {ApplicationStatus.SUBMITTED, ApplicationStatus.IN_EVALUATION}:
+    if not application.awaits_decision:
         raise ValidationError(
             _("Information can be requested only before the decision."), code="decided"
         )

@@ -482,11 +482,23 @@ def autosave(request, pk):
         return redirect("calls:application", pk=application.pk)
     application.refresh_from_db()
     context = draft_context(application)
-    context["errors"] = errors
+    # The applicant reads which question is wrong, not an internal field name.
+    assert application.form_version is not None
+    labels = {q["key"]: q["label"] for q in application.form_version.questions()}
+    named = [
+        f"{labels.get(name, _('Project title'))}: {message}"
+        for name, field_errors in errors.items()
+        for message in field_errors
+    ]
+    context["errors"] = named
     if request.htmx:
         return render(request, "calls/draft.html#status", context)
     if errors:
-        messages.warning(request, _("Some answers were not saved: correct them."))
+        messages.warning(
+            request,
+            _("Some answers were not saved, correct them: %(errors)s")
+            % {"errors": "; ".join(named)},
+        )
     else:
         messages.success(request, _("Draft saved."))
     return redirect("calls:application", pk=application.pk)

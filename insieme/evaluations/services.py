@@ -256,6 +256,17 @@ def decide_call(call: Call, *, by, admitted: list[Application], notes: str = "")
         raise ValidationError(
             _("Only eligible applications under evaluation can be admitted."), code="not_eligible"
         )
+    unscored = [
+        r.application.code for r in rows if r.application.pk in admitted_ids and r.evaluations == 0
+    ]
+    if unscored:
+        raise ValidationError(
+            _(
+                "Only applications with at least one completed evaluation can be admitted: %(codes)s."
+            ),
+            code="not_evaluated",
+            params={"codes": ", ".join(unscored)},
+        )
     today = timezone.localdate()
     snapshot = []
     for row in rows:

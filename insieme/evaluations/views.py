@@ -263,6 +263,13 @@ def ranking_context(call, form=None) -> dict:
         "form": form or DecisionForm(queryset=eligible, initial={"admitted": top}),
         "decision": decision,
         "open_screening": call.applications.filter(status=ApplicationStatus.SUBMITTED).count(),
+        "open_evaluations": Assignment.objects.active()
+        .filter(
+            application__call=call,
+            application__status=ApplicationStatus.IN_EVALUATION,
+            completed_at__isnull=True,
+        )
+        .count(),
     }
 
 

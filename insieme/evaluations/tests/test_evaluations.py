@@ -334,6 +334,28 @@ def test_no_decision_while_screening_is_open(operator, applicant, call):
         services.decide_call(call, by=operator, admitted=[])
 
 
+def test_an_application_nobody_has_scored_cannot_be_admitted(
+    client_as, operator, applicant, evaluator, call
+):
+    scored = eligible(call, applicant, operator, title="Valutata")
+    pending = eligible(call, applicant, operator, title="In attesa")
+    done = assign(scored, evaluator, operator)
+    services.declare_interest(done, by=evaluator, conflict=False)
+    score(done, evaluator, 8, 4)
+    assign(pending, evaluator, operator)
+    client = client_as(operator)
+    page = client.get(reverse("evaluations:ranking", args=[call.pk])).content.decode()
+    assert "Valutazioni non ancora complete: 1." in page
+    response = client.post(
+        reverse("evaluations:decide", args=[call.pk]), {"admitted": [pending.pk]}
+    )
+    assert response.status_code == 400
+    assert pending.code in response.content.decode()
+    assert "almeno una valutazione completata" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == ApplicationStatus.IN_EVALUATION
+
+
 def test_a_withdrawn_application_is_not_ranked(client_as, operator, applicant, evaluator, call):
     application = eligible(call, applicant, operator)
     client_as(applicant).post(reverse("calls:withdraw", args=[application.pk]))
