@@ -1,14 +1,15 @@
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus
-from insieme.core.models import Comune, ContractType
+from insieme.core.models import Comune, ContractType, District
 from insieme.employment import links
 from insieme.employment.models import (
     Action,
@@ -471,3 +472,52 @@ class FollowUpForm(forms.ModelForm):
         model = FollowUp
         fields = ["still_employed", "same_contract", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class VacancyFilterForm(forms.Form):
+    """The filters above the list of vacancies (a GET form: the address can be bookmarked)."""
+
+    OPEN = "aperte"
+    ALL = "tutte"
+
+    q = forms.CharField(label=_("Role or organisation"), required=False, max_length=100)
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.all(),
+        required=False,
+        empty_label=_("All districts"),
+    )
+    contract_type = forms.ModelChoiceField(
+        label=_("Contract"),
+        queryset=ContractType.objects.all(),
+        required=False,
+        empty_label=_("All contracts"),
+    )
+    stato = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(OPEN, _("Open only")), (ALL, _("Open and closed"))],
+        required=False,
+    )
+
+    def filter(self, vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+        """Narrow the vacancies; an invalid value is ignored (the form shows why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("stato", self.OPEN) != self.ALL:
+            vacancies = cast(Any, vacancies).open()
+        if data.get("q"):
+            for word in data["q"].split():
+                vacancies = vacancies.filter(
+                    Q(title__icontains=word) | Q(organisation__name__icontains=word)
+                )
+        if data.get("district"):
+            vacancies = vacancies.filter(comune__district=data["district"])
+        if data.get("contract_type"):
+            vacancies = vacancies.filter(contract_type=data["contract_type"])
+        return vacancies
+
+    def query_string(self) -> str:
+        """The filters as they were given, to carry them across pages."""
+        if not self.is_bound:
+            return ""
+        kept = {name: self.data.get(name, "") for name in self.fields}
+        return urlencode({name: value for name, value in kept.items() if value})

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +38,7 @@ from insieme.employment.forms import (
     ReferralOutcomeForm,
     ServiceForm,
     SignUpForm,
+    VacancyFilterForm,
     VacancyForm,
 )
 from insieme.employment.models import (
@@ -533,14 +536,25 @@ def _partner_organisations(request):
     return links.partner_organisations(request.user)
 
 
+VACANCIES_PER_PAGE = 25
+
+
 @role_required(Role.OPERATOR, Role.PARTNER)
 @require_GET
 def vacancy_list(request):
-    show = request.GET.get("stato", "aperte")
-    vacancies = Vacancy.objects.visible_to(request.user).for_list()
-    if show == "aperte":
-        vacancies = vacancies.open()
-    return render(request, "employment/vacancy_list.html", {"vacancies": vacancies, "show": show})
+    form = VacancyFilterForm(request.GET or None)
+    vacancies = form.filter(Vacancy.objects.visible_to(request.user).for_list()).order_by(
+        "-created_at", "-pk"
+    )
+    page = Paginator(vacancies, VACANCIES_PER_PAGE).get_page(request.GET.get("pagina"))
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(
+        request,
+        "employment/vacancy_list.html#results" if fragment else "employment/vacancy_list.html",
+        {"form": form, "page": page, "query_string": form.query_string()},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @role_required(Role.OPERATOR, Role.PARTNER)

@@ -295,3 +295,93 @@ def test_placement_cannot_end_before_it_starts(client_as, operator, candidates):
         },
     )
     assert "La data di fine non può precedere" in response.content.decode()
+
+
+def test_vacancy_list_filters_by_words_district_contract_and_status(client_as, operator, db):
+    trattoria = factories.organisation("Trattoria Amica")
+    factories.vacancy(trattoria, title="Cameriere di sala")
+    factories.vacancy(title="Magazziniere", where="Imola", contract="indeterminato")
+    factories.vacancy(title="Aiuto cuoco", where="Casalecchio di Reno")
+    factories.vacancy(title="Lavapiatti", status="chiusa")
+    client = client_as(operator)
+    url = reverse("employment:vacancy_list")
+
+    def titles(**query):
+        html = client.get(url, query).content.decode()
+        return {t for t in ("Cameriere", "Magazziniere", "Aiuto cuoco", "Lavapiatti") if t in html}
+
+    assert titles() == {"Cameriere", "Magazziniere", "Aiuto cuoco"}
+    assert titles(stato="tutte") == {"Cameriere", "Magazziniere", "Aiuto cuoco", "Lavapiatti"}
+    assert titles(q="trattoria") == {"Cameriere"}
+    assert titles(q="cuoco aiuto") == {"Aiuto cuoco"}
+    imola = factories.comune("Imola").district
+    assert titles(district=imola.pk) == {"Magazziniere"}
+    contract = ContractType.objects.get(code="indeterminato")
+    assert titles(contract_type=contract.pk) == {"Magazziniere"}
+    html = client.get(url, {"q": "nessuno"}).content.decode()
+    assert "Nessuna offerta corrisponde alla ricerca." in html
+
+
+def test_vacancy_list_bad_filters_say_what_is_wrong_and_never_fail(client_as, operator, db):
+    factories.vacancy(title="Cameriere")
+    client = client_as(operator)
+    url = reverse("employment:vacancy_list")
+    for query in (
+        {"district": "9999"},
+        {"contract_type": "abc"},
+        {"stato": "boh"},
+        {"pagina": "zzz"},
+        {"pagina": "999"},
+        {"q": "x" * 300},
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 200, query
+    html = client.get(url, {"district": "9999"}).content.decode()
+    assert "Scegli un&#x27;opzione valida" in html
+    assert "Cameriere" in html  # an invalid filter is ignored, not an empty page
+
+
+def test_vacancy_list_is_paginated_and_keeps_the_filters(client_as, operator, db):
+    org = factories.organisation("Grande Magazzino")
+    for n in range(30):
+        factories.vacancy(org, title=f"Addetto {n:02d}")
+    factories.vacancy(title="Cameriere")
+    client = client_as(operator)
+    url = reverse("employment:vacancy_list")
+    first = client.get(url, {"q": "addetto"}).content.decode()
+    assert "Offerte trovate: 30" in first
+    assert "Pagina 1 di 2" in first
+    assert "q=addetto&amp;pagina=2" in first
+    second = client.get(url, {"q": "addetto", "pagina": "2"}).content.decode()
+    assert "Pagina 2 di 2" in second
+    assert "Cameriere" not in second
+    shown = [n for n in range(30) if f"Addetto {n:02d}" in first + second]
+    assert len(shown) == 30
+
+
+def test_vacancy_list_htmx_gets_the_results_fragment(client_as, operator, db):
+    factories.vacancy(title="Cameriere")
+    client = client_as(operator)
+    response = client.get(
+        reverse("employment:vacancy_list"), {"q": "camer"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="results"' in html
+    assert "Cameriere" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_filtered_paginated_vacancy_list_query_count_does_not_grow(client_as, operator, db):
+    client = client_as(operator)
+    query = {"q": "ruolo", "stato": "tutte", "pagina": "1"}
+    factories.vacancy(title="Ruolo base")
+    client.get(reverse("employment:vacancy_list"), query)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("employment:vacancy_list"), query)
+    for n in range(40):
+        factories.vacancy(title=f"Ruolo {n}", where="Imola" if n % 2 else "Bologna")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("employment:vacancy_list"), query).content.decode()
+    assert "Pagina 1 di 2" in html
+    assert len(many) == len(few)
