@@ -80,6 +80,27 @@ def ensure_form_editable(call: Call) -> None:
         )
 
 
+def ensure_list_editable(call: Call, kind: str) -> None:
+    """Requirements already checked and criteria already scored are part of decisions taken:
+    changing or deleting them would rewrite those decisions."""
+    if kind == "requisiti" and call.eligibility_items.filter(checks__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "The eligibility requirements can no longer be changed: applications have "
+                "already been screened against them."
+            ),
+            code="items_used",
+        )
+    if kind == "criteri" and call.criteria.filter(scores__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "The evaluation criteria can no longer be changed: evaluators have already "
+                "scored with them."
+            ),
+            code="criteria_used",
+        )
+
+
 def current_form_version(call: Call) -> FormVersion:
     """The version applicants answer now: a new one when the definition has changed."""
     latest = call.form_versions.order_by("-number").first()

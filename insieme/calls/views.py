@@ -145,13 +145,24 @@ def call_list_edit(request, pk, kind):
     if kind not in CALL_LISTS:
         raise Http404
     label, formset_class = CALL_LISTS[kind]
+    try:
+        services.ensure_list_editable(call, kind)
+    except ValidationError as error:
+        if request.method == "POST":
+            messages.error(request, error_text(error))
+            return redirect("calls:manage", pk=call.pk)
+        locked = error_text(error)
+    else:
+        locked = ""
     formset = formset_class(request.POST or None, instance=call, prefix=kind)
     if request.method == "POST" and formset.is_valid():
         formset.save()
         messages.success(request, _("Saved."))
         return redirect("calls:manage", pk=call.pk)
     return render(
-        request, "calls/list_form.html", {"call": call, "formset": formset, "label": label}
+        request,
+        "calls/list_form.html",
+        {"call": call, "formset": formset, "label": label, "locked": locked},
     )
 
 

@@ -1,15 +1,18 @@
 """What a person met using the portal in the browser (review of issue 5)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from insieme.calls import services
-from insieme.calls.models import Application
+from insieme.calls.models import Application, FormSection, Question, QuestionKind
 from insieme.calls.tests.helpers import (
     PERSON_CODE,
     complete,
@@ -156,3 +159,87 @@ def test_saving_one_answer_keeps_the_others(applicant, call):
     services.save_answers(draft, {keys["Costo totale"]: ""}, by=applicant)
     draft.refresh_from_db()
     assert draft.answers[keys["Costo totale"]] == ""
+
+
+def test_public_list_query_count_does_not_grow(client, call):
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("calls:public_list")).status_code == 200
+    for n in range(4):
+        make_call(f"ALTRO-{n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("calls:public_list"))
+    assert page.content.decode().count("Innovazione sociale 2026") >= 5
+    assert len(many) == len(few)
+
+
+def test_form_builder_query_count_does_not_grow(client_as, operator, call):
+    client = client_as(operator)
+    url = reverse("calls:form_builder", args=[call.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(3):
+        section = FormSection.objects.create(call=call, position=n + 2, title=f"Sezione {n}")
+        Question.objects.create(section=section, label=f"Domanda {n}", kind=QuestionKind.NUMBER)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "Domanda 2" in page.content.decode()
+    assert len(many) == len(few)
+
+
+def test_requirements_already_checked_cannot_be_deleted(client_as, operator, applicant, call):
+    eligible(call, applicant, operator)
+    item = call.eligibility_items.first()
+    client = client_as(operator)
+    url = reverse("calls:list_edit", args=[call.pk, "requisiti"])
+    page = client.get(url).content.decode()
+    assert "non si possono più modificare" in page
+    assert item.text in page
+    data = {
+        "requisiti-TOTAL_FORMS": "2",
+        "requisiti-INITIAL_FORMS": "2",
+        "requisiti-0-id": str(item.pk),
+        "requisiti-0-text": item.text,
+        "requisiti-0-DELETE": "on",
+    }
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "non si possono più modificare" in response.content.decode()
+    assert call.eligibility_items.filter(pk=item.pk).exists()
+
+
+def test_criteria_already_scored_cannot_change(client_as, operator, applicant, evaluator, call):
+    from insieme.evaluations import services as evaluations
+    from insieme.evaluations.models import Assignment
+
+    application = eligible(call, applicant, operator)
+    assignment = Assignment.objects.create(
+        application=application, evaluator=evaluator, assigned_by=operator
+    )
+    evaluations.declare_interest(assignment, by=evaluator, conflict=False)
+    criterion = call.criteria.first()
+    evaluations.record_scores(
+        assignment, {criterion.pk: (Decimal(5), "")}, by=evaluator, complete=False
+    )
+    client = client_as(operator)
+    url = reverse("calls:list_edit", args=[call.pk, "criteri"])
+    response = client.post(
+        url,
+        {
+            "criteri-TOTAL_FORMS": "1",
+            "criteri-INITIAL_FORMS": "1",
+            "criteri-0-id": str(criterion.pk),
+            "criteri-0-name": criterion.name,
+            "criteri-0-weight": "90",
+            "criteri-0-max_score": str(criterion.max_score),
+            "criteri-0-DELETE": "on",
+        },
+        follow=True,
+    )
+    assert "i valutatori hanno già dato punteggi" in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.weight == Decimal(60)
+    # the lists nobody has used yet stay editable
+    assert (
+        "non si possono più modificare"
+        not in client.get(reverse("calls:list_edit", args=[call.pk, "faq"])).content.decode()
+    )

@@ -426,3 +426,42 @@ def test_export_names_the_applicant_when_not_blind(client_as, operator, applican
     csv = client_as(evaluator).get(reverse("evaluations:export")).content.decode()
     assert "Il Ponte" in csv
     assert "Impatto sociale" in csv
+
+
+def test_assign_page_query_count_does_not_grow(client_as, operator, applicant, evaluator, call):
+    client = client_as(operator)
+    url = reverse("evaluations:assign", args=[call.pk])
+    assign(eligible(call, applicant, operator), evaluator, operator)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(3):
+        other = make_user(f"valutatore{n}@example.org", Role.EVALUATOR)
+        assign(eligible(call, applicant, operator, title=f"P{n}"), other, operator)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "P2" in page.content.decode()
+    assert len(many) == len(few)
+
+
+def test_review_page_query_count_does_not_grow_with_evaluators(
+    client_as, operator, applicant, evaluator, second_evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    client = client_as(operator)
+    url = reverse("calls:review", args=[application.pk])
+    score(_declared(assign(application, evaluator, operator), evaluator), evaluator, 8, 4)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    score(
+        _declared(assign(application, second_evaluator, operator), second_evaluator),
+        second_evaluator,
+        6,
+        3,
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def _declared(assignment, evaluator):
+    return services.declare_interest(assignment, by=evaluator, conflict=False)
