@@ -36,7 +36,16 @@ Search (`search`) is accent- and case-insensitive on every database: "citta" fin
   network app's ``ready``). No typo tolerance: ``search_rank`` is 1 for prefix matches of the
   whole query, 0 otherwise.
 
-Sorting only ever uses the whitelisted `sort_fields`; anything else falls back to the default.
+Codes never travel in URLs (a person's codice fiscale, or a sole trader's, is personal data, and
+URLs end up in browser history and access logs). List search forms are therefore POSTed to a
+view that calls `search_redirect`: a query that `looks_like_code` is kept in the session under an
+opaque token (``ricerca``), anything else becomes ``q`` as usual, and the browser is redirected to
+the list (bookmarkable). `Listing.from_request` reads the query back from the token. A code typed
+straight into the address bar is moved out of it the same way (`code_in_query_redirect`).
+
+Sorting only ever uses the whitelisted `sort_fields` (a field name starting with ``-`` sorts the
+other way round, e.g. ``"-created_at"`` for "most recent first"); anything else falls back to the
+default.
 Pagination uses Django's Paginator (``get_page``: a wrong page number shows the last/first page).
 
 Export (`export_response`) writes exactly the (header, accessor) columns it is given — callers
@@ -49,6 +58,7 @@ and primary keys. Cells that a spreadsheet would run as formulas are neutralised
 import csv
 import datetime
 import re
+import secrets
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -72,7 +82,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest, Lower
-from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
@@ -84,6 +101,9 @@ SEARCH_PARAM = "q"
 SORT_PARAM = "ordina"
 PAGE_PARAM = "pagina"
 FORMAT_PARAM = "formato"
+TOKEN_PARAM = "ricerca"
+SESSION_KEY = "listing_searches"
+KEPT_SEARCHES = 20
 EXPORT_FORMATS = ("csv", "xlsx")
 DEFAULT_PER_PAGE = 25
 # pg_trgm word similarity above which a row counts as a (fuzzy) match.
@@ -139,7 +159,8 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def _folded(field_name: str) -> Func:
+def folded(field_name: str) -> Func:
+    """SQL for the field in lower case without accents (compare with `normalise_text`)."""
     return Lower(Unaccent(F(field_name)))
 
 
@@ -150,25 +171,25 @@ def search(queryset: QuerySet, query: str, fields: Sequence[str]) -> QuerySet:
     normalised = normalise_text(query or "")[:MAX_QUERY_LENGTH]
     if not normalised or not fields:
         return queryset
-    folded = {f"_search_{i}": _folded(name) for i, name in enumerate(fields)}
-    queryset = queryset.annotate(**folded)
+    aliases = {f"_search_{i}": folded(name) for i, name in enumerate(fields)}
+    queryset = queryset.annotate(**aliases)
     words = normalised.split()[:MAX_WORDS]
     postgres = queryset.db == "default" and default_connection.vendor == "postgresql"
     condition = Q()
     fuzzy: dict[str, Any] = {}
     for w, word in enumerate(words):
-        matches = [Q(**{f"{alias}__contains": word}) for alias in folded]
+        matches = [Q(**{f"{alias}__contains": word}) for alias in aliases]
         # Codes and numbers must match exactly; a typo allowance is for words of names.
         if postgres and len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
-            for alias in folded:
+            for alias in aliases:
                 name = f"_fuzzy_{w}_{alias}"
                 fuzzy[name] = WordSimilarity(Value(word), F(alias))
                 matches.append(Q(**{f"{name}__gte": TRIGRAM_THRESHOLD}))
         condition &= reduce(or_, matches)
-    prefix = reduce(or_, (Q(**{f"{alias}__startswith": normalised}) for alias in folded))
+    prefix = reduce(or_, (Q(**{f"{alias}__startswith": normalised}) for alias in aliases))
     rank: Any = Case(When(prefix, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     if postgres:
-        similarities = [Similarity(Value(normalised), F(alias)) for alias in folded]
+        similarities = [Similarity(Value(normalised), F(alias)) for alias in aliases]
         rank = rank + (similarities[0] if len(similarities) == 1 else Greatest(*similarities))
     return queryset.annotate(**fuzzy, search_rank=rank).filter(condition)
 
@@ -217,12 +238,84 @@ def apply_sort(
     if rank_first:
         ordering.append(F("search_rank").desc())
     for name in names:
-        expression = F(name)
+        reverse = descending != name.startswith("-")
+        expression = F(name.lstrip("-"))
         ordering.append(
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
         )
     ordering.append("-pk" if descending else "pk")
     return queryset.order_by(*ordering)
+
+
+# --- keeping codes out of URLs ---------------------------------------------------------------
+
+# A codice fiscale (omocodic letters allowed where digits go), possibly typed with spaces.
+_FISCAL_CODE = re.compile(
+    r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]"
+)
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether a search may contain a code (any digit, or a whole codice fiscale): such a search
+    must not appear in a URL. Names have no digits, so nothing useful is lost."""
+    if any(ch.isdigit() for ch in text):
+        return True
+    return bool(_FISCAL_CODE.search("".join(text.split()).upper()))
+
+
+def stash_query(request: HttpRequest, text: str) -> str:
+    """Keep `text` in the session and return the opaque token that stands for it."""
+    kept = dict(request.session.get(SESSION_KEY, {}))
+    for token, value in kept.items():
+        if value == text:
+            return token
+    token = secrets.token_urlsafe(9)
+    kept[token] = text
+    request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT_SEARCHES:])
+    return token
+
+
+def stashed_query(request: HttpRequest, token: str) -> str | None:
+    """The search a token stands for, or None if this session does not know it."""
+    return request.session.get(SESSION_KEY, {}).get(token)
+
+
+def search_params(request: HttpRequest, data: Mapping[str, Any]) -> QueryDict:
+    """The GET parameters of a list for the submitted search form `data` (a QueryDict): empty
+    values dropped, the page reset, a code-like ``q`` swapped for a session token."""
+    params = QueryDict(mutable=True)
+    for key in data:
+        if key in {"csrfmiddlewaretoken", PAGE_PARAM, FORMAT_PARAM, TOKEN_PARAM}:
+            continue
+        values = [v for v in data.getlist(key) if v.strip()]  # type: ignore[attr-defined]
+        if not values:
+            continue
+        if key == SEARCH_PARAM:
+            text = values[0].strip()[:MAX_QUERY_LENGTH]
+            if looks_like_code(text):
+                params[TOKEN_PARAM] = stash_query(request, text)
+                continue
+            values = [text]
+        params.setlist(key, values)
+    return params
+
+
+def search_redirect(
+    request: HttpRequest, url: str, data: Mapping[str, Any]
+) -> HttpResponseRedirect:
+    """Redirect (303) from a POSTed search form to the list at `url` with its GET parameters."""
+    params = search_params(request, data)
+    response = HttpResponseRedirect(f"{url}?{params.urlencode()}" if params else url)
+    response.status_code = 303
+    return response
+
+
+def code_in_query_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
+    """A redirect that moves a code typed into ``q`` of the address out of it, else None."""
+    query = request.GET.get(SEARCH_PARAM, "")
+    if not looks_like_code(query):
+        return None
+    return search_redirect(request, request.path, request.GET)
 
 
 # --- the list as a whole ---------------------------------------------------------------------
@@ -239,6 +332,10 @@ class Listing:
     default_sort: str
     sort_columns: dict[str, SortColumn] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # The list's GET parameters without the page and format: for page and export links.
+    query_string: str = ""
+    code_search: bool = False  # the query came from a session token (see `search_redirect`)
+    search_expired: bool = False  # a token this session does not know
 
     @classmethod
     def from_request(
@@ -250,12 +347,17 @@ class Listing:
         sort_fields: Mapping[str, str | Sequence[str]],
         default_sort: str,
         per_page: int = DEFAULT_PER_PAGE,
+        sort_param: str = SORT_PARAM,
     ) -> "Listing":
-        """Read ``q``, ``ordina`` and ``pagina`` from `request.GET` and apply them.
+        """Read ``q`` (or the ``ricerca`` token), ``ordina`` (or `sort_param`) and ``pagina``
+        from `request.GET` and apply them.
 
-        With a search query and no explicit ``ordina``, the best matches come first."""
-        query = (request.GET.get(SEARCH_PARAM) or "").strip()[:MAX_QUERY_LENGTH]
-        requested = request.GET.get(SORT_PARAM)
+        With a search query and no explicit sort, the best matches come first."""
+        token = request.GET.get(TOKEN_PARAM)
+        stashed = stashed_query(request, token) if token else None
+        query = stashed or request.GET.get(SEARCH_PARAM) or ""
+        query = query.strip()[:MAX_QUERY_LENGTH]
+        requested = request.GET.get(sort_param)
         sort = parse_sort(requested, sort_fields, default_sort)
         queryset = search(queryset, query, search_fields)
         rank_first = bool(normalise_text(query)) and not requested
@@ -276,6 +378,9 @@ class Listing:
             for key in request.GET
             if key not in {PAGE_PARAM, FORMAT_PARAM}
         }
+        kept = request.GET.copy()
+        for key in (PAGE_PARAM, FORMAT_PARAM):
+            kept.pop(key, None)
         return cls(
             queryset=queryset,
             page=page,
@@ -284,6 +389,9 @@ class Listing:
             default_sort=default_sort,
             sort_columns=columns,
             filters=filters,
+            query_string=kept.urlencode(),
+            code_search=stashed is not None,
+            search_expired=bool(token) and stashed is None,
         )
 
     def audit_details(self) -> dict[str, Any]:
@@ -439,14 +547,20 @@ __all__ = [
     "PAGE_PARAM",
     "SEARCH_PARAM",
     "SORT_PARAM",
+    "TOKEN_PARAM",
     "Listing",
     "SortColumn",
     "apply_sort",
+    "code_in_query_redirect",
     "export_response",
+    "folded",
+    "looks_like_code",
     "normalise_text",
     "paginate",
     "parse_sort",
     "register_sqlite_functions",
     "safe_text",
     "search",
+    "search_params",
+    "search_redirect",
 ]

@@ -8,13 +8,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.db.backends.signals import connection_created
 
         from insieme.people import timeline
         from insieme.people.models import Consent, Document, Person, SpecialCategoryData
-        from insieme.people.search import register_sqlite_functions
 
-        connection_created.connect(register_sqlite_functions, dispatch_uid="people_sqlite_fold")
         auditlog.register(Person)
         auditlog.register(Consent)
         auditlog.register(Document, exclude_fields=["file"])

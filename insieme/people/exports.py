@@ -1,8 +1,7 @@
-"""Files made from the registry: the list (CSV, XLSX) and a person's data-subject access export."""
+"""What goes into files about people: the list export's columns (written by
+`insieme.core.listing.export_response`) and a person's data-subject access export."""
 
-import csv
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,10 +21,6 @@ class Column:
     personal: bool = True  # identifying beyond the name: only operators and administrators
 
 
-def _date(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 COLUMNS = [
     Column(gettext_lazy("surname"), lambda p: p.last_name, personal=False),
     Column(gettext_lazy("name"), lambda p: p.first_name, personal=False),
@@ -33,7 +28,7 @@ COLUMNS = [
     Column(
         gettext_lazy("temporary code"), lambda p: _("yes") if p.fiscal_code_is_temporary else ""
     ),
-    Column(gettext_lazy("date of birth"), lambda p: _date(p.birth_date)),
+    Column(gettext_lazy("date of birth"), lambda p: p.birth_date),
     Column(gettext_lazy("sex"), lambda p: p.sex),
     Column(
         gettext_lazy("comune of residence"),
@@ -51,43 +46,10 @@ COLUMNS = [
 ]
 
 
-def columns_for(user) -> list[Column]:
-    if user.has_role(Role.OPERATOR, Role.ADMIN):
-        return COLUMNS
-    return [column for column in COLUMNS if not column.personal]
-
-
-def _safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def rows(people, columns: list[Column]):
-    yield [str(column.header) for column in columns]
-    for person in people:
-        yield [_safe(column.value(person)) for column in columns]
-
-
-def as_csv(people, columns: list[Column]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(rows(people, columns))
-    # A BOM so that spreadsheet programs read the accents right.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def as_xlsx(people, columns: list[Column]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("People"))[:31])
-    for row in rows(people, columns):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def columns_for(user) -> list[tuple[str | Promise, Callable[[Person], object]]]:
+    """The list export's (header, value) columns `user` may see (see `export_response`)."""
+    everything = user.has_role(Role.OPERATOR, Role.ADMIN)
+    return [(c.header, c.value) for c in COLUMNS if everything or not c.personal]
 
 
 def access_report(person: Person, *, include_special: bool) -> dict:

@@ -10,9 +10,11 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
 from insieme.people import fiscal_code as codes
 from insieme.people.documents import validate_document
+from insieme.people.duplicates import similar_people
 from insieme.people.models import (
     Consent,
     ConsentChannel,
@@ -22,7 +24,6 @@ from insieme.people.models import (
     Sex,
     Shift,
 )
-from insieme.people.search import Fold, fold_text, search_people, similar_people
 
 
 def parse_comune(value: str) -> Comune | None:
@@ -36,7 +37,7 @@ def parse_comune(value: str) -> Comune | None:
     if text.endswith(")") and "(" in text:
         text, province = text[:-1].rsplit("(", 1)
         text, province = text.strip(), province.strip().upper()
-    matches = Comune.objects.annotate(folded=Fold("name")).filter(folded=fold_text(text) or "")
+    matches = Comune.objects.annotate(folded=folded("name")).filter(folded=normalise_text(text))
     if province:
         matches = matches.filter(province=province)
     found = list(matches[:2])
@@ -229,15 +230,16 @@ class PersonForm(forms.ModelForm):
 
 
 class SearchForm(forms.Form):
-    SORTS = {
-        "cognome": ("last_name", "first_name", "pk"),
-        "-cognome": ("-last_name", "-first_name", "-pk"),
-        "nascita": ("birth_date", "last_name", "pk"),
-        "-nascita": ("-birth_date", "last_name", "pk"),
-        "comune": ("residence_comune__name", "last_name", "pk"),
-        "-comune": ("-residence_comune__name", "last_name", "pk"),
-        "recenti": ("-created_at", "-pk"),
+    """The people list's filters. Search, sorting and pages are `insieme.core.listing`'s."""
+
+    SEARCH_FIELDS = ("last_name", "first_name", "fiscal_code", "residence_comune__name")
+    SORTS: dict[str, str | tuple[str, ...]] = {
+        "cognome": ("last_name", "first_name"),
+        "nascita": ("birth_date", "last_name"),
+        "comune": ("residence_comune__name", "last_name"),
+        "recenti": ("-created_at",),
     }
+    DEFAULT_SORT = "cognome"
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     comune = ComuneField(label=_("Comune of residence"), required=False)
@@ -278,15 +280,7 @@ class SearchForm(forms.Form):
             queryset = queryset.filter(residence_comune=data["comune"])
         if data.get("condizione"):
             queryset = queryset.filter(employment_condition=data["condizione"])
-        text = data.get("q", "")
-        if text:
-            queryset = search_people(queryset, text)
-        order = data.get("ordine", "")
-        if order in self.SORTS:
-            return queryset.order_by(*self.SORTS[order])
-        if text and queryset.query.annotations.get("similarity") is not None:
-            return queryset.order_by("-similarity", "last_name", "first_name", "pk")
-        return queryset.order_by("last_name", "first_name", "pk")
+        return queryset
 
 
 class ConsentForm(forms.ModelForm):

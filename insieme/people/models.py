@@ -58,9 +58,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.select_related("residence_comune")
 
     def search(self, text: str) -> "PersonQuerySet":
-        from insieme.people.search import search_people
+        from insieme.core.listing import search
+        from insieme.people.forms import SearchForm
 
-        return cast("PersonQuerySet", search_people(self, text))
+        return cast("PersonQuerySet", search(self, text, SearchForm.SEARCH_FIELDS))
 
     def active(self) -> "PersonQuerySet":
         return self.filter(pseudonymised_at__isnull=True)

@@ -5,6 +5,7 @@ from insieme.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("cerca/", views.person_search, name="search"),
     path("esporta/", views.person_export, name="export"),
     path("nuova/", views.person_create, name="create"),
     path("comuni/", views.comune_options, name="comune_options"),

@@ -3,9 +3,8 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
-from insieme.core.audit import history, log_access, log_event
+from insieme.core.audit import history, log_access
+from insieme.core.listing import (
+    EXPORT_FORMATS,
+    FORMAT_PARAM,
+    Listing,
+    code_in_query_redirect,
+    export_response,
+    folded,
+    normalise_text,
+    search_redirect,
+)
 from insieme.core.models import Comune
 from insieme.people import exports, fiscal_code, services, timeline
 from insieme.people.forms import (
@@ -35,44 +44,48 @@ from insieme.people.models import (
     Person,
     SpecialCategoryData,
 )
-from insieme.people.search import Fold, fold_text
 
 EDITORS = (Role.OPERATOR, Role.ADMIN)
 READERS = (Role.OPERATOR, Role.ADMIN, Role.COACH)
 SPECIAL_PERMISSION = "people.view_special_category"
-PAGE_SIZE = 25
 
 
 def _visible_person(request, pk: int) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
 
 
-SEARCH_HEADER = "X-Insieme-Search"
+EXPORT_FILENAME = "persone"
 
 
-def _filtered(request) -> tuple[SearchForm, QuerySet[Person]]:
-    data = request.GET.copy()
-    # people.js sends a code-like search in a header, to keep codes out of URLs and logs.
-    if request.headers.get(SEARCH_HEADER) and not data.get("q"):
-        data["q"] = request.headers[SEARCH_HEADER]
-    form = SearchForm(data or None)
+def _listing(request) -> tuple[SearchForm, Listing]:
+    form = SearchForm(request.GET or None)
     people = form.filter(Person.objects.visible_to(request.user).for_list())
-    return form, people
+    listing = Listing.from_request(
+        request,
+        people,
+        search_fields=SearchForm.SEARCH_FIELDS,
+        sort_fields=SearchForm.SORTS,
+        default_sort=SearchForm.DEFAULT_SORT,
+        sort_param="ordine",
+    )
+    if listing.code_search:
+        # The box shows what was typed; the address keeps only the token.
+        form = SearchForm({**request.GET.dict(), "q": listing.query})
+    return form, listing
 
 
 @role_required(*READERS)
 @require_GET
 def person_list(request):
-    form, people = _filtered(request)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    moved = code_in_query_redirect(request)
+    if moved:
+        return moved
+    form, listing = _listing(request)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        "listing": listing,
+        "page": listing.page,
         "can_edit": request.user.has_role(*EDITORS),
-        "code_search": bool(request.headers.get(SEARCH_HEADER)) and not request.GET.get("q"),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "people/list.html#results", context)
@@ -80,35 +93,44 @@ def person_list(request):
 
 
 @role_required(*READERS)
+@require_POST
+def person_search(request):
+    """The search form is POSTed, so that a codice fiscale typed in it never reaches a URL:
+    see `insieme.core.listing.search_redirect`. An htmx request gets the results at once and
+    the address the browser should show."""
+    redirect_to = search_redirect(request, reverse("people:list"), request.POST)
+    if not request.htmx:
+        return redirect_to
+    request.GET = QueryDict(redirect_to["Location"].partition("?")[2])
+    form, listing = _listing(request)
+    response = render(
+        request,
+        "people/list.html#results",
+        {"form": form, "listing": listing, "page": listing.page},
+    )
+    response["HX-Push-Url"] = reverse("people:list") + (
+        f"?{listing.query_string}" if listing.query_string else ""
+    )
+    return response
+
+
+@role_required(*READERS)
 @require_GET
 def person_export(request):
-    fmt = request.GET.get("formato", "csv")
-    if fmt not in {"csv", "xlsx"}:
+    fmt = request.GET.get(FORMAT_PARAM, "csv")
+    if fmt not in EXPORT_FORMATS:
         raise Http404
-    _form, people = _filtered(request)
-    columns = exports.columns_for(request.user)
-    rows = list(people)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        content = exports.as_xlsx(rows, columns)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content = exports.as_csv(rows, columns)
-        content_type = "text/csv; charset=utf-8"
-    log_event(
-        request.user,
+    if code_in_query_redirect(request):
+        raise Http404
+    _form, listing = _listing(request)
+    return export_response(
+        listing.queryset,
+        exports.columns_for(request.user),
+        fmt=fmt,
+        filename=EXPORT_FILENAME,
         by=request.user,
-        event="people_exported",
-        details={
-            "format": fmt,
-            "rows": len(rows),
-            "columns": [str(c.header) for c in columns],
-            "filters": sorted(k for k, v in request.GET.items() if v and k != "formato"),
-        },
+        details=listing.audit_details(),
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="persone-{stamp}.{fmt}"'
-    return response
 
 
 @role_required(*READERS)
@@ -118,12 +140,12 @@ def comune_options(request):
     typed = ""
     for key in ("residence_comune", "comune", "q"):
         typed = request.GET.get(key, "") or typed
-    folded = (fold_text(typed) or "").strip()
+    text = normalise_text(typed)
     comuni = Comune.objects.none()
-    if len(folded) >= 2:
+    if len(text) >= 2:
         comuni = (
-            Comune.objects.annotate(folded=Fold("name"))
-            .filter(folded__startswith=folded)
+            Comune.objects.annotate(folded=folded("name"))
+            .filter(folded__startswith=text)
             .order_by("name")[:15]
         )
     return render(request, "people/comune_options.html", {"comuni": comuni})
@@ -404,13 +426,16 @@ def pseudonymise(request, pk: int):
 def merge(request, pk: int):
     person = _visible_person(request, pk)
     candidates = Person.objects.visible_to(request.user).active().exclude(pk=person.pk)
-    text = request.GET.get("q", "").strip()
+    # Finding the other record is a POST too: the search may be a codice fiscale.
+    searching = request.method == "POST" and "other" not in request.POST
+    text = request.POST.get("q", "").strip() if searching else ""
     found = list(candidates.search(text).select_related("residence_comune")[:10]) if text else []
-    form = MergeForm(request.POST or None, person=person, candidates=candidates)
+    merging = request.method == "POST" and not searching
+    form = MergeForm(request.POST if merging else None, person=person, candidates=candidates)
     other = None
     if request.GET.get("altro", "").isdigit():
         other = candidates.filter(pk=int(request.GET["altro"])).first()
-    if request.method == "POST" and form.is_valid():
+    if merging and form.is_valid():
         other = form.cleaned_data["other"]
         keep_this = form.cleaned_data["survivor"] == "this"
         survivor, duplicate = (person, other) if keep_this else (other, person)

@@ -87,3 +87,29 @@ def test_operator_fixes_a_typo_in_the_code_and_finds_the_person(live_server, pag
     assert code.lower() not in page.url.lower()
     results.get_by_role("link", name="Nicolò Anna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nicolò Anna")
+
+
+def test_without_javascript_a_code_search_stays_out_of_the_address(
+    live_server, page: Page, operator
+):
+    person = PersonFactory(last_name="Verdi", first_name="Carla")
+    PersonFactory(last_name="Bianchi", first_name="Luca")
+    log_in(page, live_server.url, operator)
+    # From here on no script runs: the forms are submitted by the browser itself.
+    page.route("**/*.js", lambda route: route.abort())
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+
+    page.goto(live_server.url + "/persone/")
+    page.get_by_label(label("Cerca")).fill(person.fiscal_code.lower())
+    page.locator("form[role=search]").get_by_role("button", name="Cerca").click()
+    expect(page.locator("#results")).to_contain_text("Persone trovate: 1")
+    expect(page.get_by_role("link", name="Verdi Carla")).to_be_visible()
+    assert "ricerca=" in page.url
+    assert not [url for url in visited if person.fiscal_code.lower() in url.lower()]
+
+    # A name stays in the address, so that the search can be bookmarked.
+    page.get_by_label(label("Cerca")).fill("verdi")
+    page.locator("form[role=search]").get_by_role("button", name="Cerca").click()
+    expect(page.get_by_role("link", name="Verdi Carla")).to_be_visible()
+    assert "q=verdi" in page.url

@@ -13,8 +13,8 @@ from insieme.employment.models import Interview, Placement, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import Organisation
 from insieme.people import services, timeline
+from insieme.people.duplicates import similar_people
 from insieme.people.models import Consent, ConsentPurpose, Person, SpecialCategoryData
-from insieme.people.search import similar_people
 from insieme.people.tests.factories import PersonFactory, code_for
 from insieme.projects.models import Project
 

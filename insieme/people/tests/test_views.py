@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import make_user
+from insieme.accounts.models import Role
 from insieme.people.models import Consent, Document, Person, SpecialCategoryData
 from insieme.people.tests.factories import PersonFactory, code_for
 
@@ -208,17 +210,76 @@ class TestList:
         assert "<html" not in response.content.decode()
         assert "Nicolò" in response.content.decode()
 
-    def test_code_search_in_a_header(self, client_as, operator):
+    def test_code_search_is_posted_and_kept_out_of_the_address(self, client_as, operator):
         person = PersonFactory()
         PersonFactory()
-        response = client_as(operator).get(
-            reverse("people:list"),
-            headers={"HX-Request": "true", "X-Insieme-Search": person.fiscal_code},
-        )
-        content = response.content.decode()
+        client = client_as(operator)
+        response = client.post(reverse("people:search"), {"q": person.fiscal_code.lower()})
+        assert response.status_code == 303
+        location = response["Location"]
+        assert person.fiscal_code.lower() not in location.lower()
+        assert "ricerca=" in location
+        content = client.get(location).content.decode()
         assert str(person) in content
         assert "Persone trovate: 1" in content
-        assert "non viene conservata" in content
+        assert "il codice resta fuori" in content
+        # The box shows the code; pages and exports carry the token only.
+        assert f'value="{person.fiscal_code.lower()}"' in content
+        token = location.partition("ricerca=")[2]
+        export = client.get(reverse("people:export"), {"ricerca": token, "formato": "csv"})
+        text = export.getvalue().decode("utf-8-sig")
+        assert person.fiscal_code in text
+        assert text.count("\n") == 2  # the header and the one person found
+
+    def test_htmx_code_search_gets_the_fragment_and_a_clean_address(self, client_as, operator):
+        person = PersonFactory()
+        response = client_as(operator).post(
+            reverse("people:search"),
+            {"q": person.fiscal_code[:8], "condizione": ""},
+            headers={"HX-Request": "true"},
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in content
+        assert str(person) in content
+        assert response["HX-Push-Url"].startswith("/persone/?ricerca=")
+        assert person.fiscal_code[:8] not in response["HX-Push-Url"]
+
+    def test_name_search_stays_bookmarkable(self, client_as, operator):
+        response = client_as(operator).post(
+            reverse("people:search"), {"q": "Nicolò", "condizione": "disoccupato", "ordine": ""}
+        )
+        assert response["Location"] == "/persone/?q=Nicol%C3%B2&condizione=disoccupato"
+
+    def test_a_code_typed_into_the_address_is_moved_out_of_it(self, client_as, operator):
+        person = PersonFactory()
+        client = client_as(operator)
+        response = client.get(reverse("people:list"), {"q": person.fiscal_code, "pagina": "2"})
+        assert response.status_code == 303
+        assert person.fiscal_code not in response["Location"]
+        assert "Persone trovate: 1" in client.get(response["Location"]).content.decode()
+        response = client.get(reverse("people:export"), {"q": person.fiscal_code})
+        assert response.status_code == 404
+
+    def test_a_token_from_another_session_finds_nothing(self, client_as, operator):
+        person = PersonFactory()
+        location = client_as(operator).post(reverse("people:search"), {"q": person.fiscal_code})[
+            "Location"
+        ]
+        other = client_as(make_user("altro.operatore@example.org", Role.OPERATOR))
+        content = other.get(location).content.decode()
+        assert "Questa ricerca non è più disponibile" in content
+        assert person.fiscal_code not in content
+
+    def test_merge_search_by_code_is_a_post(self, client_as, operator):
+        keep, drop = PersonFactory.create_batch(2)
+        response = client_as(operator).post(
+            reverse("people:merge", args=[keep.pk]),
+            {"q": drop.fiscal_code},
+            headers={"HX-Request": "true"},
+        )
+        assert f"altro={drop.pk}" in response.content.decode()
+        assert Person.objects.filter(pk=drop.pk).exists()
 
     def test_filter_and_sort(self, client_as, operator):
         PersonFactory(last_name="Alfa", employment_condition="disoccupato")
@@ -255,17 +316,19 @@ class TestExport:
         response = client_as(operator).get(
             reverse("people:export"), {"q": "nicolo", "formato": "csv"}
         )
-        content = response.content.decode("utf-8-sig")
+        content = response.getvalue().decode("utf-8-sig")
         assert response["Content-Disposition"].startswith("attachment")
         assert "Nicolò" in content
         assert "Bianchi" not in content
         assert "codice fiscale" in content.splitlines()[0]
-        assert LogEntry.objects.filter(additional_data__event="people_exported").exists()
+        entry = LogEntry.objects.get(additional_data__event="export")
+        assert entry.additional_data["model"] == "people.Person"
+        assert entry.additional_data["rows"] == 1
 
     def test_xlsx(self, client_as, operator):
         PersonFactory(last_name="Nicolò")
         response = client_as(operator).get(reverse("people:export"), {"formato": "xlsx"})
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "cognome"
         assert rows[1][0] == "Nicolò"
@@ -273,11 +336,11 @@ class TestExport:
     def test_formulas_are_neutralised(self, client_as, operator):
         PersonFactory(last_name="=HYPERLINK(1)")
         response = client_as(operator).get(reverse("people:export"), {"formato": "csv"})
-        assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+        assert "'=HYPERLINK(1)" in response.getvalue().decode("utf-8-sig")
 
     def test_coaches_do_not_get_codes(self, client_as, coach):
         response = client_as(coach).get(reverse("people:export"), {"formato": "csv"})
-        assert "codice fiscale" not in response.content.decode("utf-8-sig")
+        assert "codice fiscale" not in response.getvalue().decode("utf-8-sig")
 
 
 class TestDetail:
@@ -496,7 +559,7 @@ class TestGdprViews:
     def test_merge(self, client_as, operator):
         keep, drop = PersonFactory.create_batch(2)
         client = client_as(operator)
-        response = client.get(
+        response = client.post(
             reverse("people:merge", args=[keep.pk]),
             {"q": drop.last_name},
             headers={"HX-Request": "true"},
