@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
@@ -19,10 +20,16 @@ def _iso_date(value: Any) -> Any:
 
 def _iso_datetime(value: Any) -> Any:
     if isinstance(value, str) and len(value) >= 10:
-        return datetime.datetime.fromisoformat(value)
-    if isinstance(value, datetime.datetime):
-        return value
-    raise ValueError("date and time expected in ISO 8601")
+        value = datetime.datetime.fromisoformat(value)
+    if not isinstance(value, datetime.datetime):
+        raise ValueError("date and time expected in ISO 8601")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond what real time zones use.
+        return value.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("date and time out of range") from error
 
 
 def _no_nul(value: str) -> str:

@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from insieme.accounts.models import Role
 from insieme.api.services import create_token
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType
@@ -197,8 +195,3 @@ def api_as(client):
         return ApiClient(client, raw)
 
     return make
-
-
-@pytest.fixture
-def second_partner(db):
-    return make_user("partner2@example.org", Role.PARTNER)

@@ -195,3 +195,13 @@ def test_figures_reject_what_is_not_a_date(cast, api_as):
         "from": ["Inserisci un valore valido."],
         "to": ["Inserisci un valore valido."],
     }
+
+
+def test_datetime_filters_accept_any_offset_and_refuse_nonsense(cast, world, api_as):
+    api = api_as(cast["operator"])
+    far = api.get("people", updated_since="0512-03-05T15:08:55+18:19")
+    assert far.status_code == 200
+    assert far.json()["count"] == 2
+    assert api.get("people", updated_since="2999-01-01T00:00:00").json()["count"] == 0
+    assert api.get("people", updated_since="0001-01-01T00:00:00+01:00").status_code == 422
+    assert api.get("people", updated_since="ieri").status_code == 422
