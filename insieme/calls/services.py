@@ -64,6 +64,11 @@ def publish_call(call: Call, *, by) -> Call:
         raise ValidationError(
             _("Define the application form before publishing the call."), code="call_no_form"
         )
+    if not call.criteria.filter(weight__gt=0).exists():
+        raise ValidationError(
+            _("Define the evaluation criteria, with their weights, before publishing the call."),
+            code="call_no_criteria",
+        )
     call.published_at = timezone.now()
     call.save(update_fields=["published_at", "updated_at"])
     return call

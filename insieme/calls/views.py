@@ -411,7 +411,14 @@ def apply(request, pk):
     return render(
         request,
         "calls/apply.html",
-        {"call": call, "form": form, "is_open": call.accepts_submissions()},
+        {
+            "call": call,
+            "form": form,
+            "is_open": call.accepts_submissions(),
+            "drafts": Application.objects.filter(
+                owner=request.user, call=call, status=ApplicationStatus.DRAFT
+            ),
+        },
         status=400 if form.errors else 200,
     )
 

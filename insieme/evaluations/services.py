@@ -200,7 +200,8 @@ def ranking(call: Call) -> list[RankingRow]:
     rows = []
     for app in applications:
         n = app.evaluations  # type: ignore[attr-defined]
-        aggregate = Decimal(app.aggregate).quantize(CENT) if n else None  # type: ignore[attr-defined]
+        raw = app.aggregate  # type: ignore[attr-defined]
+        aggregate = Decimal(raw).quantize(CENT) if n and raw is not None else None
         spread = (app.highest - app.lowest) if n else None  # type: ignore[attr-defined]
         means = [
             (sums.get((app.pk, c.pk), Decimal(0)) / n).quantize(CENT) if n else Decimal(0)

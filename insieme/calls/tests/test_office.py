@@ -169,6 +169,11 @@ def test_operator_builds_the_form_and_publishes(client_as, operator):
         },
     )
     assert Question.objects.get(section=section).choice_list == ["Cibo", "Moda"]
+    response = client.post(reverse("calls:publish", args=[call.pk]), follow=True)
+    assert "Definisci i criteri di valutazione" in response.content.decode()
+    call.refresh_from_db()
+    assert not call.is_published
+    Criterion.objects.create(call=call, name="Impatto", weight=100, max_score=10)
     client.post(reverse("calls:publish", args=[call.pk]))
     call.refresh_from_db()
     assert call.is_published

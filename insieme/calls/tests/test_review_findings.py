@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_user
+from insieme.accounts.models import Role
 from insieme.calls import services
 from insieme.calls.models import Application, FormSection, Question, QuestionKind
 from insieme.calls.tests.helpers import (
@@ -28,6 +30,11 @@ from insieme.people.models import Person
 @pytest.fixture
 def call(db):
     return make_call()
+
+
+@pytest.fixture
+def other_applicant(db):
+    return make_user("altra@example.org", Role.APPLICANT, first_name="Bruna")
 
 
 def test_the_whole_closing_second_is_accepted(applicant):
@@ -243,3 +250,22 @@ def test_criteria_already_scored_cannot_change(client_as, operator, applicant, e
         "non si possono più modificare"
         not in client.get(reverse("calls:list_edit", args=[call.pk, "faq"])).content.decode()
     )
+
+
+def test_the_apply_page_leads_back_to_the_draft(client_as, applicant, other_applicant, call):
+    draft = start(call, applicant, title="Bottega di quartiere")
+    page = client_as(applicant).get(reverse("calls:apply", args=[call.pk])).content.decode()
+    assert "Hai già una bozza per questo bando" in page
+    assert reverse("calls:application", args=[draft.pk]) in page
+    other = client_as(other_applicant).get(reverse("calls:apply", args=[call.pk]))
+    assert "Bottega di quartiere" not in other.content.decode()
+
+
+def test_a_call_is_published_only_with_its_criteria(client_as, operator, call):
+    call.published_at = None
+    call.save()
+    call.criteria.all().delete()
+    response = client_as(operator).post(reverse("calls:publish", args=[call.pk]), follow=True)
+    assert "Definisci i criteri di valutazione" in response.content.decode()
+    call.refresh_from_db()
+    assert not call.is_published
