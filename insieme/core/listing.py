@@ -310,6 +310,21 @@ def search_redirect(
     return response
 
 
+def posted_search(
+    request: HttpRequest, list_url: str, results: Callable[[HttpRequest], HttpResponseBase]
+) -> HttpResponseBase:
+    """The view behind a list's POSTed search form. A plain POST is redirected to the list
+    (`search_redirect`); an htmx one gets `results` (the list's view, which answers htmx with
+    its fragment) for those parameters at once, and ``HX-Push-Url`` with the list's address."""
+    redirect_to = search_redirect(request, list_url, request.POST)
+    if not getattr(request, "htmx", False):
+        return redirect_to
+    request.GET = QueryDict(redirect_to["Location"].partition("?")[2])
+    response = results(request)
+    response["HX-Push-Url"] = redirect_to["Location"]
+    return response
+
+
 def code_in_query_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
     """A redirect that moves a code typed into ``q`` of the address out of it, else None."""
     query = request.GET.get(SEARCH_PARAM, "")
@@ -558,6 +573,7 @@ __all__ = [
     "normalise_text",
     "paginate",
     "parse_sort",
+    "posted_search",
     "register_sqlite_functions",
     "safe_text",
     "search",

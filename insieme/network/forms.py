@@ -3,14 +3,13 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
-from insieme.core.listing import Unaccent, normalise_text
+from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
 from insieme.network import activities
 from insieme.network.fiscal_code import normalise, validate_organisation_code
@@ -78,7 +77,7 @@ class ComuneField(forms.CharField):
             return comune
         match = NAME_WITH_PROVINCE.match(text)
         name, province = (match["name"], match["province"].upper()) if match else (text, "")
-        candidates = Comune.objects.annotate(folded=Lower(Unaccent(F("name")))).filter(
+        candidates = Comune.objects.annotate(folded=folded("name")).filter(
             folded=normalise_text(name)
         )
         if province:

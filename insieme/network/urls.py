@@ -5,6 +5,7 @@ from insieme.network import views
 app_name = "network"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
+    path("cerca/", views.organisation_search, name="search"),
     path("esporta.<str:fmt>", views.organisation_export, name="export"),
     path("nuova/", views.organisation_create, name="create"),
     path("la-mia/", views.my_organisation, name="mine"),

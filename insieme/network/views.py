@@ -3,12 +3,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insieme.accounts.permissions import role_required
-from insieme.core.listing import EXPORT_FORMATS, Listing, Unaccent, export_response, normalise_text
+from insieme.core.listing import (
+    EXPORT_FORMATS,
+    Listing,
+    code_in_query_redirect,
+    export_response,
+    folded,
+    normalise_text,
+    posted_search,
+)
 from insieme.core.models import Comune
 from insieme.network import activities, services
 from insieme.network.forms import (
@@ -68,12 +77,20 @@ def _filtered(request):
         sort_fields=SORT_FIELDS,
         default_sort="nome",
     )
+    if listing.code_search:
+        # The box shows what was typed; the address keeps only the token.
+        filters = OrganisationFilterForm({**request.GET.dict(), "q": listing.query}, comuni=comuni)
     return filters, listing
 
 
 @role_required(*LIST_ROLES)
 @require_GET
 def organisation_list(request):
+    # A sole trader's code is its owner's codice fiscale: codes stay out of URLs here too.
+    return code_in_query_redirect(request) or _list_page(request)
+
+
+def _list_page(request):
     filters, listing = _filtered(request)
     context = {
         "filters": filters,
@@ -86,10 +103,17 @@ def organisation_list(request):
     return render(request, "network/list.html", context)
 
 
+@role_required(*LIST_ROLES)
+@require_POST
+def organisation_search(request):
+    """The search form is POSTed (see `insieme.core.listing.posted_search`)."""
+    return posted_search(request, reverse("network:list"), _list_page)
+
+
 @role_required(*MANAGER_ROLES)
 @require_GET
 def organisation_export(request, fmt: str):
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in EXPORT_FORMATS or code_in_query_redirect(request):
         raise Http404
     _filters, listing = _filtered(request)
     return export_response(
@@ -332,14 +356,13 @@ def ateco_options(request):
 @require_GET
 def comune_options(request):
     """<option>s for the comune autocomplete: metropolitan comuni first."""
-    from django.db.models import Case, F, IntegerField, Value, When
-    from django.db.models.functions import Lower
+    from django.db.models import Case, IntegerField, Value, When
 
     query = normalise_text(_query(request, "q", "comune"))
     options: list[tuple[str, str]] = []
     if len(query) >= 2:
         comuni = (
-            Comune.objects.annotate(folded=Lower(Unaccent(F("name"))))
+            Comune.objects.annotate(folded=folded("name"))
             .filter(folded__startswith=query)
             .annotate(
                 local=Case(

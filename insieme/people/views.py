@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +23,7 @@ from insieme.core.listing import (
     export_response,
     folded,
     normalise_text,
-    search_redirect,
+    posted_search,
 )
 from insieme.core.models import Comune
 from insieme.people import exports, fiscal_code, services, timeline
@@ -77,9 +77,10 @@ def _listing(request) -> tuple[SearchForm, Listing]:
 @role_required(*READERS)
 @require_GET
 def person_list(request):
-    moved = code_in_query_redirect(request)
-    if moved:
-        return moved
+    return code_in_query_redirect(request) or _list_page(request)
+
+
+def _list_page(request):
     form, listing = _listing(request)
     context = {
         "form": form,
@@ -95,23 +96,9 @@ def person_list(request):
 @role_required(*READERS)
 @require_POST
 def person_search(request):
-    """The search form is POSTed, so that a codice fiscale typed in it never reaches a URL:
-    see `insieme.core.listing.search_redirect`. An htmx request gets the results at once and
-    the address the browser should show."""
-    redirect_to = search_redirect(request, reverse("people:list"), request.POST)
-    if not request.htmx:
-        return redirect_to
-    request.GET = QueryDict(redirect_to["Location"].partition("?")[2])
-    form, listing = _listing(request)
-    response = render(
-        request,
-        "people/list.html#results",
-        {"form": form, "listing": listing, "page": listing.page},
-    )
-    response["HX-Push-Url"] = reverse("people:list") + (
-        f"?{listing.query_string}" if listing.query_string else ""
-    )
-    return response
+    """The search form is POSTed, so that a codice fiscale typed in it never reaches a URL
+    (see `insieme.core.listing.posted_search`)."""
+    return posted_search(request, reverse("people:list"), _list_page)
 
 
 @role_required(*READERS)

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -100,6 +101,29 @@ def test_search_by_partial_name_without_accents(client_as, operator, org, other)
     assert org.name in response.text
     assert other.name not in response.text
     assert "Organizzazioni trovate: 1" in response.text
+
+
+def test_search_by_code_never_puts_the_code_in_a_url(client_as, operator, org, other):
+    """A sole trader's code is a person's codice fiscale: no code travels in an address."""
+    client = client_as(operator)
+    response = client.post(reverse("network:search"), {"q": org.fiscal_code, "ruolo": ""})
+    assert response.status_code == 303
+    assert org.fiscal_code not in response["Location"]
+    page = client.get(response["Location"]).text
+    assert "Organizzazioni trovate: 1" in page
+    links = re.findall(r'href="([^"]*)"', page)
+    assert any("ricerca=" in link for link in links)  # the export links carry the token
+    assert not [link for link in links if org.fiscal_code in link]
+    typed = client.get(reverse("network:list"), {"q": org.fiscal_code})
+    assert typed.status_code == 303
+    assert org.fiscal_code not in typed["Location"]
+    htmx = client.post(reverse("network:search"), {"q": org.fiscal_code}, **HTMX)
+    assert "<html" not in htmx.text
+    assert org.name in htmx.text
+    assert other.name not in htmx.text
+    assert org.fiscal_code not in htmx["HX-Push-Url"]
+    name = client.post(reverse("network:search"), {"q": "città", "ruolo": "partner"})
+    assert name["Location"] == "/organizzazioni/?q=citt%C3%A0&ruolo=partner"
 
 
 def test_filters_by_role_legal_form_comune_and_third_sector(
