@@ -80,11 +80,24 @@ def assign_evaluators(call: Call, chosen: list[User], *, by) -> list[Assignment]
 
 @service
 def declare_interest(assignment: Assignment, *, by, conflict: bool, note: str = "") -> Assignment:
-    """The evaluator's declaration; with a conflict they lose the application for good."""
+    """The evaluator's declaration; with a conflict they lose the application for good.
+
+    A conflict may also come to light while reading (in blind mode the evaluator learns who
+    applied only from the content): until the evaluation is complete it can still be declared.
+    """
     if assignment.evaluator_id != by.pk:
         raise PermissionDenied
-    if assignment.declaration != Declaration.PENDING:
+    late = assignment.declaration == Declaration.NO_CONFLICT and conflict
+    if assignment.declaration != Declaration.PENDING and not late:
         raise ValidationError(_("You have already made your declaration."), code="declared")
+    if late and assignment.completed_at is not None:
+        raise ValidationError(
+            _(
+                "Your evaluation is already complete: tell the programme office about the "
+                "conflict of interest."
+            ),
+            code="completed",
+        )
     if conflict and not note.strip():
         raise ValidationError(
             _("Describe the conflict of interest briefly."), code="conflict_note_required"

@@ -97,6 +97,11 @@ def declare(request, pk):
             return redirect("evaluations:mine")
         messages.success(request, _("Declaration recorded: you can now read and score it."))
         return redirect("evaluations:assignment", pk=assignment.pk)
+    if assignment.declaration != Declaration.PENDING:
+        # The late declaration's form sits below the scores: say what is missing up top.
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(problems))
+        return redirect("evaluations:assignment", pk=assignment.pk)
     return render(
         request,
         "evaluations/assignment.html",

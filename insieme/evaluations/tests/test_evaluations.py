@@ -106,6 +106,36 @@ def test_a_declared_conflict_removes_the_evaluator(client_as, operator, applican
     assert services.assign_evaluators(call, [evaluator], by=operator) == []
 
 
+def test_a_conflict_found_while_reading_can_still_be_declared(
+    client_as, operator, applicant, evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    assignment = _declared(assign(application, evaluator, operator), evaluator)
+    client = client_as(evaluator)
+    url = reverse("evaluations:declare", args=[assignment.pk])
+    page = client.get(reverse("evaluations:assignment", args=[assignment.pk])).content.decode()
+    assert "Hai scoperto un conflitto di interessi?" in page
+    response = client.post(url, {"declaration": "conflitto", "note": ""}, follow=True)
+    assert "Descrivi brevemente il conflitto" in response.content.decode()
+    # changing one's mind the other way is not possible
+    response = client.post(url, {"declaration": "nessuno"}, follow=True)
+    assert "Hai già reso la dichiarazione." in response.content.decode()
+    client.post(url, {"declaration": "conflitto", "note": "Riconosco il progetto di mio fratello"})
+    assignment.refresh_from_db()
+    assert assignment.declaration == Declaration.CONFLICT
+    assert client.get(reverse("evaluations:assignment", args=[assignment.pk])).status_code == 404
+
+
+def test_after_completing_the_evaluation_the_conflict_goes_to_the_office(
+    operator, applicant, evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    assignment = _declared(assign(application, evaluator, operator), evaluator)
+    score(assignment, evaluator, 8, 4)
+    with pytest.raises(ValidationError, match="ufficio"):
+        services.declare_interest(assignment, by=evaluator, conflict=True, note="Tardi")
+
+
 def test_evaluators_see_only_their_assignments(
     client_as, operator, applicant, evaluator, second_evaluator, call
 ):
