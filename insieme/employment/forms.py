@@ -500,8 +500,9 @@ class VacancyFilterForm(forms.Form):
     )
 
     def filter(self, vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
-        """Narrow the vacancies; an invalid value is ignored (the form shows why)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Narrow the vacancies by the valid filters; an invalid one is ignored (the form says why)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         if data.get("stato", self.OPEN) != self.ALL:
             vacancies = cast(Any, vacancies).open()
         if data.get("q"):

@@ -291,6 +291,12 @@ def record_interview(
         raise ValidationError(
             _("This interview did not take place: book a new one."), code="interview_not_held"
         )
+    if interview.date > timezone.localdate():
+        raise ValidationError(
+            _("This interview is booked for %(date)s: record it on that day or later."),
+            code="interview_in_future",
+            params={"date": interview.date.strftime("%d/%m/%Y")},
+        )
     interview.summary = summary
     interview.status = InterviewStatus.HELD
     interview.operator = interview.operator or by

@@ -339,6 +339,10 @@ def test_vacancy_list_bad_filters_say_what_is_wrong_and_never_fail(client_as, op
     html = client.get(url, {"district": "9999"}).content.decode()
     assert "Scegli un&#x27;opzione valida" in html
     assert "Cameriere" in html  # an invalid filter is ignored, not an empty page
+    factories.vacancy(title="Magazziniere")
+    html = client.get(url, {"district": "9999", "q": "magazz"}).content.decode()
+    assert "Magazziniere" in html  # ... and the valid ones still apply
+    assert "Cameriere" not in html
 
 
 def test_vacancy_list_is_paginated_and_keeps_the_filters(client_as, operator, db):

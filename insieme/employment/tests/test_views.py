@@ -15,6 +15,7 @@ from insieme.employment.models import (
     Enrolment,
     FollowUp,
     Goal,
+    Interview,
     InterviewKind,
     InterviewStatus,
     Registration,
@@ -281,3 +282,23 @@ def test_caseload_query_count_does_not_grow(client_as, operator, db):
     for n in range(5):
         factories.registration(factories.person(f"Altri{n}", "Ada"), status="in_carico")
     assert count_queries(client, url) == few
+
+
+def test_an_interview_cannot_be_recorded_before_its_day(client_as, operator, db):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    interview = book(factories.person("Presto", "Paolo"), operator, tomorrow)
+    client = client_as(operator)
+    url = reverse("employment:interview", args=[interview.pk])
+    data = {"summary": "Parlato di cucina", "profilo-reach": "metropolitana"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    expected = f"Questo colloquio è fissato per il {tomorrow:%d/%m/%Y}"
+    assert expected in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.BOOKED
+    assert interview.summary == ""
+    # On its day it can be recorded.
+    Interview.objects.filter(pk=interview.pk).update(date=timezone.localdate())
+    assert client.post(url, data).status_code == 302
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.HELD
