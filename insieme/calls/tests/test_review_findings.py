@@ -149,7 +149,9 @@ def test_the_history_reads_as_changes_not_as_raw_data(client_as, operator, appli
     application = eligible(call, applicant, operator)
     html = client_as(operator).get(reverse("calls:review", args=[application.pk])).content
     text = html.decode()
-    assert "Presentata → Ammissibile, in valutazione" in text
+    assert "modifica: stato Presentata → Ammissibile, in valutazione" in text
+    assert "consultazione" in text
+    assert "None" not in text
     assert "calls.Attachment.None" not in text
     assert "{&#x27;" not in text
 
