@@ -417,4 +417,10 @@ def record_screening(
         )
     else:
         workflow.move(application, "declare_eligible", by=by)
+        notify(
+            to=contact_email(application),
+            subject=_("Application %(code)s: eligible") % {"code": application.code},
+            template="calls/email/eligible.txt",
+            context={"application": application},
+        )
     return application

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -271,3 +272,16 @@ def test_a_call_is_published_only_with_its_criteria(client_as, operator, call):
     assert "Definisci i criteri di valutazione" in response.content.decode()
     call.refresh_from_db()
     assert not call.is_published
+
+
+def test_the_applicant_learns_the_application_is_eligible(
+    client_as, operator, applicant, call, django_capture_on_commit_callbacks
+):
+    application = submitted(call, applicant)
+    mail.outbox.clear()
+    data = {f"met_{item.pk}": "si" for item in call.eligibility_items.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(operator).post(reverse("calls:screen", args=[application.pk]), data)
+    assert mail.outbox[0].to == [applicant.email]
+    assert "ammissibile" in mail.outbox[0].subject
+    assert "la commissione ora la valuterà" in mail.outbox[0].body
