@@ -280,6 +280,15 @@ class ServiceForm(forms.ModelForm):
         fields = ["kind", "title", "provider", "start_date", "end_date", "hours"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
+    def clean_weekly_hours(self):
+        return _weekly_hours_in_range(self.cleaned_data["weekly_hours"])
+
+    def clean_monthly_stipend(self):
+        stipend = self.cleaned_data["monthly_stipend"]
+        if stipend is not None and stipend < 0:
+            raise ValidationError(_("The stipend cannot be negative."), code="negative_stipend")
+        return stipend
+
     def clean(self):
         cleaned: dict[str, Any] = super().clean() or {}
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
@@ -359,12 +368,31 @@ class VacancyForm(forms.ModelForm):
         return code
 
     def clean_weekly_hours(self):
-        hours = self.cleaned_data["weekly_hours"]
-        if hours is not None and not 0 < hours <= 60:
+        return _weekly_hours_in_range(self.cleaned_data["weekly_hours"])
+
+    def clean_openings(self):
+        openings = self.cleaned_data["openings"]
+        if openings is not None and openings < 1:
+            raise ValidationError(_("A vacancy has at least one opening."), code="no_openings")
+        return openings
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        unchanged = self.instance.pk is not None and deadline == self.instance.deadline
+        if deadline is not None and not unchanged and deadline < timezone.localdate():
             raise ValidationError(
-                _("Weekly hours must be between 1 and 60."), code="weekly_hours_range"
+                _("The deadline has already passed: choose a date from today on."),
+                code="deadline_passed",
             )
-        return hours
+        return deadline
+
+
+def _weekly_hours_in_range(hours):
+    if hours is not None and not 0 < hours <= 60:
+        raise ValidationError(
+            _("Weekly hours must be between 1 and 60."), code="weekly_hours_range"
+        )
+    return hours
 
 
 class ReferForm(forms.Form):
@@ -437,6 +465,15 @@ class PlacementForm(forms.ModelForm):
         cast(
             forms.ModelChoiceField, self.fields["contract_type"]
         ).queryset = ContractType.objects.all()
+
+    def clean_weekly_hours(self):
+        return _weekly_hours_in_range(self.cleaned_data["weekly_hours"])
+
+    def clean_monthly_stipend(self):
+        stipend = self.cleaned_data["monthly_stipend"]
+        if stipend is not None and stipend < 0:
+            raise ValidationError(_("The stipend cannot be negative."), code="negative_stipend")
+        return stipend
 
     def clean(self):
         cleaned: dict[str, Any] = super().clean() or {}

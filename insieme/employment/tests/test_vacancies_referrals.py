@@ -389,3 +389,49 @@ def test_filtered_paginated_vacancy_list_query_count_does_not_grow(client_as, op
         html = client.get(reverse("employment:vacancy_list"), query).content.decode()
     assert "Pagina 1 di 2" in html
     assert len(many) == len(few)
+
+
+def test_placement_hours_and_stipend_cannot_be_negative(client_as, operator, candidates):
+    person = candidates["near"]
+    data = {
+        "employer": factories.organisation().pk,
+        "contract_type": ContractType.objects.get(code="tirocinio").pk,
+        "start_date": "2026-03-01",
+        "weekly_hours": "-5",
+        "monthly_stipend": "-450",
+    }
+    client = client_as(operator)
+    url = reverse("employment:placement_new", args=[person.pk])
+    html = client.post(url, data).content.decode()
+    assert "Le ore settimanali devono essere tra 1 e 60." in html
+    assert "L&#x27;indennità non può essere negativa." in html
+    assert not person.placements.exists()
+    response = client.post(url, {**data, "weekly_hours": "30", "monthly_stipend": "450"})
+    assert response.status_code == 302
+    assert person.placements.get().weekly_hours == Decimal("30")
+
+
+def test_vacancy_openings_and_deadline_are_checked_in_italian(client_as, operator, db):
+    org = factories.organisation("Trattoria Amica")
+    data = {
+        "organisation": org.pk,
+        "title": "Lavapiatti",
+        "comune": "Bologna",
+        "contract_type": ContractType.objects.get(code="determinato").pk,
+        "openings": "0",
+        "deadline": "2020-01-01",
+        "status": "aperta",
+    }
+    client = client_as(operator)
+    html = client.post(reverse("employment:vacancy_new"), data).content.decode()
+    assert "Un&#x27;offerta ha almeno un posto." in html
+    assert "La scadenza è già passata" in html
+    assert "vacancy_has_openings" not in html
+    assert not Vacancy.objects.exists()
+    # An old vacancy whose deadline has passed can still be edited (e.g. to close it).
+    old = factories.vacancy(org, deadline=datetime.date(2020, 1, 1))
+    edit = {**data, "openings": "1", "status": "chiusa"}
+    response = client.post(reverse("employment:vacancy_edit", args=[old.pk]), edit)
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.status == "chiusa"
