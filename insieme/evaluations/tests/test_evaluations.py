@@ -495,3 +495,30 @@ def test_review_page_query_count_does_not_grow_with_evaluators(
 
 def _declared(assignment, evaluator):
     return services.declare_interest(assignment, by=evaluator, conflict=False)
+
+
+def test_every_status_change_is_audited_with_who_made_it(operator, applicant, evaluator, call):
+    from auditlog.models import LogEntry
+
+    application = eligible(call, applicant, operator)
+    done = _declared(assign(application, evaluator, operator), evaluator)
+    score(done, evaluator, 8, 4)
+    services.decide_call(call, by=operator, admitted=[application])
+    withdrawn = eligible(call, applicant, operator, title="Ritirata")
+    from insieme.calls import services as calls_services
+
+    calls_services.withdraw_application(withdrawn, by=applicant)
+
+    def status_changes(app):
+        return [
+            (entry.actor, entry.changes["status"])
+            for entry in LogEntry.objects.get_for_object(app).order_by("timestamp", "pk")
+            if entry.changes and "status" in entry.changes and entry.action == 1
+        ]
+
+    assert status_changes(application) == [
+        (applicant, ["bozza", "presentata"]),
+        (operator, ["presentata", "in_valutazione"]),
+        (operator, ["in_valutazione", "accompagnata"]),
+    ]
+    assert status_changes(withdrawn)[-1] == (applicant, ["in_valutazione", "ritirata"])
