@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from insieme.api import webhooks
 from insieme.calls import workflow
 from insieme.calls.files import check_upload
 from insieme.calls.models import (
@@ -322,7 +323,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
         template="calls/email/submitted.txt",
         context={"application": application},
     )
-    return application
+    return webhooks.application_submitted(application)
 
 
 @service
@@ -330,7 +331,7 @@ def withdraw_application(application: Application, *, by) -> Application:
     workflow.move(application, "withdraw", by=by)
     application.outcome_date = timezone.localdate()
     application.save(update_fields=["outcome_date", "updated_at"])
-    return application
+    return webhooks.outcome_decided(application)
 
 
 @service
@@ -409,6 +410,7 @@ def record_screening(
         application.outcome_date = timezone.localdate()
         application.outcome_reason = "\n".join(f"{item.text}: {reason}" for item, reason in failed)
         application.save(update_fields=["outcome_date", "outcome_reason", "updated_at"])
+        webhooks.outcome_decided(application)
         notify(
             to=contact_email(application),
             subject=_("Application %(code)s: not eligible") % {"code": application.code},
