@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role
+from insieme.api import webhooks
 from insieme.calls.models import Application
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune, ContractType
@@ -504,7 +505,7 @@ def record_placement(
         FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
         for months in FOLLOW_UP_MONTHS
     )
-    return placement
+    return webhooks.placement_recorded(placement)
 
 
 @service
