@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
+from insieme.api import webhooks
 from insieme.calls.models import Application
 from insieme.core.audit import service
 from insieme.grants.models import (
@@ -373,12 +374,14 @@ def record_disbursement(
             },
         )
     count = grant.disbursements.count() + 1
-    return Disbursement.objects.create(
-        code=code or f"{grant.code}-E{count}",
-        grant=grant,
-        paid_on=paid_on,
-        amount=amount,
-        tranche=tranche,
+    return webhooks.disbursement_paid(
+        Disbursement.objects.create(
+            code=code or f"{grant.code}-E{count}",
+            grant=grant,
+            paid_on=paid_on,
+            amount=amount,
+            tranche=tranche,
+        )
     )
 
 
