@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from insieme.accounts.models import Role
-from insieme.api import webhooks
 from insieme.api.core import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -22,7 +21,6 @@ from insieme.api.core import (
     current_user,
     page_of,
 )
-from insieme.api.models import Event
 from insieme.api.schemas import (
     ApplicationOut,
     CallOut,
@@ -234,21 +232,6 @@ def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     return application_out(application)
 
 
-def application_event(application: Application) -> dict[str, Any]:
-    """What a webhook receiver learns: identifiers and status, no personal data."""
-    return {
-        "application": {
-            "id": application.pk,
-            "code": application.code,
-            "call": application.call_id,
-            "status": application.status,
-            "outcome_date": (
-                application.outcome_date.isoformat() if application.outcome_date else None
-            ),
-        }
-    }
-
-
 @router.post(
     "/applications/{application_id}/submit",
     response={200: ApplicationOut, **WRITE_ERRORS},
@@ -259,7 +242,6 @@ def submit_application(request: HttpRequest, application_id: Id) -> dict[str, An
     user = current_user(request)
     application = get_object_or_404(_applications_for(user), pk=application_id)
     application = call_services.submit_application(application, by=user)
-    webhooks.emit(Event.APPLICATION_SUBMITTED, application_event(application))
     return application_out(application)
 
 
@@ -273,7 +255,6 @@ def withdraw_application(request: HttpRequest, application_id: Id) -> dict[str, 
     user = current_user(request)
     application = get_object_or_404(_applications_for(user), pk=application_id)
     application = call_services.withdraw_application(application, by=user)
-    webhooks.emit(Event.OUTCOME_DECIDED, application_event(application))
     return application_out(application)
 
 

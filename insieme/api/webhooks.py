@@ -145,3 +145,76 @@ def retry_due(now: datetime.datetime | None = None) -> int:
     for pk in due:
         deliver.enqueue(pk)
     return len(due)
+
+
+# --- what the owning apps' services call when the event happens ---------------------------------
+# Each builds the payload now (identifiers and status, no personal data), emits after the commit
+# (nothing is queued for a change that is rolled back), and returns its argument so that a service
+# can wrap the object it returns.
+
+
+def _on_commit(event: str, payload: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: emit(event, payload))
+
+
+def application_event(application: Any) -> dict[str, Any]:
+    return {
+        "application": {
+            "id": application.pk,
+            "code": application.code,
+            "call": application.call_id,
+            "status": application.status,
+            "outcome_date": (
+                application.outcome_date.isoformat() if application.outcome_date else None
+            ),
+        }
+    }
+
+
+def application_submitted[T](application: T) -> T:
+    _on_commit(Event.APPLICATION_SUBMITTED, application_event(application))
+    return application
+
+
+def outcome_decided[T](application: T) -> T:
+    _on_commit(Event.OUTCOME_DECIDED, application_event(application))
+    return application
+
+
+def placement_recorded[T](placement: T) -> T:
+    p: Any = placement
+    _on_commit(
+        Event.PLACEMENT_RECORDED,
+        {
+            "placement": {
+                "id": p.pk,
+                "code": p.code,
+                "employer": p.employer_id,
+                "contract_type": p.contract_type.code,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+                "is_extension": p.is_extension,
+                "application": p.application_id,
+                "referral": p.referral_id,
+            }
+        },
+    )
+    return placement
+
+
+def disbursement_paid[T](disbursement: T) -> T:
+    d: Any = disbursement
+    _on_commit(
+        Event.DISBURSEMENT_PAID,
+        {
+            "disbursement": {
+                "id": d.pk,
+                "code": d.code,
+                "grant": d.grant_id,
+                "tranche": d.tranche_id,
+                "paid_on": d.paid_on.isoformat(),
+                "amount": f"{d.amount:.2f}",
+            }
+        },
+    )
+    return disbursement
