@@ -434,7 +434,9 @@ def merge(request, pk: int):
             messages.success(request, _("The two records have been merged."))
             return redirect("people:detail", pk=survivor.pk)
     if request.htmx and not request.htmx.boosted:
-        return render(request, "people/merge.html#candidates", {"person": person, "found": found})
+        return render(
+            request, "people/merge.html#candidates", {"person": person, "found": found, "q": text}
+        )
     return render(
         request,
         "people/merge.html",

@@ -103,6 +103,14 @@ def test_search_by_partial_name_without_accents(client_as, operator, org, other)
     assert "Organizzazioni trovate: 1" in response.text
 
 
+@pytest.mark.parametrize("role", ["applicant", "outsider"])
+def test_search_is_forbidden_to_applicants_and_outsiders(request, client_as, role):
+    response = client_as(request.getfixturevalue(role)).post(
+        reverse("network:search"), {"q": "coop"}
+    )
+    assert response.status_code == 403
+
+
 def test_search_by_code_never_puts_the_code_in_a_url(client_as, operator, org, other):
     """A sole trader's code is a person's codice fiscale: no code travels in an address."""
     client = client_as(operator)

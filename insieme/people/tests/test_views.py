@@ -61,6 +61,14 @@ class TestAccess:
         response = client_as(cast[role]).get(reverse("people:detail", args=[person.pk]))
         assert response.status_code == 404
 
+    @pytest.mark.parametrize("role", ["funder", "partner", "applicant", "evaluator", "outsider"])
+    def test_other_roles_cannot_search(self, client_as, cast, role):
+        response = client_as(cast[role]).post(reverse("people:search"), {"q": "rossi"})
+        assert response.status_code == 403
+
+    def test_search_is_post_only(self, client_as, operator):
+        assert client_as(operator).get(reverse("people:search")).status_code == 405
+
     def test_coach_cannot_register(self, client_as, coach):
         assert client_as(coach).get(reverse("people:create")).status_code == 403
 
