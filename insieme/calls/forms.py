@@ -48,6 +48,10 @@ class CallForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
+        if self.instance.is_published:
+            for name, value in (("opens_at", opens), ("closes_at", closes)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, _("A published call needs its opening and closing."))
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing must come after the opening."))
         return data

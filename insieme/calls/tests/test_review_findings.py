@@ -285,3 +285,21 @@ def test_the_applicant_learns_the_application_is_eligible(
     assert mail.outbox[0].to == [applicant.email]
     assert "ammissibile" in mail.outbox[0].subject
     assert "la commissione ora la valuterà" in mail.outbox[0].body
+
+
+def test_a_published_call_keeps_its_dates(client_as, operator, call):
+    response = client_as(operator).post(
+        reverse("calls:edit", args=[call.pk]),
+        {
+            "code": call.code,
+            "title": call.title,
+            "line": call.line,
+            "opens_at": "",
+            "closes_at": "",
+            "evaluators_per_application": "2",
+        },
+    )
+    assert response.status_code == 200
+    assert "Un bando pubblicato ha bisogno di apertura e chiusura." in response.content.decode()
+    call.refresh_from_db()
+    assert call.closes_at is not None
