@@ -2,7 +2,7 @@
 
 import pytest
 
-from insieme.employment.models import Placement, Referral, Vacancy
+from insieme.employment.models import Referral, Vacancy
 from insieme.grants.models import Disbursement, Grant
 
 ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
@@ -12,11 +12,6 @@ STAFF = {"operator", "admin"}
 def _from_app(queryset_of):
     """The expectation is the owning app's own visible_to (the web pages use the same)."""
     return lambda w, user: set(queryset_of(user).values_list("pk", flat=True))
-
-
-def _placements(user):
-    visible_to = getattr(Placement.objects, "visible_to", None)
-    return visible_to(user) if visible_to else Placement.objects.none()
 
 
 # resource -> (every object of the world, role -> the objects that role sees)
@@ -94,7 +89,11 @@ EXPECTED = {
     ),
     "placements": (
         lambda w: [w.placement],
-        dict.fromkeys(ROLES, _from_app(_placements)),
+        {
+            **dict.fromkeys(STAFF, lambda w, u: {w.placement.pk}),
+            # At the partner's own organisation, of a person referred to it (referral_a).
+            "partner": lambda w, u: {w.placement.pk},
+        },
     ),
 }
 
