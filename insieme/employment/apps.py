@@ -19,6 +19,7 @@ class EmploymentConfig(AppConfig):
             models.Action,
             models.Service,
             models.Enrolment,
+            models.Attendance,
             models.Vacancy,
             models.Referral,
             models.Placement,

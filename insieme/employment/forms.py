@@ -318,6 +318,11 @@ class AttendanceForm(forms.ModelForm):
         return hours
 
 
+class SessionForm(forms.Form):
+    date = forms.DateField(label=_("Day"), widget=DateInput())
+    hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1)
+
+
 class VacancyForm(forms.ModelForm):
     skills = forms.MultipleChoiceField(
         label=_("Skills"),

@@ -515,6 +515,36 @@ class Enrolment(models.Model):
         return f"{self.person} — {self.service}"
 
 
+class Attendance(models.Model):
+    """One day a person attended a service (a lesson, a day of traineeship, a tutoring meeting)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "date"], name="one_attendance_per_day"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="attendance_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} — {self.date:%d/%m/%Y}"
+
+
 class VacancyStatus(models.TextChoices):
     OPEN = "aperta", _("Open")
     CLOSED = "chiusa", _("Closed")

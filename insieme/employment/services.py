@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from insieme.employment.models import (
     FOLLOW_UP_MONTHS,
     Action,
     ActionStatus,
+    Attendance,
     ContactAttempt,
     ContactOutcome,
     Enrolment,
@@ -390,6 +392,40 @@ def record_attendance(
     enrolment.hours_attended = hours_attended
     enrolment.status = status
     enrolment.save(update_fields=["hours_attended", "status"])
+
+
+MAX_HOURS_A_DAY = Decimal(12)
+
+
+@service
+def record_session(
+    *, enrolment: Enrolment, date: datetime.date, hours: Decimal, by: Any
+) -> Attendance:
+    """Record one day of attendance; the enrolment's hours are the running total."""
+    if date > timezone.localdate():
+        raise ValidationError(
+            _("Attendance is recorded once the day has come: choose a date up to today."),
+            code="future_attendance",
+        )
+    if date < enrolment.enrolled_on:
+        raise ValidationError(
+            _("%(person)s was enrolled on %(date)s: choose a date from then on."),
+            code="before_enrolment",
+            params={"person": enrolment.person, "date": enrolment.enrolled_on.strftime("%d/%m/%Y")},
+        )
+    if not 0 < hours <= MAX_HOURS_A_DAY:
+        raise ValidationError(
+            _("Hours in a day must be more than 0 and at most 12."), code="hours_a_day"
+        )
+    if enrolment.sessions.filter(date=date).exists():
+        raise ValidationError(
+            _("Attendance for %(date)s is already recorded."),
+            code="attendance_exists",
+            params={"date": date.strftime("%d/%m/%Y")},
+        )
+    session = Attendance.objects.create(enrolment=enrolment, date=date, hours=hours, recorded_by=by)
+    Enrolment.objects.filter(pk=enrolment.pk).update(hours_attended=F("hours_attended") + hours)
+    return session
 
 
 # Vacancies, referrals

@@ -25,6 +25,9 @@ urlpatterns = [
     path("lavoro/servizi/", views.service_list, name="service_list"),
     path("lavoro/servizi/<int:pk>/", views.service_detail, name="service_detail"),
     path("lavoro/frequenze/<int:pk>/", views.attendance, name="attendance"),
+    path(
+        "lavoro/frequenze/<int:pk>/presenze/", views.attendance_session, name="attendance_session"
+    ),
     path("lavoro/verifiche/<int:pk>/", views.follow_up, name="follow_up"),
     path("offerte/", views.vacancy_list, name="vacancy_list"),
     path("offerte/nuova/", views.vacancy_edit, name="vacancy_new"),

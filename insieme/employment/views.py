@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from insieme.employment.forms import (
     ReferForm,
     ReferralOutcomeForm,
     ServiceForm,
+    SessionForm,
     SignUpForm,
     VacancyFilterForm,
     VacancyForm,
@@ -470,11 +471,18 @@ def service_list(request):
 @require_GET
 def service_detail(request, pk: int):
     item = get_object_or_404(Service.objects.select_related("provider"), pk=pk)
-    enrolments = item.enrolments.select_related("person")
+    enrolments = item.enrolments.select_related("person").annotate(
+        session_count=Count("sessions"), last_session=Max("sessions__date")
+    )
     return render(
         request,
         "employment/service_detail.html",
-        {"service": item, "enrolments": enrolments, "statuses": EnrolmentStatus.choices},
+        {
+            "service": item,
+            "enrolments": enrolments,
+            "statuses": EnrolmentStatus.choices,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -515,6 +523,29 @@ def attendance(request, pk: int):
         messages.success(request, _("Attendance saved."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("employment:service_detail", pk=enrolment.service_id)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def attendance_session(request, pk: int):
+    enrolment = get_object_or_404(Enrolment.objects.select_related("person"), pk=pk)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_session(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Attendance recorded for %(person)s.") % {"person": enrolment.person}
+            )
+    else:
+        messages.error(
+            request,
+            _("Attendance not recorded for %(person)s: give the day and the hours.")
+            % {"person": enrolment.person},
+        )
     return redirect("employment:service_detail", pk=enrolment.service_id)
 
 

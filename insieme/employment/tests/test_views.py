@@ -1,6 +1,7 @@
 """The smaller operator views: agenda, plan, services and attendance, follow-ups, reports."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -302,3 +303,97 @@ def test_an_interview_cannot_be_recorded_before_its_day(client_as, operator, db)
     assert client.post(url, data).status_code == 302
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.HELD
+
+
+def enrolled(on=datetime.date(2026, 4, 20)):
+    service = Service.objects.create(kind="formazione", title="HACCP", hours=12)
+    return services.enrol(service_=service, person=factories.person(), enrolled_on=on, by=None)
+
+
+def test_attendance_is_recorded_day_by_day_and_adds_up(client_as, operator, db):
+    enrolment = enrolled()
+    client = client_as(operator)
+    url = reverse("employment:attendance_session", args=[enrolment.pk])
+    today = timezone.localdate()
+    response = client.post(url, {"date": "2026-05-04", "hours": "4"}, follow=True)
+    assert "Presenza registrata per Rossi Maria." in response.content.decode()
+    client.post(url, {"date": today.isoformat(), "hours": "3.5"})
+    enrolment.refresh_from_db()
+    assert enrolment.hours_attended == Decimal("7.5")
+    assert [s.date for s in enrolment.sessions.all()] == [today, datetime.date(2026, 5, 4)]
+    assert enrolment.sessions.first().recorded_by == operator
+    html = client.get(reverse("employment:service_detail", args=[enrolment.service_id]))
+    assert f"ultima il {today:%d/%m/%Y}" in html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"date": "2026-04-19", "hours": "2"}, "è stata iscritta il 20/04/2026"),
+        ({"date": "2099-01-01", "hours": "2"}, "scegli una data fino a oggi"),
+        ({"date": "2026-05-04", "hours": "0"}, "più di 0 e al massimo 12"),
+        ({"date": "2026-05-04", "hours": "13"}, "più di 0 e al massimo 12"),
+        ({"date": "2026-05-04", "hours": "-1"}, "più di 0 e al massimo 12"),
+        ({"date": "31/31/2026", "hours": "2"}, "indica il giorno e le ore"),
+        ({"date": "2026-05-04", "hours": "tante"}, "indica il giorno e le ore"),
+        ({}, "indica il giorno e le ore"),
+    ],
+)
+def test_attendance_bad_input_says_what_is_wrong(client_as, operator, db, data, message):
+    enrolment = enrolled()
+    url = reverse("employment:attendance_session", args=[enrolment.pk])
+    response = client_as(operator).post(url, data, follow=True)
+    assert message in response.content.decode()
+    assert not enrolment.sessions.exists()
+    enrolment.refresh_from_db()
+    assert enrolment.hours_attended == 0
+
+
+def test_attendance_once_a_day(client_as, operator, db):
+    enrolment = enrolled()
+    client = client_as(operator)
+    url = reverse("employment:attendance_session", args=[enrolment.pk])
+    client.post(url, {"date": "2026-05-04", "hours": "4"})
+    response = client.post(url, {"date": "2026-05-04", "hours": "4"}, follow=True)
+    assert "La presenza del 04/05/2026 è già registrata." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.hours_attended == Decimal("4")
+
+
+def test_attendance_is_for_operators(client, client_as, cast, db):
+    enrolment = enrolled()
+    url = reverse("employment:attendance_session", args=[enrolment.pk])
+    data = {"date": "2026-05-04", "hours": "4"}
+    assert client.post(url, data).status_code == 302
+    for who in ("outsider", "partner", "applicant", "funder", "coach"):
+        assert client_as(cast[who]).post(url, data).status_code == 403
+    assert client_as(cast["operator"]).get(url).status_code == 405
+    assert (
+        client_as(cast["operator"])
+        .post(reverse("employment:attendance_session", args=[999999]), data)
+        .status_code
+        == 404
+    )
+    assert not enrolment.sessions.exists()
+
+
+def test_service_detail_query_count_does_not_grow_with_sessions(client_as, operator, db):
+    enrolment = enrolled()
+    client = client_as(operator)
+    url = reverse("employment:service_detail", args=[enrolment.service_id])
+    services.record_session(
+        enrolment=enrolment, date=datetime.date(2026, 5, 4), hours=Decimal(2), by=operator
+    )
+    few = count_queries(client, url)
+    for n in range(5):
+        other = services.enrol(
+            service_=enrolment.service,
+            person=factories.person(f"Altri{n}", "Ada"),
+            enrolled_on=datetime.date(2026, 4, 20),
+            by=operator,
+        )
+        for day in (5, 6):
+            services.record_session(
+                enrolment=other, date=datetime.date(2026, 5, day), hours=Decimal(3), by=operator
+            )
+    assert count_queries(client, url) == few
