@@ -272,14 +272,7 @@ def _managed(request, pk: int) -> Organisation:
 @require_http_methods(["GET", "POST"])
 def agreement_add(request, pk: int):
     organisation = _managed(request, pk)
-    form = AgreementForm(request.POST or None, instance=Agreement(organisation=organisation))
-    if request.method == "POST" and form.is_valid():
-        services.save_agreement(agreement=form.instance, by=request.user)
-        messages.success(request, _("Agreement saved."))
-        return redirect("network:detail", pk=organisation.pk)
-    return render(
-        request, "network/agreement_form.html", {"form": form, "organisation": organisation}
-    )
+    return _agreement_form(request, organisation, Agreement(organisation=organisation))
 
 
 @login_required
@@ -287,16 +280,19 @@ def agreement_add(request, pk: int):
 def agreement_edit(request, pk: int, agreement_pk: int):
     organisation = _managed(request, pk)
     agreement = get_object_or_404(organisation.agreements, pk=agreement_pk)
+    return _agreement_form(request, organisation, agreement)
+
+
+def _agreement_form(request, organisation: Organisation, agreement: Agreement):
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         services.save_agreement(agreement=form.instance, by=request.user)
         messages.success(request, _("Agreement saved."))
         return redirect("network:detail", pk=organisation.pk)
-    return render(
-        request,
-        "network/agreement_form.html",
-        {"form": form, "organisation": organisation, "agreement": agreement},
-    )
+    context = {"form": form, "organisation": organisation}
+    if agreement.pk:
+        context["agreement"] = agreement
+    return render(request, "network/agreement_form.html", context)
 
 
 @login_required
