@@ -1,6 +1,7 @@
 """What every endpoint shares: token authentication, scopes, rate limit, error bodies, ETags,
 pagination. The endpoints themselves are thin layers over the apps' querysets and services."""
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.utils import timezone, translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import trans_real
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
@@ -22,6 +24,7 @@ from ninja.throttling import AuthRateThrottle
 from insieme.api.models import ApiToken, Scope, split_token
 from insieme.api.services import may_hold_tokens
 
+CONTEXT_SEPARATOR = "\x04"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Refreshing `last_used_at` on every request would turn each read into a write.
 LAST_USED_RESOLUTION = 60  # seconds
@@ -55,9 +58,35 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]]
 
 
+@functools.cache
+def _msgids_of(language: str) -> dict[str, str]:
+    """Translation -> English msgid, from the catalogue of `language`."""
+    catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    return {
+        text: msgid.split(CONTEXT_SEPARATOR, 1)[-1]
+        for msgid, text in catalog.items()
+        if isinstance(msgid, str) and isinstance(text, str) and msgid and text
+    }
+
+
+def _msgid(text: str) -> str:
+    for code, _name in settings.LANGUAGES:
+        msgids = _msgids_of(code)
+        if text in msgids:
+            return msgids[text]
+    return text
+
+
 def _in(language: str, value: Any, params: dict[str, Any] | None = None) -> str:
+    """`value` rendered in `language`. Some services translate eagerly (`gettext`), so their
+    messages arrive as plain strings in the language of the moment: they are traced back to their
+    msgid through the catalogue and translated again, so `message_en` is English too."""
     with translation.override(language):
-        return str(value) % params if params else str(value)
+        if isinstance(value, str) and value:
+            text = translation.gettext(_msgid(value))
+        else:
+            text = str(value)
+        return text % params if params else text
 
 
 def error_response(

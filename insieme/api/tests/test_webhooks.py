@@ -197,9 +197,25 @@ def test_invalid_transition_gets_the_services_message(cast, api_as, endpoint):
     body = response.json()
     assert body["code"] == "incomplete"
     assert body["message"].startswith("La candidatura è incompleta")
-    # The calls services translate eagerly (gettext): message_en is English only where a
-    # service raises a lazy message.
+    # The calls services translate eagerly (gettext); the API still answers in English too.
+    assert body["message_en"].startswith("The application is incomplete: ")
+    assert body["message_en"] != body["message"]
     assert WebhookDelivery.objects.count() == 0
+
+
+def test_a_closed_call_is_explained_in_both_languages(cast, api_as):
+    applicant = cast["applicant"]
+    call = make_call()
+    draft = complete(start(call, applicant), applicant)
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.save(update_fields=["closes_at"])
+    response = api_as(applicant, scopes=("read", "write")).post(f"applications/{draft.pk}/submit")
+    assert response.status_code == 409
+    body = response.json()
+    closes = timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M:%S")
+    assert body["code"] == "call_closed"
+    assert body["message"] == f"La scadenza è passata: il bando si è chiuso il {closes}."
+    assert body["message_en"] == f"The deadline has passed: the call closed on {closes}."
 
 
 def test_operator_cannot_submit_for_the_applicant(cast, api_as):
