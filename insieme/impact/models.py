@@ -24,10 +24,13 @@ class WorkbookImport(models.Model):
     file_name = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(_("content"))
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # empty for an import run from the command line by no platform user
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     status = models.CharField(

@@ -38,7 +38,11 @@ def run(import_id: int, *, dry_run: bool) -> None:
 
     try:
         report = import_workbook(
-            io.BytesIO(bytes(upload.content)), dry_run=dry_run, by=by, progress=progress
+            io.BytesIO(bytes(upload.content)),
+            dry_run=dry_run,
+            by=by,
+            progress=progress,
+            upload=None if dry_run else upload,
         )
     except Exception:
         # Whatever went wrong, the page must stop saying "running"; the import wrote nothing.

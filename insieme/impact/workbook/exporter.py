@@ -17,9 +17,10 @@ from django.db.models import F, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from insieme.calls.models import Application, Call
+from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.employment.models import Interview, Placement
 from insieme.grants.models import Disbursement, Grant
+from insieme.impact.workbook.importer import WORKBOOK_OUTCOMES
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 
@@ -139,21 +140,30 @@ def _rows() -> dict[str, Callable[[], Iterator[list[Any]]]]:
             yield [code, title, line, edition, _local_date(opens), _local_date(closes), budget]
 
     def candidature() -> Iterator[list[Any]]:
-        qs = Application.objects.order_by("code").values_list(
-            "code",
-            "call__code",
-            "title",
-            Coalesce("applicant_person__fiscal_code", "applicant_organisation__fiscal_code"),
-            "sector__code",
-            "comune_id",
-            "submitted_at",
-            "status",
-            "outcome_date",
-            "score",
+        # drafts were never submitted: they are not part of the programme's history
+        qs = (
+            Application.objects.submitted()
+            .order_by("code")
+            .values_list(
+                "code",
+                "call__code",
+                "title",
+                Coalesce("applicant_person__fiscal_code", "applicant_organisation__fiscal_code"),
+                "sector__code",
+                "comune_id",
+                "submitted_at",
+                "status",
+                "outcome_date",
+                "score",
+            )
         )
         for row in qs.iterator(chunk_size=2000):
             values = list(row)
             values[6] = _local_date(values[6])
+            # the workbook knows only the outcomes; a step in between (e.g. in_valutazione)
+            # is still a submitted application
+            if values[7] not in WORKBOOK_OUTCOMES:
+                values[7] = ApplicationStatus.SUBMITTED
             yield values
 
     def contributi() -> Iterator[list[Any]]:

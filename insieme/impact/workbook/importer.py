@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from auditlog.context import set_actor
@@ -27,9 +28,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
+from insieme.core.audit import log_event
 from insieme.core.models import ContractType, Sector
 from insieme.employment.models import Interview, InterviewKind, Placement, Registration
 from insieme.grants.models import Disbursement, Grant
+from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.network.models import LegalForm, NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person, Sex
 from insieme.projects.models import Project
@@ -452,7 +455,15 @@ class Checker:
         return values
 
 
-_OUTCOMES = [s for s in ApplicationStatus.values if s != ApplicationStatus.DRAFT]
+# the outcomes DOMAIN.md lists for `esito`; the steps in between are not part of the workbook
+WORKBOOK_OUTCOMES = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.NOT_SELECTED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.ACCOMPANIED,
+]
+_OUTCOMES = [str(s) for s in WORKBOOK_OUTCOMES]
 
 
 def _choice(choices: Iterable[str]) -> Callable[[Any], str]:
@@ -617,8 +628,15 @@ def import_workbook(
     dry_run: bool,
     by: Any = None,
     progress: Progress | None = None,
+    file_name: str | None = None,
+    upload: Any = None,
 ) -> ImportReport:
-    """Check a workbook and, when every row is valid and this is not a dry run, write it."""
+    """Check a workbook and, when every row is valid and this is not a dry run, write it.
+
+    The rows are written in bulk, which leaves no trace per row in the audit log, so a written
+    import records one audited event (who, file name, counts per sheet) on its `WorkbookImport`
+    row, in the same transaction: `upload` for a web import, a new row otherwise.
+    """
     report = ImportReport(dry_run=dry_run)
     try:
         sheets = read(source)
@@ -661,6 +679,15 @@ def import_workbook(
         counts = report.counts.setdefault(name, SheetCounts())
         for key, parsed in wanted.items():
             current = existing.get(key)
+            if (
+                current is not None
+                and name == "candidature"
+                and parsed.values["status"] == ApplicationStatus.SUBMITTED
+                and current[1].get("status") == ApplicationStatus.IN_EVALUATION
+            ):
+                # "presentata" is how the export writes an application under evaluation:
+                # re-importing it must not move the application back
+                parsed.values["status"] = ApplicationStatus.IN_EVALUATION
             if current is None:
                 to_create.append((key, parsed.values))
                 counts.created += 1
@@ -679,7 +706,36 @@ def import_workbook(
         for name, (to_create, to_update) in plans.items():
             _write(SPECS[name], to_create, to_update)
             step.advance(len(checker.parsed[name]))
+        _record_import(report, source, by=by, file_name=file_name, upload=upload)
     return report
+
+
+def _record_import(
+    report: ImportReport, source: Source, *, by: Any, file_name: str | None, upload: Any
+) -> None:
+    counts = {
+        name: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+        for name, c in report.counts.items()
+    }
+    user = by if getattr(by, "is_authenticated", False) else None
+    if upload is None:
+        name = file_name or (Path(source).name if isinstance(source, str | Path) else "")
+        upload = WorkbookImport.objects.create(
+            file_name=name[:200],
+            content=b"",
+            size=0,
+            uploaded_by=user,
+            confirmed_by=user,
+            status=ImportStatus.DONE,
+            counts=counts,
+            finished_at=timezone.now(),
+        )
+    log_event(
+        upload,
+        by=user,
+        event="workbook_imported",
+        details={"file_name": upload.file_name, "counts": counts},
+    )
 
 
 def _position(sheets: dict[str, Sheet], problem: Problem) -> tuple[int, int, int]:

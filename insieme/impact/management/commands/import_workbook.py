@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from insieme.accounts.models import User
 from insieme.impact.workbook.importer import import_workbook
 
 
@@ -14,10 +15,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument(
+            "--by", metavar="EMAIL", help="the platform user the import is recorded under"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
-            report = import_workbook(options["path"], dry_run=options["dry_run"])
+            by = None
+            if options["by"]:
+                by = User.objects.filter(email__iexact=options["by"]).first()
+                if by is None:
+                    raise CommandError(
+                        _("There is no user with the e-mail address %(email)s.")
+                        % {"email": options["by"]}
+                    )
+            report = import_workbook(options["path"], dry_run=options["dry_run"], by=by)
             if report.errors:
                 row = _("row")
                 for p in report.errors:
