@@ -259,3 +259,31 @@ def test_administrator_registers_an_endpoint_in_the_admin(client_as, admin_user)
 
 def test_the_admin_is_for_administrators_only(client_as, operator):
     assert client_as(operator).get("/admin/api/webhookendpoint/").status_code == 302
+
+
+@pytest.fixture
+def worker_backend():
+    """The production backend schedules tasks for later (django_tasks_db); the dummy backend
+    does too and records what was scheduled, without running it."""
+    from django.tasks import task_backends
+    from django.tasks.backends.dummy import DummyBackend
+
+    original = task_backends["default"]
+    dummy = DummyBackend("default", {"QUEUES": ["default"]})
+    task_backends["default"] = dummy
+    yield dummy
+    task_backends["default"] = original
+
+
+def test_the_worker_schedules_the_retry_after_the_backoff(endpoint, receiver, worker_backend):
+    receiver.statuses = [500]
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=Event.APPLICATION_SUBMITTED, payload={}
+    )
+    moment = timezone.now()
+    with time_machine.travel(moment, tick=False):
+        assert webhooks.deliver.call(delivery.pk) == DeliveryStatus.RETRYING
+    (scheduled,) = worker_backend.results
+    assert scheduled.task.func is webhooks.deliver.func
+    assert scheduled.args == [delivery.pk]
+    assert scheduled.task.run_after == moment + datetime.timedelta(seconds=webhooks.BACKOFF_BASE)
