@@ -324,6 +324,11 @@ def test_attendance_is_recorded_day_by_day_and_adds_up(client_as, operator, db):
     assert enrolment.sessions.first().recorded_by == operator
     html = client.get(reverse("employment:service_detail", args=[enrolment.service_id]))
     assert f"ultima il {today:%d/%m/%Y}" in html.content.decode()
+    # A number field takes "7.5", not the Italian "7,5": otherwise it shows empty.
+    assert (
+        f'id="ore-{enrolment.pk}" name="hours_attended" type="number" step="0.5" min="0" value="7.5"'
+        in html.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
