@@ -19,9 +19,24 @@ DE_MINIMIS_CEILING = Decimal("300000.00")
 DE_MINIMIS_YEARS = 3
 
 
-def cents(expression) -> Round:
-    """Money computed in SQL, rounded to the cent: SQLite sums decimals as floats."""
-    return Round(expression, 2, output_field=MONEY)
+class TwoDecimals(Round):
+    """ROUND(x, 2) read back as an exact Decimal with two places, on every database.
+
+    SQLite sums decimals as floats and Django turns a computed float into a Decimal of 15
+    significant digits (8.32000000000001); PostgreSQL already returns numeric(…, 2).
+    """
+
+    def __init__(self, expression, output_field=None):
+        super().__init__(expression, 2, output_field=output_field or MONEY)
+
+    def convert_value(self, value, expression, connection):
+        # Runs after the backend's converter (float -> Decimal of 15 digits).
+        return None if value is None else Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def cents(expression) -> TwoDecimals:
+    """Money computed in SQL, exact to the cent."""
+    return TwoDecimals(expression, output_field=MONEY)
 
 
 def to_cents(value: Decimal | None) -> Decimal:
@@ -29,7 +44,7 @@ def to_cents(value: Decimal | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def money_sum(queryset: models.QuerySet, group: str, expression) -> Round:
+def money_sum(queryset: models.QuerySet, group: str, expression) -> TwoDecimals:
     """A correlated SUM subquery (no join, so no row multiplication), zero when empty."""
     summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
     return cents(Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY))

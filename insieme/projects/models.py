@@ -4,11 +4,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
+from insieme.grants.models import TwoDecimals
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 
@@ -34,11 +35,11 @@ PROJECT_MANAGERS = (Role.OPERATOR, Role.ADMIN)
 FOLLOW_UP_MONTHS = (12, 24)
 
 
-def _sum_subquery(queryset: models.QuerySet, group: str, field: str) -> Round:
+def _sum_subquery(queryset: models.QuerySet, group: str, field: str) -> TwoDecimals:
     """A correlated SUM that does not multiply rows the way a join would."""
     summed = queryset.order_by().values(group).annotate(total=Sum(field)).values("total")
     total = Coalesce(Subquery(summed, output_field=HOURS), Value(ZERO_HOURS), output_field=HOURS)
-    return Round(total, 2, output_field=HOURS)  # SQLite sums decimals as floats
+    return TwoDecimals(total, output_field=HOURS)  # SQLite sums decimals as floats
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -72,7 +73,9 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.annotate(
             coaching_hours=_sum_subquery(sessions, "project", "hours"),
             event_hours=_sum_subquery(attendance, "project", "hours"),
-        ).annotate(total_hours=Round(F("coaching_hours") + F("event_hours"), 2, output_field=HOURS))
+        ).annotate(
+            total_hours=TwoDecimals(F("coaching_hours") + F("event_hours"), output_field=HOURS)
+        )
 
     def for_list(self) -> "ProjectQuerySet":
         return (

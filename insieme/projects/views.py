@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Round
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.core.models import ContractType
+from insieme.grants.models import TwoDecimals
 from insieme.projects import services
 from insieme.projects.forms import (
     AttendanceForm,
@@ -26,6 +26,7 @@ from insieme.projects.forms import (
     TeamMemberForm,
 )
 from insieme.projects.models import (
+    HOURS,
     PROJECT_MANAGERS,
     Event,
     Milestone,
@@ -71,7 +72,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     coach_hours = (
         User.objects.filter(coaching_sessions__project__in=visible)
         .annotate(
-            hours=Round(Sum("coaching_sessions__hours"), 2),
+            hours=TwoDecimals(Sum("coaching_sessions__hours"), output_field=HOURS),
             projects=Count("coaching_sessions__project", distinct=True),
         )
         .order_by("last_name", "first_name")
@@ -131,7 +132,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "sessions": sessions,
         "timeline": timeline,
         "hours_by_coach": project.sessions.values("coach__first_name", "coach__last_name")
-        .annotate(hours=Round(Sum("hours"), 2))
+        .annotate(hours=TwoDecimals(Sum("hours"), output_field=HOURS))
         .order_by("coach__last_name"),
         "follow_ups": project.follow_ups.all(),
         "placements": placements,
