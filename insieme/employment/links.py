@@ -4,13 +4,13 @@ Codice fiscale validation and consent belong to the people app, partner membersh
 network app; keeping each use here keeps the dependency points few and easy to follow.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from insieme.network.models import Organisation
 from insieme.people import services as people_services
 from insieme.people.fiscal_code import decode
-from insieme.people.models import ConsentChannel, ConsentPurpose, Person
+from insieme.people.models import Consent, ConsentChannel, ConsentPurpose, Person
 
 # The version of the privacy notice the public sign-up form shows.
 SIGNUP_NOTICE_VERSION = "iscrizione-online-2026"
@@ -24,6 +24,15 @@ def clean_fiscal_code(value: str) -> str:
 def has_cv_consent(person: Person) -> bool:
     """Whether the person agreed that their CV is shared with partner companies."""
     return people_services.has_consent(person, ConsentPurpose.CV_SHARING)
+
+
+def cv_consent_in_force(person_field: str = "person") -> Exists:
+    """For a queryset annotation: whether the row's person agrees to share the CV right now."""
+    return Exists(
+        Consent.objects.in_force().filter(
+            person=OuterRef(person_field), purpose=ConsentPurpose.CV_SHARING
+        )
+    )
 
 
 def record_cv_consent(person: Person, *, by, at_the_desk: bool = False) -> None:

@@ -610,12 +610,16 @@ def vacancy_edit(request, pk: int | None = None):
 @require_GET
 def vacancy(request, pk: int):
     item = _vacancy_visible(request, pk)
-    referrals = item.referrals.select_related("person", "proposed_by", "placement")
+    referrals = item.referrals.select_related("person", "proposed_by", "placement").annotate(
+        shares_cv=links.cv_consent_in_force()
+    )
     is_operator = request.user.has_role(Role.OPERATOR)
     if not is_operator:
-        # A partner reads the contacts of the people proposed to it: each read is recorded.
+        # A partner reads the contacts of the people proposed to it, as long as they agree to
+        # share them (consent can be withdrawn after the proposal): each read is recorded.
         for referral in referrals:
-            log_access(referral.person, by=request.user, what="referred candidate")
+            if referral.shares_cv:
+                log_access(referral.person, by=request.user, what="referred candidate")
     context = {
         "vacancy": item,
         "skills": labels_for(item.skills),

@@ -435,3 +435,34 @@ def test_vacancy_openings_and_deadline_are_checked_in_italian(client_as, operato
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.status == "chiusa"
+
+
+def test_partner_loses_the_contacts_when_the_cv_consent_is_withdrawn(
+    client_as, partner, operator, candidates
+):
+    from insieme.people import services as people_services
+    from insieme.people.models import ConsentPurpose
+
+    near = candidates["near"]
+    near.phone = "333 7654321"
+    near.save()
+    own = factories.vacancy(factories.organisation("Trattoria Amica"), title="Cameriere")
+    services.refer(vacancy=own, person=near, by=operator)
+    OrganisationMember.objects.create(organisation=own.organisation, user=partner)
+    client = client_as(partner)
+    url = reverse("employment:vacancy", args=[own.pk])
+    page = client.get(url).content.decode()
+    assert "Vicini Vera" in page
+    assert near.email in page
+    assert "333 7654321" in page
+    consent = near.consents.in_force().get(purpose=ConsentPurpose.CV_SHARING)
+    people_services.withdraw_consent(consent=consent, by=operator)
+    reads_before = LogEntry.objects.get_for_object(near).filter(actor=partner).count()
+    page = client.get(url).content.decode()
+    assert "Vicini Vera" not in page
+    assert near.email not in page
+    assert "333 7654321" not in page
+    assert "Una persona che ha ritirato il consenso all'invio del CV" in page
+    assert LogEntry.objects.get_for_object(near).filter(actor=partner).count() == reads_before
+    # The operator still sees whom they proposed.
+    assert "Vicini Vera" in client_as(operator).get(url).content.decode()
