@@ -106,3 +106,47 @@ def test_reports_are_refused_to_other_roles(client_as, cast, role):
 
 def test_reports_need_login(client):
     assert client.get(reverse("impact:report_pdf")).status_code == 302
+
+
+def test_the_dashboard_the_pdf_and_impact_report_print_the_same_figures(client_as, operator, demo):
+    """Compare what each prints (not the objects behind them): the command's JSON, the
+    dashboard's cards and the HTML that the PDF is drawn from."""
+    import json
+    import re
+    from html import unescape
+
+    from django.core.management import call_command
+    from django.template.loader import render_to_string
+
+    out = io.StringIO()
+    call_command("impact_report", "--format", "json", stdout=out)
+    projects = json.loads(out.getvalue())["projects"]
+    assert (projects["applications"], projects["grants_disbursed_eur"]) == (91, "140000.00")
+    expected = {
+        "Candidature": str(projects["applications"]),
+        "Progetti accompagnati": str(projects["accompanied"]),
+        "Progetti finanziati": str(projects["funded"]),
+        "Fondo perduto erogato": "140.000,00 €",
+        "Inserimenti lavorativi": str(projects["placements"]),
+        "Persone occupate": str(projects["people_employed"]),
+    }
+    client = client_as(operator)
+    dashboard = client.get(reverse("impact:dashboard")).content.decode()
+    response = client.get(reverse("impact:report_pdf"))
+    assert response.content.startswith(b"%PDF")
+    printed = render_to_string(
+        "impact/report_pdf.html",
+        {k: response.context[k] for k in ("board", "funder", "generated")},
+    )
+    first_section = printed.split('<table class="cards">')[1].split("</table>")[0]
+    pdf_cards = {
+        unescape(label).strip(): unescape(value)
+        for value, label in re.findall(
+            r'<span class="value">([^<]+)</span>([^<]+)</td>', first_section
+        )
+    }
+    for label, value in expected.items():
+        shown = re.search(rf'data-figure="{re.escape(label)}">([^<]+)<', dashboard)
+        assert shown, label
+        assert unescape(shown.group(1)) == value, label
+        assert pdf_cards[label] == value, label
