@@ -20,6 +20,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("People"), "people:list", frozenset({Role.OPERATOR, Role.ADMIN})),
     NavEntry(_("Projects"), "projects:list", frozenset({Role.OPERATOR, Role.ADMIN, Role.COACH})),
     NavEntry(_("Funds"), "grants:fund_list", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavEntry(_("Our funds"), "grants:funder_ledger", frozenset({Role.FUNDER})),
     NavEntry(_("Organisations"), "network:list", frozenset({Role.OPERATOR, Role.ADMIN})),
     NavEntry(_("My organisation"), "network:mine", frozenset({Role.PARTNER})),
     NavEntry(_("Users"), "accounts:user_list", frozenset({Role.ADMIN})),

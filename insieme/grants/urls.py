@@ -6,6 +6,7 @@ app_name = "grants"
 urlpatterns = [
     path("", views.fund_list, name="fund_list"),
     path("nuovo/", views.fund_create, name="fund_create"),
+    path("finanziatore/", views.funder_ledger, name="funder_ledger"),
     path("<int:pk>/", views.fund_detail, name="fund_detail"),
     path("progetti/<int:project_pk>/contributo/", views.award, name="award"),
     path("progetti/<int:project_pk>/microcredito/", views.microcredit_add, name="microcredit_add"),

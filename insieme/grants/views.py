@@ -60,6 +60,22 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/fund_list.html", {"funds": funds, "totals": totals})
 
 
+@role_required(Role.FUNDER)
+def funder_ledger(request: HttpRequest) -> HttpResponse:
+    """The ledgers of the funds of the funder's own organisations: money only, no names."""
+    assert isinstance(request.user, User)
+    funds = (
+        Fund.objects.filter(funder__members__user=request.user)
+        .distinct()
+        .with_ledger()
+        .select_related("funder")
+    )
+    totals = Fund.objects.filter(pk__in=funds.values("pk")).ledger_totals()
+    return render(
+        request, "grants/funder_ledger.html", {"funds": funds, "totals": totals, "nolink": True}
+    )
+
+
 @role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
 def fund_create(request: HttpRequest) -> HttpResponse:

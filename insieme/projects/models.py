@@ -187,6 +187,14 @@ class Milestone(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("milestone")
@@ -195,6 +203,12 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def can_change(self, user) -> bool:
+        """Its author or an operator may correct or delete it."""
+        return user.has_role(*PROJECT_MANAGERS) or (
+            self.created_by_id is not None and self.created_by_id == user.pk
+        )
 
 
 class CoachingSession(models.Model):
@@ -226,6 +240,10 @@ class CoachingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} — {self.topics}"
+
+    def can_change(self, user) -> bool:
+        """The coach who held it or an operator may correct or delete it."""
+        return user.has_role(*PROJECT_MANAGERS) or self.coach_id == user.pk
 
 
 class EventKind(models.TextChoices):

@@ -115,7 +115,24 @@ def add_team_member(*, project: Project, person: Person, role: str = "", by) -> 
 
 @service
 def add_milestone(*, project: Project, title: str, due_on: date, by) -> Milestone:
-    return Milestone.objects.create(project=project, title=title, due_on=due_on)
+    return Milestone.objects.create(project=project, title=title, due_on=due_on, created_by=by)
+
+
+@service
+def change_milestone(*, milestone: Milestone, title: str, due_on: date, by) -> Milestone:
+    if not milestone.can_change(by):
+        raise PermissionDenied
+    milestone.title = title
+    milestone.due_on = due_on
+    milestone.save(update_fields=["title", "due_on"])
+    return milestone
+
+
+@service
+def delete_milestone(*, milestone: Milestone, by) -> None:
+    if not milestone.can_change(by):
+        raise PermissionDenied
+    milestone.delete()
 
 
 @service
@@ -152,6 +169,43 @@ def record_session(
         notes=notes,
         next_steps=next_steps,
     )
+
+
+@service
+def change_session(
+    *,
+    session: CoachingSession,
+    coach: User,
+    date: date,
+    hours: Decimal,
+    topics: str,
+    notes: str = "",
+    next_steps: str = "",
+    by,
+) -> CoachingSession:
+    if not session.can_change(by):
+        raise PermissionDenied
+    if coach.pk != session.coach_id and not session.project.coaches.filter(pk=coach.pk).exists():
+        raise ValidationError(
+            _("%(coach)s does not accompany this project."),
+            code="not_project_coach",
+            params={"coach": coach},
+        )
+    session.coach = coach
+    session.date = date
+    session.hours = hours
+    session.topics = topics
+    session.notes = notes
+    session.next_steps = next_steps
+    session.save()
+    return session
+
+
+@service
+def delete_session(*, session: CoachingSession, by) -> None:
+    if not session.can_change(by):
+        raise PermissionDenied
+    session.delete()
 
 
 @service

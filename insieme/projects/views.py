@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,7 @@ from insieme.projects.forms import (
 from insieme.projects.models import (
     HOURS,
     PROJECT_MANAGERS,
+    CoachingSession,
     Event,
     Milestone,
     Participation,
@@ -142,6 +144,10 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
             "lender"
         ),
         "is_manager": is_manager,
+        "changeable": {
+            "milestone": {m.pk for m in milestones if m.can_change(user)},
+            "session": {s.pk for s in sessions if s.can_change(user)},
+        },
         "milestone_statuses": MilestoneStatusForm().fields["status"].choices,  # type: ignore[attr-defined]
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "session_form": forms.get("session_form") or SessionForm(project=project, user=user),
@@ -270,6 +276,90 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, template + "#sessions", _detail_context(request, project))
     messages.success(request, _("Coaching session recorded."))
     return redirect("projects:detail", pk=project.pk)
+
+
+def _own_item(request: HttpRequest, model, pk: int):
+    """A milestone or session of a visible project (else 404) that the user may change (403)."""
+    item = get_object_or_404(
+        model.objects.select_related("project__application").filter(
+            project__in=Project.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if not item.can_change(request.user):
+        raise PermissionDenied
+    return item
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _own_item(request, Milestone, pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        services.change_milestone(milestone=milestone, **form.cleaned_data, by=request.user)
+        messages.success(request, _("Milestone updated."))
+        return redirect("projects:detail", pk=milestone.project_id)
+    return render(
+        request,
+        "projects/item_form.html",
+        {
+            "project": milestone.project,
+            "form": form,
+            "title": _("Edit milestone"),
+            "delete_url": reverse("projects:milestone_delete", args=[milestone.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _own_item(request, Milestone, pk)
+    project_pk = milestone.project_id
+    services.delete_milestone(milestone=milestone, by=request.user)
+    messages.success(request, _("Milestone deleted."))
+    return redirect("projects:detail", pk=project_pk)
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _own_item(request, CoachingSession, pk)
+    assert isinstance(request.user, User)
+    form = SessionForm(
+        request.POST or None, instance=session, project=session.project, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_session(session=session, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Coaching session updated."))
+            return redirect("projects:detail", pk=session.project_id)
+    return render(
+        request,
+        "projects/item_form.html",
+        {
+            "project": session.project,
+            "form": form,
+            "title": _("Edit coaching session"),
+            "delete_url": reverse("projects:session_delete", args=[session.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _own_item(request, CoachingSession, pk)
+    project_pk = session.project_id
+    services.delete_session(session=session, by=request.user)
+    messages.success(request, _("Coaching session deleted."))
+    return redirect("projects:detail", pk=project_pk)
 
 
 @role_required(*STAFF)

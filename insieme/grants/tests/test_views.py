@@ -560,3 +560,62 @@ def test_an_imported_grant_without_project_row_still_shows(cast, client_as):
     page = client_as(cast["operator"]).get(reverse("grants:grant_detail", args=[grant.pk]))
     assert page.status_code == 200
     assert "Importato dal foglio" in page.text
+
+
+# The funder's own ledger ------------------------------------------------------------------------
+
+
+def test_a_funder_sees_only_its_own_funds_ledger_and_no_names(cast, client_as):
+    from insieme.network.models import OrganisationMember
+
+    funder_org = f.organisation("Fondazione San Petronio", is_funder=True)
+    OrganisationMember.objects.create(organisation=funder_org, user=cast["funder"])
+    own = f.fund("10000.00", funder=funder_org, name="Fondo avvio impresa")
+    other = f.fund("5000.00", name="Fondo di altri")
+    project = f.project("Bottega del riuso")
+    grant = make_grant(cast["operator"], project=project, fund=own, amount="4000.00")
+    services.pay_tranche(
+        tranche=grant.tranches.first(), paid_on=date(2025, 4, 1), by=cast["operator"]
+    )
+    make_grant(cast["operator"], fund=other, amount="1000.00")
+    page = client_as(cast["funder"]).get(reverse("grants:funder_ledger")).content.decode()
+    assert "Fondo avvio impresa" in page
+    assert "Fondo di altri" not in page
+    for figure in ("10.000,00", "4.000,00", "1.600,00", "6.000,00"):
+        assert figure in page
+    assert "Bottega del riuso" not in page
+    assert grant.code not in page
+    assert reverse("grants:fund_detail", args=[own.pk]) not in page
+
+
+def test_a_funder_without_an_organisation_sees_an_empty_ledger(cast, client_as):
+    f.fund("10000.00")
+    page = client_as(cast["funder"]).get(reverse("grants:funder_ledger")).content.decode()
+    assert "Nessun fondo è ancora collegato alla tua organizzazione" in page
+
+
+def test_the_funder_ledger_is_for_funders_only(cast, client_as, client):
+    url = reverse("grants:funder_ledger")
+    assert client.get(url).status_code == 302
+    for role in ("coach", "applicant", "partner", "outsider", "evaluator"):
+        assert client_as(cast[role]).get(url).status_code == 403, role
+    # The funder is refused the operator's pages with names and projects.
+    assert client_as(cast["funder"]).get(reverse("grants:fund_list")).status_code == 403
+
+
+def test_funder_ledger_query_count_does_not_grow(cast, client_as):
+    from insieme.network.models import OrganisationMember
+
+    funder_org = f.organisation("Fondazione San Petronio", is_funder=True)
+    OrganisationMember.objects.create(organisation=funder_org, user=cast["funder"])
+    client = client_as(cast["funder"])
+    url = reverse("grants:funder_ledger")
+    f.fund("1000.00", funder=funder_org)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(3):
+        fund = f.fund("9000.00", funder=funder_org, name=f"Fondo {n}")
+        make_grant(cast["operator"], fund=fund)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)
