@@ -300,3 +300,37 @@ class MemberForm(forms.Form):
             )
             .distinct()
         )
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(widget=forms.HiddenInput)
+    survivor = forms.ChoiceField(
+        label=_("Record to keep"),
+        widget=forms.RadioSelect,
+        choices=[("this", _("This record")), ("other", _("The other record"))],
+        error_messages={"required": _("Choose the record to keep.")},
+    )
+
+    def __init__(self, *args, organisation: Organisation, candidates: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.candidates = candidates
+
+    def clean_other(self) -> Organisation:
+        other = (
+            self.candidates.filter(pk=self.cleaned_data["other"])
+            .exclude(pk=self.organisation.pk)
+            .first()
+        )
+        if other is None:
+            raise ValidationError(_("Choose the other record from the search."), code="other")
+        return other
+
+
+class PseudonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. the owner asked for erasure on 3 March; recorded in the audit log."),
+        error_messages={"required": _("Give the reason for the erasure.")},
+    )

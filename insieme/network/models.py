@@ -61,6 +61,14 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def for_list(self) -> "OrganisationQuerySet":
         return self.select_related("comune")
 
+    def active(self) -> "OrganisationQuerySet":
+        return self.filter(pseudonymised_at__isnull=True)
+
+    def search(self, text: str) -> "OrganisationQuerySet":
+        from insieme.core.listing import search
+
+        return search(self, text, ["name", "fiscal_code", "comune__name"])  # type: ignore[return-value]
+
 
 class Organisation(models.Model):
     """A company, association, training body or funder of the network.
@@ -94,6 +102,7 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -145,6 +154,10 @@ class Organisation(models.Model):
     def is_sole_trader(self) -> bool:
         return len(self.fiscal_code) == 16
 
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_at is not None
+
     def role_labels(self) -> list[str]:
         return [str(role.label) for role in self.roles]
 
@@ -163,10 +176,10 @@ class Organisation(models.Model):
         return not self.is_sole_trader or user.has_role(*MANAGER_ROLES) or self.is_member(user)
 
     def contacts_editable_by(self, user) -> bool:
-        return self.contacts_visible_to(user)
+        return not self.is_pseudonymised and self.contacts_visible_to(user)
 
     def editable_by(self, user) -> bool:
-        return user.has_role(*MANAGER_ROLES)
+        return not self.is_pseudonymised and user.has_role(*MANAGER_ROLES)
 
 
 class ContactPerson(models.Model):

@@ -27,6 +27,8 @@ urlpatterns = [
         views.agreement_delete,
         name="agreement_delete",
     ),
+    path("<int:pk>/unisci/", views.organisation_merge, name="merge"),
+    path("<int:pk>/pseudonimizza/", views.organisation_pseudonymise, name="pseudonymise"),
     path("<int:pk>/utenti/", views.member_add, name="member_add"),
     path("<int:pk>/utenti/<int:member_pk>/elimina/", views.member_remove, name="member_remove"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,8 +24,10 @@ from insieme.network.forms import (
     AgreementForm,
     ContactPersonForm,
     MemberForm,
+    MergeForm,
     OrganisationFilterForm,
     OrganisationForm,
+    PseudonymiseForm,
 )
 from insieme.network.models import (
     MANAGER_ROLES,
@@ -188,6 +190,12 @@ def organisation_detail(request, pk: int):
         "agreements": list(organisation.agreements.all()),
         "events": timeline(organisation, user),
         "can_manage_members": user.has_role(*MANAGER_ROLES),
+        "can_merge": user.has_role(*MANAGER_ROLES) and not organisation.is_pseudonymised,
+        "can_pseudonymise": (
+            user.has_role(*MANAGER_ROLES)
+            and organisation.is_sole_trader
+            and not organisation.is_pseudonymised
+        ),
     }
     if context["show_contacts"]:
         context.update(_contacts_context(request, organisation))
@@ -330,6 +338,63 @@ def member_remove(request, pk: int, member_pk: int):
         request, _("%(user)s no longer acts for this organisation.") % {"user": member.user}
     )
     return redirect("network:detail", pk=organisation.pk)
+
+
+@role_required(*MANAGER_ROLES)
+@require_http_methods(["GET", "POST"])
+def organisation_merge(request, pk: int):
+    organisation = _visible(request, pk)
+    candidates = Organisation.objects.active().exclude(pk=organisation.pk)
+    # Finding the other record is a POST too: the search may be a sole trader's personal code.
+    searching = request.method == "POST" and "other" not in request.POST
+    text = request.POST.get("q", "").strip() if searching else ""
+    found = list(candidates.search(text).select_related("comune")[:10]) if text else []
+    merging = request.method == "POST" and not searching
+    form = MergeForm(
+        request.POST if merging else None, organisation=organisation, candidates=candidates
+    )
+    chosen = request.POST.get("other", "") if merging else request.GET.get("altra", "")
+    other = candidates.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if merging and form.is_valid():
+        other = form.cleaned_data["other"]
+        keep_this = form.cleaned_data["survivor"] == "this"
+        survivor, duplicate = (organisation, other) if keep_this else (other, organisation)
+        try:
+            services.merge_organisations(survivor=survivor, duplicate=duplicate, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The two records have been merged."))
+            return redirect("network:detail", pk=survivor.pk)
+    context = {"organisation": organisation, "found": found, "q": text}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "network/merge.html#candidates", context)
+    return render(request, "network/merge.html", context | {"form": form, "other": other})
+
+
+@role_required(*MANAGER_ROLES)
+@require_http_methods(["GET", "POST"])
+def organisation_pseudonymise(request, pk: int):
+    organisation = _visible(request, pk)
+    if not organisation.is_sole_trader:
+        raise Http404
+    retention = services.legal_retention_reason(organisation)
+    form = PseudonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pseudonymise_organisation(
+                organisation=organisation, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The sole trader's identifying data have been erased."))
+            return redirect("network:detail", pk=organisation.pk)
+    return render(
+        request,
+        "network/pseudonymise.html",
+        {"organisation": organisation, "form": form, "retention": retention},
+    )
 
 
 def _query(request, *names: str) -> str:

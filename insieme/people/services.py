@@ -138,8 +138,9 @@ def save_special_category(
 # --- Retention and erasure -------------------------------------------------------------------
 
 
-def open_grants_filter() -> Q:
-    """People with an application holding a grant not yet fully paid out."""
+def open_grants_filter(applicant: str = "applicant_person") -> Q:
+    """People (or, with `applicant="applicant_organisation"`, organisations) with an application
+    holding a grant not yet fully paid out."""
     from insieme.grants.models import Disbursement, Grant
 
     paid = Subquery(
@@ -152,7 +153,7 @@ def open_grants_filter() -> Q:
     open_grants = Grant.objects.annotate(
         paid=Coalesce(paid, Value(Decimal("0.00")), output_field=DecimalField())
     ).filter(
-        application__applicant_person=OuterRef("pk"),
+        **{f"application__{applicant}": OuterRef("pk")},
         amount_awarded__gt=Coalesce("amount_revoked", Value(Decimal("0.00")))
         + Coalesce("paid", Value(Decimal("0.00"))),
     )
