@@ -239,7 +239,7 @@ def attach_file(application: Application, question_key: str, upload: UploadedFil
     keys = {q["key"] for q in application.form_version.questions() if q["kind"] == "file"}
     if question_key not in keys:
         raise ValidationError(_("This question does not take a file."), code="not_a_file")
-    content_type, _extension = check_upload(upload)
+    content_type = check_upload(upload)
     previous = application.attachments.filter(question_key=question_key).first()
     if previous is not None:
         previous.file.delete(save=False)
