@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Call, Line
 from insieme.core.models import District
-from insieme.grants.models import Fund
+from insieme.grants.models import Fund, Grant
 from insieme.impact.figures import Filters
 from insieme.network.models import Organisation
 
@@ -80,6 +80,12 @@ class DashboardFilterForm(forms.Form):
             fund_field = self.fields["fondo"]
             assert isinstance(fund_field, forms.ModelChoiceField)
             fund_field.queryset = Fund.objects.filter(funder=funder)
+            # nor does it learn which other calls exist
+            call_field = self.fields["bando"]
+            assert isinstance(call_field, forms.ModelChoiceField)
+            call_field.queryset = Call.objects.filter(
+                pk__in=Grant.objects.filter(funder=funder).values("application__call")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,6 +11,24 @@
     return (value) => format.format(value);
   }
 
+  // Long category names (a funder and its fund) are wrapped, not cut off at the chart's edge.
+  function wrap(label, width = 26) {
+    const lines = [];
+    let line = "";
+    for (const word of String(label).split(" ")) {
+      if (line && (line + " " + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
   function draw() {
     const source = document.getElementById("chart-data");
     if (!source || typeof Chart === "undefined") {
@@ -45,7 +63,10 @@
           maintainAspectRatio: false,
           animation: false,
           scales: round ? {} : {
-            [spec.horizontal ? "y" : "x"]: { stacked: spec.stacked },
+            [spec.horizontal ? "y" : "x"]: {
+              stacked: spec.stacked,
+              ticks: { callback(value) { return wrap(this.getLabelForValue(value)); } },
+            },
             [spec.horizontal ? "x" : "y"]: { stacked: spec.stacked, beginAtZero: true, ticks: { callback: format } },
           },
           plugins: {

@@ -271,3 +271,22 @@ def test_the_home_page_leads_to_the_dashboard(client_as, cast, role):
     html = client_as(cast[role]).get("/").content.decode()
     assert 'href="/cruscotto/"' in html
     assert ("/cruscotto/importa/" in html) is (role != "funder")
+
+
+def test_a_funder_chooses_only_among_the_calls_its_funds_paid_for(client_as, funder, demo):
+    from insieme.grants.models import Grant
+
+    organisation = make_member(funder, "Fondazione Comunità Felsinea")
+    own = set(
+        Grant.objects.filter(funder=organisation).values_list("application__call__code", flat=True)
+    )
+    assert own
+    html = client_as(funder).get(URL).content.decode()
+    select = html.split('name="bando"')[1].split("</select>")[0]
+    offered = {c.code for c in Call.objects.all() if f">{c.code} — " in select}
+    assert offered == own
+    other = Call.objects.exclude(code__in=own).first()
+    response = client_as(funder).get(URL, {"bando": other.pk})
+    assert "Scegli un&#x27;opzione valida" in response.content.decode() or (
+        "Scegli un'opzione valida" in response.content.decode()
+    )
