@@ -24,7 +24,13 @@ from insieme.accounts.demo import DEMO_USERS
 from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType, Sector
-from insieme.employment.models import Interview, InterviewKind, Placement, Registration
+from insieme.employment.models import (
+    Interview,
+    InterviewKind,
+    Placement,
+    Registration,
+    Vacancy,
+)
 from insieme.grants.models import Disbursement, Fund, Grant, Instrument
 from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.fiscal_code import numeric_check_digit
@@ -683,5 +689,39 @@ def load_demo_programme() -> bool:
     OrganisationMember.objects.bulk_create(
         OrganisationMember(user=user, organisation=san_petronio)
         for user in User.objects.filter(email__in=funder_emails)
+    )
+    # The demo partner account acts for the first partner company, which has open vacancies.
+    partner_company = companies[0]
+    partner_emails = [email for role, email, *_names in DEMO_USERS if role == Role.PARTNER]
+    OrganisationMember.objects.bulk_create(
+        OrganisationMember(user=user, organisation=partner_company)
+        for user in User.objects.filter(email__in=partner_emails)
+    )
+    contracts = {
+        c.code: c for c in ContractType.objects.filter(code__in=["determinato", "apprendistato"])
+    }
+    Vacancy.objects.bulk_create(
+        [
+            Vacancy(
+                organisation=partner_company,
+                title="Addetto/a al magazzino",
+                comune=partner_company.comune,
+                contract_type=contracts["determinato"],
+                weekly_hours=Decimal("38"),
+                shifts="Turni diurni, dal lunedì al venerdì",
+                requirements="Patente B; disponibilità a sollevare carichi leggeri.",
+                openings=2,
+            ),
+            Vacancy(
+                organisation=partner_company,
+                title="Aiuto cuoco/a",
+                comune=partner_company.comune,
+                contract_type=contracts["apprendistato"],
+                weekly_hours=Decimal("30"),
+                shifts="Pranzo e cena",
+                requirements="Attestato HACCP o disponibilità a conseguirlo.",
+                openings=1,
+            ),
+        ]
     )
     return True

@@ -7,13 +7,14 @@ from codicefiscale import codicefiscale
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from insieme.accounts.models import User
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.core.models import ContractType
-from insieme.employment.models import Interview, Placement, Registration
+from insieme.employment.models import Interview, Placement, Registration, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.demo import load_demo_programme
 from insieme.impact.figures import compute
-from insieme.network.models import Organisation
+from insieme.network.models import Organisation, OrganisationMember
 from insieme.people.fiscal_code import is_valid_temporary
 from insieme.people.models import Person
 from insieme.projects.models import Project
@@ -22,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # Children first, so that deleting them all respects the protected foreign keys.
 DEMO_MODELS = [
-    Placement, Interview, Registration, Disbursement, Grant, Fund, Project, Application, Call,
-    Organisation, Person,
+    Vacancy, Placement, Interview, Registration, Disbursement, Grant, Fund, Project, Application,
+    Call, Organisation, Person,
 ]  # fmt: skip
 
 
@@ -165,3 +166,17 @@ def test_the_demo_funder_acts_for_fondazione_san_petronio(db):
     load_demo_programme()
     member = OrganisationMember.objects.get(user__email="finanziatore@insieme.example")
     assert member.organisation.name == "Fondazione San Petronio"
+
+
+def test_the_demo_partner_acts_for_a_company_with_open_vacancies(demo):
+    from insieme.accounts.demo import ensure_demo_users
+
+    ensure_demo_users()
+    Vacancy.objects.all().delete()
+    OrganisationMember.objects.all().delete()
+    for model in DEMO_MODELS[1:]:
+        model.objects.all().delete()
+    assert load_demo_programme() is True
+    partner = User.objects.get(email="partner@insieme.example")
+    organisation = Organisation.objects.of_member(partner).get()
+    assert Vacancy.objects.visible_to(partner).filter(organisation=organisation).count() == 2
