@@ -186,7 +186,7 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
         "expense_form": forms.get("expense_form") or ExpenseForm(),
         "pay_form": PayTrancheForm(initial={"paid_on": timezone.localdate()}),
         "revocation_form": forms.get("revocation_form")
-        or RevocationForm(initial={"decided_on": timezone.localdate()}),
+        or RevocationForm(auto_id="revoca-%s", initial={"decided_on": timezone.localdate()}),
         "reasons_required": ExpenseStatus.REJECTED,
     }
 
@@ -316,7 +316,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
         raise PermissionDenied
-    form = RevocationForm(request.POST)
+    form = RevocationForm(request.POST, auto_id="revoca-%s")
     if form.is_valid():
         try:
             services.revoke_grant(grant=grant, **form.cleaned_data, by=request.user)

@@ -139,8 +139,11 @@ class SessionForm(forms.ModelForm):
         model = CoachingSession
         fields = ["coach", "date", "hours", "topics", "notes", "next_steps"]
         field_classes = {"hours": ItalianDecimalField}
+        error_messages = {"hours": {"invalid": _("Enter the hours as a number, such as 1,5.")}}
         widgets = {
             "date": DATE,
+            # Text, not number: people type hours the Italian way (1,5).
+            "hours": forms.TextInput(attrs={"inputmode": "decimal"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }

@@ -619,3 +619,12 @@ def test_funder_ledger_query_count_does_not_grow(cast, client_as):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+def test_grant_page_has_one_field_per_id(cast, client_as):
+    """The expense and the revocation forms both have an amount: each label finds its own."""
+    grant = make_grant(cast["operator"])
+    page = client_as(cast["operator"]).get(reverse("grants:grant_detail", args=[grant.pk]))
+    html = page.content.decode()
+    assert html.count('id="id_amount"') == 1
+    assert html.count('id="revoca-amount"') == 1

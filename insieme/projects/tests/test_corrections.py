@@ -141,3 +141,14 @@ def test_delete_requires_post_and_login(cast, client, client_as):
     assert client.post(url).status_code == 302  # to the login page
     assert CoachingSession.objects.filter(pk=session.pk).exists()
     assert client_as(cast["coach"]).get(url).status_code == 405
+
+
+def test_hours_typed_as_words_get_the_italian_message(cast, client_as):
+    coach = cast["coach"]
+    session = _session(f.project(coaches=[coach]), coach)
+    response = client_as(coach).post(
+        reverse("projects:session_edit", args=[session.pk]),
+        {"coach": coach.pk, "date": "2025-02-04", "hours": "due", "topics": "x"},
+    )
+    assert response.status_code == 400
+    assert "Inserisci le ore come numero, per esempio 1,5." in response.content.decode()
