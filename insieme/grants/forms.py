@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core import uploads
 from insieme.grants.models import (
     ExpenseItem,
     Fund,
@@ -16,13 +17,6 @@ from insieme.grants.models import (
 from insieme.network.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_ATTACHMENT = 5 * 1024 * 1024
-# What an attachment must start with: the content decides, not the file name.
-SIGNATURES = {
-    b"%PDF-": "pdf",
-    b"\x89PNG\r\n\x1a\n": "png",
-    b"\xff\xd8\xff": "jpg",
-}
 
 
 def parse_amount(value: str) -> str:
@@ -144,17 +138,13 @@ class ExpenseForm(forms.ModelForm):
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
-        if upload.size > MAX_ATTACHMENT:
-            raise ValidationError(_("The file is too large: at most 5 MB."), code="too_large")
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in SIGNATURES):
-            raise ValidationError(
-                _(
-                    "The file is not a PDF, PNG or JPEG document. Attach the invoice in one of these formats."
-                ),
-                code="bad_content",
-            )
+        uploads.check_upload(
+            upload,
+            accept=uploads.IMAGES_AND_PDF,
+            type_error=_(
+                "The file is not a PDF, PNG or JPEG document. Attach the invoice in one of these formats."
+            ),
+        )
         return upload
 
 
