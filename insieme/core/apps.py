@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "insieme.core"
     verbose_name = _("Reference data")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from insieme.core.listing import register_sqlite_functions
+
+        # Accent-insensitive search (insieme.core.listing) for every app, on SQLite too.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="insieme_unaccent")

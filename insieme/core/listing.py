@@ -33,7 +33,7 @@ Search (`search`) is accent- and case-insensitive on every database: "citta" fin
   ``CREATE EXTENSION`` at migrate time.
 * SQLite (development and tests): the same containment, through an ``unaccent`` SQL function
   that we register on every SQLite connection (`register_sqlite_functions`, connected in the
-  network app's ``ready``). No typo tolerance: ``search_rank`` is 1 for prefix matches of the
+  core app's ``ready``). No typo tolerance: ``search_rank`` is 1 for prefix matches of the
   whole query, 0 otherwise.
 
 Codes never travel in URLs (a person's codice fiscale, or a sole trader's, is personal data, and

@@ -8,9 +8,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.db.backends.signals import connection_created
 
-        from insieme.core.listing import register_sqlite_functions
         from insieme.network.models import (
             Agreement,
             ContactPerson,
@@ -18,8 +16,6 @@ class NetworkConfig(AppConfig):
             OrganisationMember,
         )
 
-        # Accent-insensitive search (insieme.core.listing) for every app, on SQLite too.
-        connection_created.connect(register_sqlite_functions, dispatch_uid="insieme_unaccent")
         auditlog.register(Organisation)
         auditlog.register(ContactPerson)
         auditlog.register(Agreement)
