@@ -31,7 +31,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Evaluations"), "evaluations:mine", frozenset({Role.EVALUATOR})),
     NavEntry(_("My applications"), "calls:my_applications", frozenset({Role.APPLICANT})),
     NavEntry(_("API"), "api:tokens", frozenset(Role)),
-    NavEntry(_("Dashboard"), "impact:dashboard", frozenset({Role.OPERATOR, Role.ADMIN, Role.FUNDER})),
+    NavEntry(
+        _("Dashboard"), "impact:dashboard", frozenset({Role.OPERATOR, Role.ADMIN, Role.FUNDER})
+    ),
     NavEntry(_("Import data"), "impact:import_upload", frozenset({Role.OPERATOR, Role.ADMIN})),
 ]
 

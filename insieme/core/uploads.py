@@ -6,12 +6,15 @@ expense report) goes through `check_upload`, each with the kinds of file it acce
 
 import zipfile
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -76,7 +79,7 @@ def check_upload(
     upload: UploadedFile,
     *,
     accept: Collection[str],
-    type_error: str | Promise,
+    type_error: "str | _StrPromise",
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> str:
     """The content type of an acceptable upload; a ValidationError in Italian otherwise."""
@@ -89,6 +92,6 @@ def check_upload(
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
         )
     content_type = sniff(upload)
-    if content_type not in accept:
+    if content_type is None or content_type not in accept:
         raise ValidationError(type_error, code="file_type")
     return content_type
