@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core.audit import log_event, service
-from insieme.people.documents import EXTENSIONS
+from insieme.core.uploads import EXTENSIONS
 from insieme.people.models import (
     Consent,
     ConsentPurpose,
