@@ -68,14 +68,17 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 
 def _referred_to_organisations_of(user) -> models.QuerySet:
-    """Primary keys of the people referred to a vacancy of an organisation `user` belongs to."""
+    """Primary keys of the people referred to a vacancy of an organisation `user` belongs to,
+    as long as they let the programme share their CV with partner companies."""
     from django.apps import apps
 
     from insieme.network.models import Organisation
 
     Referral = apps.get_model("employment", "Referral")
     return Referral.objects.filter(
-        vacancy__organisation__in=Organisation.objects.of_member(user)
+        vacancy__organisation__in=Organisation.objects.of_member(user),
+        person__consents__purpose=ConsentPurpose.CV_SHARING,
+        person__consents__withdrawn_at__isnull=True,
     ).values("person")
 
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import make_user
@@ -617,12 +618,11 @@ class TestPartners:
             vacancy=vacancy, person=person, proposed_on=datetime.date(2024, 5, 1)
         )
 
-    def test_partner_sees_only_referred_candidates_and_cv_only_with_consent(
+    def test_partner_sees_only_referred_candidates_and_only_while_they_consent(
         self, client_as, partner, operator
     ):
         referred, other = PersonFactory.create_batch(2)
         self.refer(referred, partner)
-        assert list(Person.objects.visible_to(partner)) == [referred]
         client = client_as(operator)
         upload = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 cv")
         client.post(
@@ -630,21 +630,30 @@ class TestPartners:
         )
         document = Document.objects.get()
         client = client_as(partner)
+        detail = reverse("people:detail", args=[referred.pk])
         download = reverse("people:document_download", args=[referred.pk, document.pk])
-        response = client.get(reverse("people:detail", args=[referred.pk]))
-        assert "non ha acconsentito" in response.content.decode()
-        assert referred.fiscal_code not in response.content.decode()
+        # Without the consent to share the CV, the partner sees nothing of the person.
+        assert not Person.objects.visible_to(partner).exists()
+        assert client.get(detail).status_code == 404
         assert client.get(download).status_code == 404
-        assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
-        Consent.objects.create(
+        consent = Consent.objects.create(
             person=referred,
             purpose="cv_partner",
             notice_version="v1",
             given_on=datetime.date(2024, 1, 1),
             channel="online",
         )
-        assert download in client.get(reverse("people:detail", args=[referred.pk])).content.decode()
+        assert list(Person.objects.visible_to(partner)) == [referred]
+        response = client.get(detail)
+        assert download in response.content.decode()
+        assert referred.fiscal_code not in response.content.decode()
         assert client.get(download).status_code == 200
+        assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
+        # Withdrawing the consent closes the profile again, contacts included.
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+        assert client.get(detail).status_code == 404
+        assert client.get(download).status_code == 404
 
 
 class TestSpecialCategoryAccess:
