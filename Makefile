@@ -33,6 +33,7 @@ test: setup
 	@unset PYTHONDONTWRITEBYTECODE; DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: setup
+	@mkdir -p var
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	DEBUG=1 .venv/bin/mypy insieme config
