@@ -137,7 +137,11 @@ def _shipped_data_survives_flushes(request):
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
+
+    # The flush recreated the content types, perhaps with other ids than the cached ones.
+    ContentType.objects.clear_cache()
 
     from insieme.core import reference
     from insieme.core.models import Comune, ContractType, District, Sector
