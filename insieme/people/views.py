@@ -420,8 +420,9 @@ def merge(request, pk: int):
     merging = request.method == "POST" and not searching
     form = MergeForm(request.POST if merging else None, person=person, candidates=candidates)
     other = None
-    if request.GET.get("altro", "").isdigit():
-        other = candidates.filter(pk=int(request.GET["altro"])).first()
+    chosen = request.POST.get("other", "") if merging else request.GET.get("altro", "")
+    if chosen.isdigit():
+        other = candidates.filter(pk=int(chosen)).first()
     if merging and form.is_valid():
         other = form.cleaned_data["other"]
         keep_this = form.cleaned_data["survivor"] == "this"

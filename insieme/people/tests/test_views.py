@@ -580,6 +580,21 @@ class TestGdprViews:
         assert response.status_code == 302
         assert not Person.objects.filter(pk=drop.pk).exists()
 
+    def test_merge_without_a_choice_says_what_is_missing(self, client_as, operator):
+        keep, drop = PersonFactory.create_batch(2)
+        client = client_as(operator)
+        url = reverse("people:merge", args=[keep.pk])
+        response = client.post(url, {"other": drop.pk})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Questo campo è obbligatorio." in html
+        assert f'name="other" value="{drop.pk}"' in html
+        response = client.post(url, {"other": 999999, "survivor": "this"})
+        assert (
+            "Scegli l&#x27;altra scheda dai risultati della ricerca." in response.content.decode()
+        )
+        assert Person.objects.filter(pk=drop.pk).exists()
+
     def test_bad_parameters_are_not_errors(self, client_as, operator, admin_user):
         person = PersonFactory()
         response = client_as(operator).get(
