@@ -203,6 +203,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development and tests WhiteNoise looks files up as they are asked for (no collectstatic).
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # No URL pattern serves MEDIA_URL: uploads are only sent by views that check permissions first.
