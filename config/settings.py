@@ -267,6 +267,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Programme settings.
 FIRST_CONTACT_TARGET_DAYS = int(env("FIRST_CONTACT_TARGET_DAYS", "35"))
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/m")
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 # Personal data are pseudonymised this many days after a person's last activity (GDPR).
 PEOPLE_RETENTION_DAYS = int(env("PEOPLE_RETENTION_DAYS", str(5 * 365)))
