@@ -49,12 +49,6 @@ def invite_user(
 
 
 @service
-def set_roles(*, user: User, roles: list[Role], by: User) -> None:
-    user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
-    user.__dict__.pop("roles", None)
-
-
-@service
 def set_active(*, user: User, active: bool, by: User) -> None:
     user.is_active = active
     user.save(update_fields=["is_active"])

@@ -1,5 +1,3 @@
-from django.conf import settings
-
 from insieme.core.navigation import entries_for
 
 
@@ -8,5 +6,4 @@ def navigation(request):
     return {
         "nav_entries": entries_for(user) if user is not None else [],
         "programme_name": "Insieme per il lavoro",
-        "debug_mode": settings.DEBUG,
     }

@@ -155,12 +155,10 @@ def test_audit_rows_cannot_be_edited_in_the_admin(client_as, admin_user, operato
     client = client_as(admin_user)
     assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 200
     response = client.post(
-        reverse("admin:auditlog_logentry_change", args=[entry.pk]), {"changes": "{}"}
+        reverse("admin:auditlog_logentry_change", args=[entry.pk]), {"changes": '{"x": [1, 2]}'}
     )
-    assert (
-        response.status_code in (403, 405)
-        or LogEntry.objects.get(pk=entry.pk).changes == entry.changes
-    )
+    assert response.status_code == 403
+    assert LogEntry.objects.get(pk=entry.pk).changes == entry.changes
     assert (
         client.post(
             reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}
