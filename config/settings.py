@@ -127,7 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not the in-memory default: the browser tests' live server answers several
         # requests at once, and an in-memory database would share one connection among them.
         (BASE_DIR / "var").mkdir(exist_ok=True)
-        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-insieme.sqlite3")}
+        # Named after the development database, so that two checkouts' suites can run at once.
+        _stem = Path(DATABASES["default"]["NAME"]).stem
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{_stem}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so that app servers keep none of their own.
