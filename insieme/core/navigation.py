@@ -30,6 +30,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Calls"), "calls:manage_list", frozenset({Role.OPERATOR, Role.ADMIN})),
     NavEntry(_("Evaluations"), "evaluations:mine", frozenset({Role.EVALUATOR})),
     NavEntry(_("My applications"), "calls:my_applications", frozenset({Role.APPLICANT})),
+    NavEntry(_("My profile"), "people:mine", frozenset({Role.APPLICANT})),
     NavEntry(_("API"), "api:tokens", frozenset(Role)),
     NavEntry(
         _("Dashboard"), "impact:dashboard", frozenset({Role.OPERATOR, Role.ADMIN, Role.FUNDER})

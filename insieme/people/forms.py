@@ -365,3 +365,28 @@ class MergeForm(forms.Form):
 
 def find_merge_candidates(queryset, text: str):
     return queryset.search(text).exclude(Q(pseudonymised_at__isnull=False))[:10]
+
+
+class LinkAccountForm(forms.Form):
+    """An operator links a person to their own login (or invites them to create one)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person's account"),
+        help_text=_(
+            "If no account has this address, one is created and the person receives an "
+            "e-mail to choose a password."
+        ),
+        error_messages={"required": _("Type the e-mail address of the person's account.")},
+    )
+    identity_checked = forms.BooleanField(
+        label=_(
+            "I have checked the person's identity document, and the person confirmed that this "
+            "address and account are theirs"
+        ),
+        error_messages={
+            "required": _(
+                "Confirm that you have checked the person's identity: a matching e-mail address "
+                "alone does not prove who owns an account."
+            )
+        },
+    )

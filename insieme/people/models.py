@@ -43,16 +43,18 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return self.none()
         if user.has_role(Role.OPERATOR, Role.ADMIN):
             return self
+        # Everyone sees their own record, once an operator has linked it to their account.
+        own = Q(account=user)
         if user.has_role(Role.COACH):
             # People who applied with a project the coach accompanies.
             return self.filter(
-                pk__in=Person.objects.filter(applications__project__coaches=user).values("pk")
+                Q(pk__in=Person.objects.filter(applications__project__coaches=user).values("pk"))
+                | own
             )
         if user.has_role(Role.PARTNER):
-            return self.filter(pk__in=_referred_to_organisations_of(user))
-        # Funders never see personal data; applicants will see their own profile once accounts
-        # are linked to people.
-        return self.none()
+            return self.filter(Q(pk__in=_referred_to_organisations_of(user)) | own)
+        # Funders never see personal data but their own.
+        return self.filter(own)
 
     def for_list(self) -> "PersonQuerySet":
         return self.select_related("residence_comune")
@@ -138,6 +140,18 @@ class Person(models.Model):
         blank=True,
         help_text=_(
             "Practical constraints such as childcare. Health notes go in the protected part."
+        ),
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text=_(
+            "The login of the person themselves, linked by an operator after checking their "
+            "identity: with it they see their own profile."
         ),
     )
     last_activity = models.DateField(

@@ -35,12 +35,26 @@ def has_consent(person: Person, purpose: str) -> bool:
 
 
 def require_consent(person: Person, purpose: str) -> None:
+    """Refuse (ValidationError, in Italian) an action that needs a consent `person` has not given.
+
+    E.g. employment's sending of a vacancy to a person needs ConsentPurpose.JOB_OFFERS.
+    """
     if not has_consent(person, purpose):
         raise ValidationError(
             _("%(person)s has not given consent for: %(purpose)s. Record the consent first."),
             code="no_consent",
             params={"person": person, "purpose": ConsentPurpose(purpose).label},
         )
+
+
+def newsletter_recipients():
+    """The people who may receive newsletters now: consent in force and an e-mail address."""
+    return (
+        Person.objects.active()
+        .filter(consents__purpose=ConsentPurpose.NEWSLETTER, consents__withdrawn_at__isnull=True)
+        .exclude(email="")
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 @service
@@ -84,10 +98,101 @@ def record_consent(
 
 @service
 def withdraw_consent(*, consent: Consent, by) -> Consent:
+    """Record the withdrawal; `by` is the operator, or the person themselves on their profile."""
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
+        by_themselves = consent.person.account_id is not None and consent.person.account_id == (
+            getattr(by, "pk", None)
+        )
+        log_event(
+            consent.person,
+            by=by,
+            event="consent_withdrawn",
+            details={"purpose": consent.purpose, "by_the_person": by_themselves},
+        )
     return consent
+
+
+# --- The person's own account -----------------------------------------------------------------
+
+
+def _check_person_linkable(person: Person) -> None:
+    if person.is_pseudonymised:
+        raise ValidationError(
+            _("The identifying data of this person were erased: no account can be linked."),
+            code="pseudonymised",
+        )
+    if person.account_id is not None:
+        raise ValidationError(
+            _("This person is already linked to the account %(email)s: unlink it first."),
+            code="already_linked",
+            params={"email": person.account.email if person.account else ""},
+        )
+
+
+def _check_account_linkable(user) -> None:
+    from insieme.accounts.models import STAFF_ROLES, Role
+
+    if not user.has_role(Role.APPLICANT) or user.roles & (STAFF_ROLES | {Role.PARTNER}):
+        raise ValidationError(
+            _(
+                "The account %(email)s belongs to staff or to a partner organisation: only a "
+                "person's own account (role: applicant) can be linked to their record."
+            ),
+            code="not_an_applicant",
+            params={"email": user.email},
+        )
+    if Person.objects.filter(account=user).exists():
+        raise ValidationError(
+            _("The account %(email)s is already linked to another person's record."),
+            code="account_taken",
+            params={"email": user.email},
+        )
+
+
+@service
+def link_account(*, person: Person, email: str, by) -> tuple[Person, bool]:
+    """Link `person` to the account with `email`, creating and inviting it if there is none.
+
+    The caller (an operator) has checked the person's identity and that the address is theirs:
+    a matching e-mail address alone proves nothing. Returns the person and whether an account
+    was created (and the invitation e-mailed).
+    """
+    from insieme.accounts.models import Role, User
+    from insieme.accounts.services import invite_user
+
+    _check_person_linkable(person)
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = invite_user(
+            email=email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            roles=[Role.APPLICANT],
+            by=by,
+        )
+    else:
+        _check_account_linkable(user)
+    person.account = user
+    person.save(update_fields=["account", "updated_at"])
+    details = {"account": user.pk, "invited": created, "identity_checked_by": by.pk}
+    log_event(person, by=by, event="account_linked", details=details)
+    log_event(user, by=by, event="linked_to_person", details={"person": person.pk})
+    return person, created
+
+
+@service
+def unlink_account(*, person: Person, by) -> None:
+    user = person.account
+    if user is None:
+        return
+    person.account = None
+    person.save(update_fields=["account", "updated_at"])
+    log_event(person, by=by, event="account_unlinked", details={"account": user.pk})
+    log_event(user, by=by, event="unlinked_from_person", details={"person": person.pk})
 
 
 @service
@@ -211,6 +316,7 @@ def pseudonymise(*, person: Person, reason: str, by) -> Person:
         setattr(person, field, "")
     person.available_hours = None
     person.own_transport = False
+    person.account = None
     person.pseudonymised_at = timezone.now()
     person.save()
     _mask_history(person)
@@ -311,7 +417,16 @@ def merge_people(*, survivor: Person, duplicate: Person, by) -> Person:
         raise ValidationError(_("Choose two different people to merge."), code="same_person")
     if survivor.is_pseudonymised or duplicate.is_pseudonymised:
         raise ValidationError(_("A pseudonymised person cannot be merged."), code="pseudonymised")
+    if survivor.account_id and duplicate.account_id:
+        raise ValidationError(
+            _("Both records are linked to an account: unlink one of them first."),
+            code="two_accounts",
+        )
     moved: dict[str, int] = {}
+    if duplicate.account_id:
+        # The login follows the surviving record (the link is one to one: free it first).
+        survivor.account_id = duplicate.account_id
+        Person.objects.filter(pk=duplicate.pk).update(account=None)
     # Consents in force for a purpose the survivor already covers become history.
     covered = survivor.consents.in_force().values("purpose")
     duplicate.consents.in_force().filter(purpose__in=covered).update(withdrawn_at=timezone.now())

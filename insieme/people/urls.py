@@ -15,7 +15,17 @@ urlpatterns = [
         views.special_category_access,
         name="special_category_access",
     ),
+    path("newsletter/", views.newsletter_export, name="newsletter"),
+    path("mio-profilo/", views.my_profile, name="mine"),
+    path(
+        "mio-profilo/consensi/<int:consent_pk>/revoca/",
+        views.my_consent_withdraw,
+        name="my_consent_withdraw",
+    ),
+    path("mio-profilo/dati.<str:fmt>", views.my_data, name="my_data"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/account/", views.account_link, name="account_link"),
+    path("<int:pk>/account/scollega/", views.account_unlink, name="account_unlink"),
     path("<int:pk>/modifica/", views.person_edit, name="edit"),
     path("<int:pk>/consensi/", views.consent_add, name="consent_add"),
     path(

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insieme.accounts.models import Role
@@ -30,6 +31,7 @@ from insieme.people import exports, fiscal_code, services, timeline
 from insieme.people.forms import (
     ConsentForm,
     DocumentForm,
+    LinkAccountForm,
     MergeForm,
     PersonForm,
     PseudonymiseForm,
@@ -189,7 +191,7 @@ def person_edit(request, pk: int):
 def person_detail(request, pk: int):
     person = get_object_or_404(
         Person.objects.visible_to(request.user)
-        .select_related("residence_comune")
+        .select_related("residence_comune", "account")
         .prefetch_related(
             Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
             Prefetch("documents", queryset=Document.objects.all()),
@@ -197,6 +199,8 @@ def person_detail(request, pk: int):
         pk=pk,
     )
     can_edit = request.user.has_role(*EDITORS)
+    if not request.user.has_role(*READERS) and person.account_id == request.user.pk:
+        return redirect("people:mine")
     if not request.user.has_role(*READERS):
         # A partner sees a referred candidate's profile and, with the consent, their CV.
         return render(
@@ -211,6 +215,7 @@ def person_detail(request, pk: int):
         "events": timeline.events_for(person),
         "consent_form": ConsentForm() if can_edit else None,
         "document_form": DocumentForm() if can_edit else None,
+        "account_form": LinkAccountForm(initial={"email": person.email}) if can_edit else None,
         "history": list(history(person)[:20]) if can_edit else [],
     }
     return render(request, "people/detail.html", context)
@@ -292,7 +297,7 @@ def _shared_cvs(person: Person) -> list[Document]:
 def document_download(request, pk: int, document_pk: int):
     person = _visible_person(request, pk)
     documents = person.documents.all()
-    if not request.user.has_role(*READERS):
+    if not request.user.has_role(*READERS) and person.account_id != request.user.pk:
         documents = documents.filter(pk__in=[d.pk for d in _shared_cvs(person)])
     document = get_object_or_404(documents, pk=document_pk)
     log_access(person, by=request.user, what=f"document:{document.pk}")
@@ -363,7 +368,13 @@ def access_export(request, pk: int, fmt: str):
     if fmt not in {"json", "pdf"}:
         raise Http404
     person = _visible_person(request, pk)
-    include_special = request.user.has_perm(SPECIAL_PERMISSION)
+    return _access_response(
+        request, person, fmt, include_special=request.user.has_perm(SPECIAL_PERMISSION)
+    )
+
+
+def _access_response(request, person: Person, fmt: str, *, include_special: bool):
+    """Everything held on `person` as a JSON or PDF attachment; the reading is logged."""
     report = exports.access_report(person, include_special=include_special)
     log_access(person, by=request.user, what=f"access_export:{fmt}")
     stamp = timezone.localdate().isoformat()
@@ -484,3 +495,126 @@ def special_category_access(request):
         for user in staff.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
     ]
     return render(request, "people/special_category_access.html", {"rows": rows})
+
+
+# --- The person's own account ------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+@require_POST
+def account_link(request, pk: int):
+    person = _visible_person(request, pk)
+    form = LinkAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            person, invited = services.link_account(
+                person=person, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            email = person.account.email if person.account else ""
+            messages.success(
+                request,
+                (
+                    _("Account created for %(email)s and linked: the person has been e-mailed.")
+                    if invited
+                    else _("%(person)s is now linked to the account %(email)s.")
+                )
+                % {"person": person, "email": email},
+            )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#account")
+
+
+@role_required(*EDITORS)
+@require_POST
+def account_unlink(request, pk: int):
+    person = _visible_person(request, pk)
+    services.unlink_account(person=person, by=request.user)
+    messages.success(request, _("The account is no longer linked to this person."))
+    return redirect(reverse("people:detail", args=[person.pk]) + "#account")
+
+
+def _own_person(request) -> Person | None:
+    if not request.user.is_authenticated:
+        return None
+    return (
+        Person.objects.visible_to(request.user)
+        .filter(account=request.user)
+        .select_related("residence_comune")
+        .prefetch_related("consents", "documents")
+        .first()
+    )
+
+
+@login_required
+@require_GET
+def my_profile(request):
+    """The data the programme holds on the user, once an operator has linked their record."""
+    person = _own_person(request)
+    special = None
+    if person is not None:
+        special = SpecialCategoryData.objects.filter(person=person).first()
+        if special is not None:
+            # Special-category data are logged on every reading, by their owner too.
+            log_access(person, by=request.user, what="special_category")
+    return render(request, "people/mine.html", {"person": person, "special": special})
+
+
+@login_required
+@require_POST
+def my_consent_withdraw(request, consent_pk: int):
+    person = _own_person(request)
+    if person is None:
+        raise Http404
+    consent = get_object_or_404(person.consents.in_force(), pk=consent_pk)
+    services.withdraw_consent(consent=consent, by=request.user)
+    messages.success(
+        request,
+        _("You have withdrawn your consent for: %(purpose)s.")
+        % {"purpose": consent.get_purpose_display()},
+    )
+    return redirect(reverse("people:mine") + "#consensi")
+
+
+@login_required
+@require_GET
+def my_data(request, fmt: str):
+    if fmt not in {"json", "pdf"}:
+        raise Http404
+    person = _own_person(request)
+    if person is None:
+        raise Http404
+    # Their own data, special-category data included (GDPR art. 15).
+    return _access_response(request, person, fmt, include_special=True)
+
+
+# --- Newsletter ---------------------------------------------------------------------------------
+
+
+NEWSLETTER_COLUMNS = [
+    (gettext_lazy("surname"), "last_name"),
+    (gettext_lazy("name"), "first_name"),
+    (gettext_lazy("e-mail"), "email"),
+]
+
+
+@role_required(*EDITORS)
+@require_GET
+def newsletter_export(request):
+    """The mailing list: contacts of the people whose newsletter consent is in force, logged."""
+    fmt = request.GET.get(FORMAT_PARAM, "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(
+        services.newsletter_recipients(),
+        NEWSLETTER_COLUMNS,
+        fmt=fmt,
+        filename="lista-newsletter",
+        by=request.user,
+        details={"purpose": ConsentPurpose.NEWSLETTER.value},
+    )
