@@ -35,6 +35,19 @@ def cv_consent_in_force(person_field: str = "person") -> Exists:
     )
 
 
+def job_offers_consent_in_force(person_field: str = "person") -> Exists:
+    """For a queryset annotation: whether the row's person may be contacted for job offers."""
+    return Exists(
+        Consent.objects.in_force().filter(
+            person=OuterRef(person_field), purpose=ConsentPurpose.JOB_OFFERS
+        )
+    )
+
+
+def has_job_offers_consent(person: Person) -> bool:
+    return people_services.has_consent(person, ConsentPurpose.JOB_OFFERS)
+
+
 def record_cv_consent(person: Person, *, by, at_the_desk: bool = False) -> None:
     """Consent ticked on the sign-up form, by the person online or by an operator at the desk."""
     people_services.record_consent(

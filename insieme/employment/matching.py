@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from insieme.core.models import Comune
+from insieme.employment import links
 from insieme.employment.models import (
     JobProfile,
     Reach,
@@ -40,12 +41,15 @@ class Match:
 class CandidateMatch:
     person: Person
     match: Match
+    # Whether the person agreed to be contacted for job offers (the vacancy can be e-mailed).
+    contactable: bool = False
 
 
 @dataclass
 class VacancyMatch:
     vacancy: Vacancy
     match: Match
+    contactable: bool = False
 
 
 def explain(profile: JobProfile, home: Comune | None, vacancy: Vacancy) -> Match:
@@ -129,9 +133,18 @@ def candidates_for(vacancy: Vacancy, limit: int = 20) -> list[CandidateMatch]:
             RegistrationStatus.CONTACTED,
         ]
     ).values("person_id")
-    profiles = _profiles().filter(person_id__in=active).exclude(person__referrals__vacancy=vacancy)
+    profiles = (
+        _profiles()
+        .filter(person_id__in=active)
+        .exclude(person__referrals__vacancy=vacancy)
+        .annotate(contactable=links.job_offers_consent_in_force())
+    )
     matches = [
-        CandidateMatch(profile.person, explain(profile, profile.person.residence_comune, vacancy))
+        CandidateMatch(
+            profile.person,
+            explain(profile, profile.person.residence_comune, vacancy),
+            contactable=profile.contactable,
+        )
         for profile in profiles
     ]
     matches = [m for m in matches if not m.match.excluded]
@@ -149,8 +162,11 @@ def vacancies_for(person: Person, limit: int = 10) -> list[VacancyMatch]:
         .select_related("organisation", "comune__district", "contract_type")
         .exclude(referrals__person=person)
     )
+    contactable = links.has_job_offers_consent(person)
     matches = [
-        VacancyMatch(vacancy, explain(profile, person.residence_comune, vacancy))
+        VacancyMatch(
+            vacancy, explain(profile, person.residence_comune, vacancy), contactable=contactable
+        )
         for vacancy in vacancies
     ]
     matches = [m for m in matches if not m.match.excluded]

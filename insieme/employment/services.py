@@ -45,7 +45,7 @@ from insieme.employment.models import (
 )
 from insieme.network.models import Organisation
 from insieme.people import services as people_services
-from insieme.people.models import Person
+from insieme.people.models import ConsentPurpose, Person
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -462,6 +462,30 @@ def refer(*, vacancy: Vacancy, person: Person, note: str = "", by: Any) -> Refer
     )
     log_event(person, by=by, event="cv_shared", details={"organisation": vacancy.organisation_id})
     return referral
+
+
+@service
+def send_vacancy(*, vacancy: Vacancy, person: Person, by: Any) -> None:
+    """E-mail an open vacancy to a person: only with their consent to be contacted for job
+    offers (withdrawing it stops these messages at once)."""
+    people_services.require_consent(person, ConsentPurpose.JOB_OFFERS)
+    if not person.email:
+        raise ValidationError(
+            _("%(person)s has no e-mail address: record it on their page, or phone them."),
+            code="no_email",
+            params={"person": person},
+        )
+    if not Vacancy.objects.open().filter(pk=vacancy.pk).exists():
+        raise ValidationError(
+            _("The vacancy is no longer open: it cannot be sent."), code="vacancy_closed"
+        )
+    _mail(
+        _("[Insieme] A job offer for you: %(title)s") % {"title": vacancy.title},
+        "employment/email/vacancy.txt",
+        {"person": person, "vacancy": vacancy},
+        person.email,
+    )
+    log_event(person, by=by, event="vacancy_sent", details={"vacancy": vacancy.pk})
 
 
 @service

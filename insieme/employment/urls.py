@@ -34,6 +34,7 @@ urlpatterns = [
     path("offerte/<int:pk>/", views.vacancy, name="vacancy"),
     path("offerte/<int:pk>/modifica/", views.vacancy_edit, name="vacancy_edit"),
     path("offerte/<int:pk>/proponi/<int:person_pk>/", views.refer, name="refer"),
+    path("offerte/<int:pk>/invia/<int:person_pk>/", views.send_vacancy, name="send_vacancy"),
     path("offerte/segnalazioni/<int:pk>/esito/", views.referral_outcome, name="referral_outcome"),
     path("offerte/rifiuti/", views.refusal_report, name="refusals"),
 ]

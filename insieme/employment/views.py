@@ -782,3 +782,24 @@ def reminders(request):
         "employment/reminders.html#panel" if request.htmx else "employment/reminders.html",
         {"reminders": reminders_for(request.user), "today": timezone.localdate()},
     )
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def send_vacancy(request, pk: int, person_pk: int):
+    """E-mail a vacancy to a person who agreed to be contacted for job offers."""
+    item = _vacancy_visible(request, pk)
+    candidate = get_object_or_404(Person.objects.visible_to(request.user), pk=person_pk)
+    try:
+        services.send_vacancy(vacancy=item, person=candidate, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The vacancy has been e-mailed to %(person)s.") % {"person": candidate},
+        )
+    if request.POST.get("da") == "persona":
+        return redirect("employment:person", pk=candidate.pk)
+    return redirect("employment:vacancy", pk=item.pk)
