@@ -169,11 +169,17 @@ def start_application(
             fiscal_code=fiscal_code,
             defaults={"first_name": first_name, "last_name": last_name, "email": by.email},
         )
-        if (
-            not created
-            and person.email.casefold() != by.email.casefold()
-            and not Application.objects.filter(owner=by, applicant_person=person).exists()
-        ):
+        if person.account_id is not None:
+            # An operator linked the person to their own account after checking who they are:
+            # only that account acts for them.
+            may_act = person.account_id == by.pk
+        else:
+            may_act = (
+                created
+                or person.email.casefold() == by.email.casefold()
+                or Application.objects.filter(owner=by, applicant_person=person).exists()
+            )
+        if not may_act:
             # A code already on file for someone else: typing it must not let an account act
             # for that person (nor show their registry name on this account's receipt).
             raise ValidationError(
