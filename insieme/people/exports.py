@@ -61,6 +61,8 @@ def access_report(person: Person, *, include_special: bool) -> dict:
         value = getattr(person, field.attname)
         if field.name == "residence_comune":
             value = str(person.residence_comune) if person.residence_comune else None
+        elif field.name == "account":
+            value = person.account.email if person.account else None
         fields[field.name] = _plain(value)
     report: dict = {
         "generated_at": timezone.now().isoformat(),

@@ -260,6 +260,7 @@ class TestOwnProfile:
         assert response["Content-Disposition"].startswith("attachment")
         report = json.loads(response.content)
         assert report["person"]["fiscal_code"] == mine.fiscal_code
+        assert report["person"]["account"] == applicant.email
         assert report["special_category"]["health_notes"] == "Asma"
         response = client.get(reverse("people:my_data", args=["pdf"]))
         assert response.content.startswith(b"%PDF")
