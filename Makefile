@@ -60,5 +60,10 @@ otp: export DEBUG ?= 1
 otp: setup
 	@$(MANAGE) demo_otp
 
+## Scale benchmark on PostgreSQL (200,000 people; BENCH_* variables in bench/run.py): prints the
+## results and writes docs/performance.md. Drops and recreates the database of BENCH_DATABASE_URL.
+bench: setup
+	@$(PY) bench/run.py
+
 clean:
 	rm -rf .venv .uv node_modules static/vendor staticfiles var
