@@ -8,8 +8,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models import fields
 
         from insieme.core.listing import register_sqlite_functions
+
+        # The empty choice of every select (model fields and ModelChoiceField). Django 6.1's
+        # "- Select an option -" has no Italian translation yet: ours says it in Italian.
+        fields.BLANK_CHOICE_LABEL = _("- Choose -")
 
         # Accent-insensitive search (insieme.core.listing) for every app, on SQLite too.
         connection_created.connect(register_sqlite_functions, dispatch_uid="insieme_unaccent")

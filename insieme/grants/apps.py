@@ -18,6 +18,7 @@ class GrantsConfig(AppConfig):
             models.Disbursement,
             models.Revocation,
             models.ExpenseItem,
+            models.FinalReport,
             models.Microcredit,
             models.DeMinimisDeclaration,
         ):

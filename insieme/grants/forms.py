@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core import uploads
@@ -96,8 +97,20 @@ class TrancheForm(forms.Form):
     condition = forms.ChoiceField(
         label=_("Condition"), choices=TrancheCondition.choices, initial=TrancheCondition.NONE
     )
-    threshold = MoneyField(label=_("Approved expenses of at least (EUR)"), required=False)
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    threshold = MoneyField(
+        label=_("Threshold (EUR, or % of the grant)"),
+        required=False,
+        help_text=_(
+            "For approved expenses of at least an amount: the amount in EUR. For a share of "
+            "the grant: the percentage of the net amount."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. advance, balance on the final report."),
+    )
 
     def clean(self):
         data = super().clean() or {}
@@ -107,13 +120,13 @@ class TrancheForm(forms.Form):
             raise ValidationError(
                 _("Give each tranche either a percentage or an amount."), code="tranche_kind"
             )
-        if (
-            data.get("condition") == TrancheCondition.APPROVED_EXPENSES
-            and data.get("threshold") is None
-        ):
+        condition, threshold = data.get("condition"), data.get("threshold")
+        if condition in TrancheCondition.with_threshold() and threshold is None:
             self.add_error(
-                "threshold", _("Give the amount of approved expenses that releases the tranche.")
+                "threshold", _("Give the threshold of approved expenses that releases the tranche.")
             )
+        elif condition == TrancheCondition.EXPENSES_SHARE and (threshold or 0) > 100:
+            self.add_error("threshold", _("A share of the grant cannot be above 100%."))
         return data
 
 
@@ -143,6 +156,50 @@ class ExpenseForm(forms.ModelForm):
             accept=uploads.IMAGES_AND_PDF,
             type_error=_(
                 "The file is not a PDF, PNG or JPEG document. Attach the invoice in one of these formats."
+            ),
+        )
+        return upload
+
+
+class ExpenseChangeForm(ExpenseForm):
+    """Correcting an expense: the invoice already attached stays unless a new one is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].required = False
+        self.fields["attachment"].help_text = _(
+            "Leave it empty to keep the invoice already attached."
+        )
+
+    def clean_attachment(self):
+        if isinstance(self.cleaned_data.get("attachment"), UploadedFile):
+            return super().clean_attachment()
+        return None
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class FinalReportForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of the final report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    document = forms.FileField(
+        label=_("Final report (document)"),
+        help_text=_("PDF, ODT, DOCX, PNG or JPEG, at most 5 MB."),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        uploads.check_upload(
+            upload,
+            accept=uploads.DOCUMENTS,
+            type_error=_(
+                "The file is not a PDF, ODT, DOCX, PNG or JPEG document. Attach the report in "
+                "one of these formats."
             ),
         )
         return upload

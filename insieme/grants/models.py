@@ -241,12 +241,24 @@ class Grant(models.Model):
 
 
 class TrancheCondition(models.TextChoices):
-    NONE = "nessuna", _("None (payable at once)")
-    APPROVED_EXPENSES = "spese_approvate", _("Approved expenses of at least")
+    NONE = "nessuna", _("None: payable at the award or start")
+    APPROVED_EXPENSES = "spese_approvate", _("Approved expenses of at least an amount")
+    EXPENSES_SHARE = "spese_percentuale", _("Approved expenses of at least a share of the grant")
+    FINAL_REPORT = "relazione_finale", _("Final report approved")
+
+    @classmethod
+    def with_threshold(cls) -> list[str]:
+        return [cls.APPROVED_EXPENSES, cls.EXPENSES_SHARE]
 
 
 class Tranche(models.Model):
-    """One instalment of a grant's payment plan, with the condition that releases it."""
+    """One instalment of a grant's payment plan, with the condition that releases it.
+
+    `planned` is the tranche's share of the amount awarded, fixed at the award (a percentage's
+    rounding cent goes to the last tranche, so the plan adds up to the grant exactly). After a
+    reduction the tranches not yet paid share what is left of the net amount in proportion to
+    their planned amounts (see `grants.services.tranche_schedule`).
+    """
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="tranches"
@@ -258,6 +270,9 @@ class Tranche(models.Model):
     fixed_amount = models.DecimalField(
         _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    planned = models.DecimalField(
+        _("planned amount"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     condition = models.CharField(
         _("condition"),
         max_length=20,
@@ -265,7 +280,12 @@ class Tranche(models.Model):
         default=TrancheCondition.NONE,
     )
     threshold = models.DecimalField(
-        _("threshold"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("threshold"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("EUR of approved expenses, or a percentage of the grant's net amount."),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -290,8 +310,15 @@ class Tranche(models.Model):
                 name="tranche_amount_positive",
             ),
             models.CheckConstraint(
-                condition=Q(condition="nessuna") | Q(threshold__gte=0),
+                condition=Q(condition__in=["nessuna", "relazione_finale"]) | Q(threshold__gte=0),
                 name="tranche_condition_has_threshold",
+            ),
+            models.CheckConstraint(
+                condition=~Q(condition="spese_percentuale") | Q(threshold__lte=100),
+                name="tranche_share_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0), name="tranche_planned_not_negative"
             ),
         ]
 
@@ -300,19 +327,23 @@ class Tranche(models.Model):
 
     @property
     def planned_amount(self) -> Decimal:
-        if self.fixed_amount is not None:
-            return self.fixed_amount
-        assert self.percentage is not None
-        return (self.grant.amount_awarded * self.percentage / 100).quantize(CENT, ROUND_HALF_UP)
+        return self.planned
 
-    def condition_met(self, approved_expenses: Decimal) -> bool:
-        if self.condition == TrancheCondition.APPROVED_EXPENSES:
-            return approved_expenses >= (self.threshold or ZERO)
-        return True
+
+class DisbursementManager(models.Manager["Disbursement"]):
+    """Payments in force: a cancelled payment is kept (and shown) but no longer counts."""
+
+    def get_queryset(self) -> models.QuerySet["Disbursement"]:
+        return super().get_queryset().filter(cancelled_at__isnull=True)
 
 
 class Disbursement(models.Model):
-    """A payment (erogazione) of part of a grant."""
+    """A payment (erogazione) of part of a grant.
+
+    A payment recorded by mistake is cancelled, never deleted: it keeps its row with who
+    cancelled it, when and why. `Disbursement.objects` (and every related manager, so every
+    ledger and figure) sees only the payments in force; `Disbursement.all_objects` sees all.
+    """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     grant = models.ForeignKey(
@@ -329,17 +360,40 @@ class Disbursement(models.Model):
         related_name="disbursements",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for the cancellation"), blank=True)
+
+    all_objects = models.Manager()
+    objects = DisbursementManager()
 
     class Meta:
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
+        # Related managers (grant.disbursements, tranche.disbursements) use the default one.
+        default_manager_name = "objects"
         ordering = ["-paid_on", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="disbursement_cancellation_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RevocationKind(models.TextChoices):
@@ -452,6 +506,63 @@ class ExpenseItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} {self.invoice_number}"
+
+
+def report_upload_to(instance: "FinalReport", filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"relazioni/{instance.grant_id}/{timezone.localdate():%Y%m}/{_token()}.{suffix}"
+
+
+class FinalReport(models.Model):
+    """The project's final report (relazione finale) on a grant, approved by an operator.
+
+    A rejected report stays on record; the project submits a new one.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="final_reports"
+    )
+    summary = models.TextField(_("summary"))
+    document = models.FileField(_("document"), upload_to=report_upload_to, max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.PENDING
+    )
+    review_reason = models.TextField(_("reason"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(
+        _("submitted by an operator on the project's behalf"), default=False
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="final_report_has_summary"),
+            models.CheckConstraint(
+                condition=~Q(status="respinta") | ~Q(review_reason=""),
+                name="final_report_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} — {self.get_status_display()}"
 
 
 class MicrocreditStatus(models.TextChoices):

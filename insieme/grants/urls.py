@@ -17,7 +17,16 @@ urlpatterns = [
     path("contributi/<int:pk>/revoca/", views.grant_revoke, name="revoke"),
     path("spese/<int:pk>/allegato/", views.expense_attachment, name="expense_attachment"),
     path("spese/<int:pk>/esame/", views.expense_review, name="expense_review"),
+    path("spese/<int:pk>/modifica/", views.expense_edit, name="expense_edit"),
+    path("spese/<int:pk>/ritira/", views.expense_delete, name="expense_delete"),
+    path("spese/<int:pk>/riapri/", views.expense_reopen, name="expense_reopen"),
+    path("contributi/<int:pk>/relazione/", views.final_report_add, name="final_report_add"),
+    path(
+        "relazioni/<int:pk>/documento/", views.final_report_document, name="final_report_document"
+    ),
+    path("relazioni/<int:pk>/esame/", views.final_report_review, name="final_report_review"),
     path("rate/<int:pk>/eroga/", views.tranche_pay, name="tranche_pay"),
+    path("erogazioni/<int:pk>/annulla/", views.disbursement_cancel, name="disbursement_cancel"),
     path("de-minimis/", views.de_minimis_register, name="de_minimis"),
     path("de-minimis/<int:pk>/", views.de_minimis_undertaking, name="de_minimis_undertaking"),
 ]

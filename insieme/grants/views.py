@@ -16,11 +16,14 @@ from insieme.grants import services
 from insieme.grants.forms import (
     AwardForm,
     DeclarationForm,
+    ExpenseChangeForm,
     ExpenseForm,
+    FinalReportForm,
     FundForm,
     MicrocreditForm,
     MicrocreditMoveForm,
     PayTrancheForm,
+    ReasonForm,
     ReviewForm,
     RevocationForm,
     TrancheFormSet,
@@ -31,6 +34,7 @@ from insieme.grants.models import (
     Disbursement,
     ExpenseItem,
     ExpenseStatus,
+    FinalReport,
     Fund,
     Grant,
     Microcredit,
@@ -158,32 +162,26 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
     is_manager = user.has_role(*MANAGERS)
     # Grants imported from a workbook may belong to an application without a project row.
     project = getattr(grant.application, "project", None)
-    approved = grant.approved_expenses  # type: ignore[attr-defined]
-    tranches = list(
-        grant.tranches.annotate(
-            paid_amount=money_sum(
-                Disbursement.objects.filter(tranche=OuterRef("pk")),
-                "tranche",
-                "amount",
-            )
-        )
-    )
-    for tranche in tranches:
-        tranche.grant = grant
-        tranche.is_met = tranche.condition_met(approved)  # type: ignore[attr-defined]
     can_report = is_manager or (
         project is not None and Project.objects.reported_by(user).filter(pk=project.pk).exists()
     )
+    reports = list(grant.final_reports.select_related("submitted_by", "reviewed_by"))
     return {
         "grant": grant,
         "project": project,
-        "tranches": tranches,
+        "tranches": services.tranche_schedule(grant),
         "expenses": grant.expenses.select_related("reviewed_by", "entered_by"),
-        "disbursements": grant.disbursements.select_related("tranche"),
+        "disbursements": Disbursement.all_objects.filter(grant=grant).select_related(
+            "tranche", "cancelled_by"
+        ),
         "revocations": grant.revocations.all(),
+        "final_reports": reports,
+        "can_submit_report": can_report
+        and not any(r.status != ExpenseStatus.REJECTED for r in reports),
         "is_manager": is_manager,
         "can_report": can_report,
         "expense_form": forms.get("expense_form") or ExpenseForm(),
+        "report_form": forms.get("report_form") or FinalReportForm(auto_id="relazione-%s"),
         "pay_form": PayTrancheForm(initial={"paid_on": timezone.localdate()}),
         "revocation_form": forms.get("revocation_form")
         or RevocationForm(auto_id="revoca-%s", initial={"decided_on": timezone.localdate()}),
@@ -293,21 +291,170 @@ def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
         raise PermissionDenied
+    label = services.tranche_label(tranche)
     form = PayTrancheForm(request.POST)
     if form.is_valid():
         try:
-            services.pay_tranche(
+            payment = services.pay_tranche(
                 tranche=tranche,
                 paid_on=form.cleaned_data["paid_on"],
                 amount=form.cleaned_data["amount"],
                 by=request.user,
             )
-            messages.success(request, _("Tranche %(number)s paid.") % {"number": tranche.position})
+            messages.success(
+                request,
+                _("%(tranche)s paid: %(amount)s EUR.")
+                % {"tranche": label, "amount": services.eur(payment.amount)},
+            )
         except ValidationError as error:
             _errors(request, error)
     else:
-        messages.error(request, _("Enter the payment date and, if different, the amount."))
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(
+                    request,
+                    _("%(tranche)s not paid: %(field)s: %(error)s")
+                    % {"tranche": label, "field": form.fields[field].label, "error": message},
+                )
     return redirect("grants:grant_detail", pk=tranche.grant_id)
+
+
+@role_required(*MANAGERS)
+@require_POST
+def disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = get_object_or_404(Disbursement.all_objects, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_disbursement(
+                disbursement=disbursement, reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(
+                request,
+                _(
+                    "Payment %(code)s cancelled: its %(amount)s EUR are committed again but "
+                    "not paid."
+                )
+                % {"code": disbursement.code, "amount": services.eur(disbursement.amount)},
+            )
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(
+            request,
+            _("Say why the payment %(code)s is cancelled.") % {"code": disbursement.code},
+        )
+    return redirect("grants:grant_detail", pk=disbursement.grant_id)
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _expense(request, pk)
+    form = ExpenseChangeForm(request.POST or None, request.FILES or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "attachment"}
+        try:
+            services.change_expense(
+                item=item,
+                **data,
+                attachment=form.cleaned_data.get("attachment"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Expense corrected."))
+            return redirect("grants:grant_detail", pk=item.grant_id)
+    return render(
+        request,
+        "grants/expense_form.html",
+        {"item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*READERS)
+@require_POST
+def expense_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _expense(request, pk)
+    grant_pk = item.grant_id
+    try:
+        services.delete_expense(item=item, by=request.user)
+        messages.success(request, _("Expense withdrawn."))
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("grants:grant_detail", pk=grant_pk)
+
+
+@role_required(*MANAGERS)
+@require_POST
+def expense_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _expense(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_expense(item=item, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, _("Expense reopened: it is waiting for review again."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, _("Say why the expense is reopened."))
+    return redirect("grants:grant_detail", pk=item.grant_id)
+
+
+@role_required(*READERS)
+@require_POST
+def final_report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    form = FinalReportForm(request.POST, request.FILES, auto_id="relazione-%s")
+    if form.is_valid():
+        try:
+            services.submit_final_report(grant=grant, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        context = _grant_context(request, grant, report_form=form)
+        return render(request, "grants/grant_detail.html", context, status=400)
+    messages.success(request, _("Final report submitted for review."))
+    return redirect("grants:grant_detail", pk=grant.pk)
+
+
+def _report(request: HttpRequest, pk: int) -> FinalReport:
+    return get_object_or_404(
+        FinalReport.objects.filter(grant__in=Grant.objects.visible_to(request.user)), pk=pk
+    )
+
+
+@role_required(*READERS)
+def final_report_document(request: HttpRequest, pk: int) -> FileResponse:
+    report = _report(request, pk)
+    log_access(report, by=request.user, what="document")
+    suffix = (report.document.name or "").rsplit(".", 1)[-1]
+    return FileResponse(
+        report.document.open("rb"), as_attachment=True, filename=f"relazione-{report.pk}.{suffix}"
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def final_report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_final_report(
+                report=report,
+                approve=form.cleaned_data["decision"] == "approva",
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            messages.success(request, _("Final report reviewed."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, _("Say why the final report is rejected."))
+    return redirect("grants:grant_detail", pk=report.grant_id)
 
 
 @role_required(*READERS)

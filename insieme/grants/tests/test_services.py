@@ -367,7 +367,8 @@ def test_ledger_figures_are_exact_decimals_with_two_places(operator):
 
 AMOUNTS = st.decimals(min_value=D("0.01"), max_value=D("4000.00"), places=2)
 STEPS = st.lists(
-    st.tuples(st.sampled_from(["award", "pay", "reduce", "revoke"]), AMOUNTS), max_size=12
+    st.tuples(st.sampled_from(["award", "pay", "reduce", "revoke", "cancel"]), AMOUNTS),
+    max_size=12,
 )
 
 
@@ -378,6 +379,10 @@ STEPS = st.lists(
 # Sums that binary floating point gets wrong (0.1 + 0.2; 100 - 91.68 = 8.3199999...).
 @example(budget=D("1.00"), steps=[("award", D("0.10")), ("award", D("0.20")), ("pay", D("0.20"))])
 @example(budget=D("100.00"), steps=[("award", D("91.68")), ("award", D("8.32"))])
+@example(
+    budget=D("10.00"),
+    steps=[("award", D("10.00")), ("pay", D("4.00")), ("cancel", D("1")), ("revoke", D("1"))],
+)
 def test_the_ledger_always_adds_up(operator, budget, steps):
     """Whatever operators try, in any order, the fund never goes negative and adds up."""
     fund = f.fund(str(budget))
@@ -390,6 +395,12 @@ def test_the_ledger_always_adds_up(operator, budget, steps):
                 services.record_disbursement(
                     grant=grants[-1], paid_on=date(2025, 4, 1), amount=amount, by=operator
                 )
+            elif action == "cancel":
+                payment = services.Disbursement.objects.filter(grant__fund=fund).first()
+                if payment is not None:
+                    services.cancel_disbursement(
+                        disbursement=payment, reason="pagamento errato", by=operator
+                    )
             elif grants:
                 services.revoke_grant(
                     grant=grants[0],
@@ -412,6 +423,12 @@ def test_the_ledger_always_adds_up(operator, budget, steps):
     assert row.paid == paid
     assert row.available == budget - net
     assert row.available >= 0
+    cancelled = services.Disbursement.all_objects.filter(
+        grant__fund=fund, cancelled_at__isnull=False
+    )
+    assert row.paid + sum((d.amount for d in cancelled), D("0.00")) == sum(
+        (d.amount for d in services.Disbursement.all_objects.filter(grant__fund=fund)), D("0.00")
+    )
     for grant in Grant.objects.filter(fund=fund).with_figures():
         assert grant.paid <= grant.net_amount
 
