@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
@@ -114,6 +115,12 @@ def add_team_member(*, project: Project, person: Person, role: str = "", by) -> 
 
 
 @service
+def remove_team_member(*, member: TeamMember, by) -> None:
+    """Take a person out of the team (added by mistake or gone); the history keeps it."""
+    member.delete()
+
+
+@service
 def add_milestone(*, project: Project, title: str, due_on: date, by) -> Milestone:
     return Milestone.objects.create(project=project, title=title, due_on=due_on, created_by=by)
 
@@ -215,6 +222,55 @@ def create_event(
     return Event.objects.create(
         kind=kind, title=title, date=date, hours=hours, place=place, description=description
     )
+
+
+@service
+def change_event(
+    *,
+    event: Event,
+    kind: str,
+    title: str,
+    date: date,
+    hours: Decimal,
+    place: str = "",
+    description: str = "",
+    by,
+) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    longest = event.participations.order_by("-hours").values_list(
+        "hours", flat=True
+    ).first() or Decimal("0")
+    if hours < longest:
+        raise ValidationError(
+            _(
+                "A participant attended %(attended)s hours: the event cannot last less. Correct "
+                "their attendance first."
+            ),
+            code="hours_below_attendance",
+            params={"attended": number_format(longest, decimal_pos=2)},
+        )
+    event.kind = kind
+    event.title = title
+    event.date = date
+    event.hours = hours
+    event.place = place
+    event.description = description
+    event.save()
+    return event
+
+
+@service
+def delete_event(*, event: Event, by) -> None:
+    """Remove an event entered by mistake, with its participations (operators only)."""
+    if not by.has_role(*PROJECT_MANAGERS):
+        raise PermissionDenied
+    event.participations.all().delete()
+    event.delete()
+
+
+@service
+def remove_participant(*, participation: Participation, by) -> None:
+    participation.delete()
 
 
 @service

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/coach/", views.project_coaches, name="coaches"),
     path("<int:pk>/account/", views.project_reporting_users, name="reporting_users"),
     path("<int:pk>/squadra/", views.team_add, name="team_add"),
+    path("squadra/<int:pk>/rimuovi/", views.team_remove, name="team_remove"),
     path("<int:pk>/tappe/", views.milestone_add, name="milestone_add"),
     path("tappe/<int:pk>/stato/", views.milestone_status, name="milestone_status"),
     path("tappe/<int:pk>/modifica/", views.milestone_edit, name="milestone_edit"),
@@ -22,6 +23,9 @@ urlpatterns = [
     path("calendario/", views.event_list, name="event_list"),
     path("calendario/nuovo/", views.event_create, name="event_create"),
     path("calendario/<int:pk>/", views.event_detail, name="event_detail"),
+    path("calendario/<int:pk>/modifica/", views.event_edit, name="event_edit"),
+    path("calendario/<int:pk>/elimina/", views.event_delete, name="event_delete"),
     path("calendario/<int:pk>/partecipanti/", views.participant_add, name="participant_add"),
+    path("partecipazioni/<int:pk>/rimuovi/", views.participant_remove, name="participant_remove"),
     path("partecipazioni/<int:pk>/presenza/", views.attendance, name="attendance"),
 ]

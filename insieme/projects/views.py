@@ -36,6 +36,7 @@ from insieme.projects.models import (
     Project,
     ProjectStatus,
     SurvivalFollowUp,
+    TeamMember,
 )
 
 STAFF = (Role.OPERATOR, Role.ADMIN, Role.COACH)
@@ -92,11 +93,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def jobs_created(project: Project) -> tuple[list, dict]:
-    """The placements linked to the project, counted by DOMAIN.md's rules, in the database."""
+def jobs_created(project: Project, user: User) -> tuple[list, dict]:
+    """The placements linked to the project that `user` may see, counted by DOMAIN.md's rules,
+    in the database."""
     from insieme.employment.models import Placement
 
-    placements = Placement.objects.filter(application=project.application)
+    placements = Placement.objects.visible_to(user).filter(application=project.application)
     traineeship = Q(contract_type__code=ContractType.TRAINEESHIP)
     figures = placements.aggregate(
         placements=Count("pk", filter=~traineeship),
@@ -121,7 +123,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         key=lambda row: row[1],
         reverse=True,
     )
-    placements, job_figures = jobs_created(project)
+    placements, job_figures = jobs_created(project, user)
     from insieme.grants.models import Grant, Microcredit
 
     grants = Grant.objects.filter(application=project.application).select_related("fund")
@@ -212,6 +214,17 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "projects/project_detail.html", context, status=400)
     messages.success(request, _("Team member added."))
     return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def team_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(
+        TeamMember.objects.filter(project__in=Project.objects.visible_to(request.user)), pk=pk
+    )
+    services.remove_team_member(member=member, by=request.user)
+    messages.success(request, _("Team member removed."))
+    return redirect("projects:detail", pk=member.project_id)
 
 
 @role_required(*STAFF)
@@ -446,6 +459,51 @@ def event_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_event(event=event, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error("hours", error)
+        else:
+            messages.success(request, _("Event updated."))
+            return redirect("projects:event_detail", pk=event.pk)
+    return render(
+        request,
+        "projects/event_form.html",
+        {"form": form, "event": event},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
+    services.delete_event(event=event, by=request.user)
+    messages.success(request, _("Event deleted."))
+    return redirect("projects:event_list")
+
+
+@role_required(*STAFF)
+@require_POST
+def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Project.objects.visible_to(request.user)
+    participation = get_object_or_404(
+        Participation.objects.filter(event__in=Event.objects.visible_to(request.user)).filter(
+            Q(project__isnull=True) | Q(project__in=visible)
+        ),
+        pk=pk,
+    )
+    services.remove_participant(participation=participation, by=request.user)
+    messages.success(request, _("Participant removed."))
+    return redirect("projects:event_detail", pk=participation.event_id)
+
+
 def _event_context(request: HttpRequest, event: Event, form=None) -> dict:
     assert isinstance(request.user, User)
     visible = Project.objects.visible_to(request.user)
@@ -461,7 +519,9 @@ def _event_context(request: HttpRequest, event: Event, form=None) -> dict:
 @role_required(*STAFF)
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
-    return render(request, "projects/event_detail.html", _event_context(request, event))
+    context = _event_context(request, event)
+    context["is_manager"] = request.user.has_role(*PROJECT_MANAGERS)  # type: ignore[union-attr]
+    return render(request, "projects/event_detail.html", context)
 
 
 @role_required(*STAFF)
