@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import User
@@ -39,8 +40,9 @@ class ScoreForm(forms.Form):
                 label=_("%(criterion)s (0-%(max)s, weight %(weight)s)")
                 % {
                     "criterion": c.name,
-                    "max": c.max_score.normalize(),
-                    "weight": c.weight.normalize(),
+                    # number_format: "10", not the "1E+1" of a normalised Decimal's str()
+                    "max": number_format(c.max_score.normalize()),
+                    "weight": number_format(c.weight.normalize()),
                 },
                 min_value=0,
                 max_value=c.max_score,
