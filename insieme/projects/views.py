@@ -545,10 +545,12 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the participants the event page shows this user: a coach's own projects' ones.
+    visible = Project.objects.visible_to(request.user)
     participation = get_object_or_404(
-        Participation.objects.filter(
-            event__in=Event.objects.visible_to(request.user)
-        ).select_related("event"),
+        Participation.objects.filter(event__in=Event.objects.visible_to(request.user))
+        .filter(Q(project__isnull=True) | Q(project__in=visible))
+        .select_related("event"),
         pk=pk,
     )
     form = AttendanceForm(request.POST)
