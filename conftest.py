@@ -1,6 +1,8 @@
 """The fixed cast of users every test can use: one per role, plus an outsider with no role."""
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -151,3 +153,46 @@ def _shipped_data_survives_flushes(request):
     if not Comune.objects.exists() or not Sector.objects.exists():
         reference.load_all(Comune, District, Sector, ContractType)
     cache.clear()
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    if hasattr(session.config, "workeroutput"):
+        # xdist: tell the controller which log file this worker writes.
+        session.config.workeroutput["suite_log"] = str(settings.SUITE_LOG_FILE)
+    else:
+        week_ago = time.time() - 7 * 86400
+        for old in settings.SUITE_LOG_FILE.parent.glob("test-*.log"):
+            if old.stat().st_mtime < week_ago:
+                old.unlink(missing_ok=True)
+    session.config.stash[_SUITE_LOGS] = [str(settings.SUITE_LOG_FILE)]
+
+
+def pytest_testnodedown(node, error):
+    suite_log = getattr(node, "workeroutput", {}).get("suite_log")
+    if suite_log:
+        node.config.stash[_SUITE_LOGS].append(suite_log)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a log file it wrote holds a codice fiscale (tests/security/log_scan.py)."""
+    if hasattr(session.config, "workerinput"):
+        return  # the controller scans once every worker has finished
+    from tests.security.log_scan import findings
+
+    files = [Path(p) for p in session.config.stash[_SUITE_LOGS] if Path(p).exists()]
+    lines, found = findings(files)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"codice fiscale log scan: {len(files)} log files, {lines} lines, "
+            f"{len(found)} with a code"
+        )
+        for line in found[:20]:
+            reporter.write_line(f"  {line}", red=True)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_SUITE_LOGS = pytest.StashKey[list[str]]()

@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -274,10 +275,16 @@ STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 # Personal data are pseudonymised this many days after a person's last activity (GDPR).
 PEOPLE_RETENTION_DAYS = int(env("PEOPLE_RETENTION_DAYS", str(5 * 365)))
 
-LOGGING = {
+# Every handler masks codici fiscali (insieme.core.logging). The test suite also writes what the
+# code logs, unmasked, to var/log/test-<run>-<worker>.log and fails if a code is found there at
+# the end (conftest.py): the masking is a second line of defence, not a licence to log codes.
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_fiscal_codes": {"()": "insieme.core.logging.MaskFiscalCodes"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_fiscal_codes"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -286,3 +293,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if TESTING:
+    (BASE_DIR / "var" / "log").mkdir(parents=True, exist_ok=True)
+    # One file per process of this run: suites running side by side keep their own.
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    SUITE_LOG_FILE = BASE_DIR / "var" / "log" / f"test-{_run}-{_worker}.log"
+    LOGGING["handlers"]["suite_file"] = {
+        "class": "logging.FileHandler",
+        "filename": str(SUITE_LOG_FILE),
+        "mode": "w",
+        "encoding": "utf-8",
+        "delay": True,
+        "formatter": "suite",
+    }
+    LOGGING["formatters"] = {"suite": {"format": "%(levelname)s %(name)s %(message)s"}}
+    LOGGING["root"]["handlers"].append("suite_file")
