@@ -27,6 +27,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -66,9 +67,9 @@ class Filters:
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _period(field: str, f: Filters) -> Q:
+def _period(field: str, f: Filters, *, end_only: bool = False) -> Q:
     q = Q()
-    if f.date_from is not None:
+    if f.date_from is not None and not end_only:
         q &= Q(**{f"{field}__gte": f.date_from})
     if f.date_to is not None:
         q &= Q(**{f"{field}__lte": f.date_to})
@@ -217,11 +218,22 @@ def _first_placement_start(outer: str = "pk") -> Subquery:
     )
 
 
-def first_time_placed(f: Filters) -> QuerySet[Person]:
+def _first_placements() -> QuerySet[Placement]:
+    """Each person's first placement that is not a traineeship: `person` and `first_placement`."""
     return (
-        Person.objects.filter(_person_scope(f, ""))
-        .annotate(first_placement=_first_placement_start())
-        .filter(_period("first_placement", f), first_placement__isnull=False)
+        Placement.objects.exclude(contract_type__code=TRAINEESHIP)
+        .values("person")
+        .annotate(first_placement=Min("start_date"))
+        .order_by()
+    )
+
+
+def first_time_placed(f: Filters) -> QuerySet[Person]:
+    # One grouped pass over the placements (not a subquery per person) picks the people; the
+    # annotation is only for the records' list (a count leaves it out).
+    firsts = _first_placements().filter(_period("first_placement", f)).values("person")
+    return Person.objects.filter(_person_scope(f, ""), pk__in=firsts).annotate(
+        first_placement=_first_placement_start()
     )
 
 
@@ -238,8 +250,11 @@ def days_to_first_placement(f: Filters) -> QuerySet[Person]:
         .values("start_date")[:1],
         output_field=models.DateField(),
     )
+    # Only people with a placement that is not a traineeship can count: the subqueries run for
+    # them, not for the whole registry.
+    placed = _first_placements().filter(_period("first_placement", f, end_only=True))
     return (
-        Person.objects.filter(_person_scope(f, ""))
+        Person.objects.filter(_person_scope(f, ""), pk__in=placed.values("person"))
         .annotate(first_interview=earliest_interview)
         .filter(first_interview__isnull=False)
         .annotate(first_placement_after=first_after)
