@@ -1,0 +1,126 @@
+"""The application survives the loss of its database connections without being restarted.
+
+Restarting the PostgreSQL server would break every other test running on it, so the test does
+what a restart does to the application: it terminates every server process of the application's
+connections (pg_terminate_backend) while gunicorn answers a steady stream of requests. Django's
+health checks (CONN_HEALTH_CHECKS) must replace the dead connections: the requests that follow
+succeed within seconds. docs/deploy.md records a real restart, measured by hand.
+"""
+
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from insieme.calls.tests.helpers import make_call
+from tests.faults.helpers import BASE_DIR, child_env, free_port
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor == "sqlite", reason="needs a PostgreSQL server"),
+    pytest.mark.django_db(transaction=True),
+]
+
+APP_NAME = "insieme-app-under-test"
+RECOVERY_SECONDS = 5.0
+PATHS = ["/healthz", "/bandi/"]
+
+
+def app_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s "
+            "AND datname = current_database() AND pid <> pg_backend_pid()",
+            [APP_NAME],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+@pytest.fixture
+def server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", "2", "--threads", "2", "--worker-class", "gthread"),
+        ],
+        cwd=BASE_DIR,
+        env=child_env(PGAPPNAME=APP_NAME, CONN_MAX_AGE="60"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while get(base + "/healthz") != 200:
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_requests_succeed_within_seconds_after_the_database_drops_every_connection(server):
+    make_call(title="Bando per la prova di riavvio")
+    log: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def load():
+        n = 0
+        while not stop.is_set():
+            log.append((time.monotonic(), get(server + PATHS[n % len(PATHS)])))
+            n += 1
+            time.sleep(0.02)
+
+    clients = [threading.Thread(target=load) for _ in range(4)]
+    for client in clients:
+        client.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not app_backends():
+            assert time.monotonic() < deadline, "the application opened no connection"
+            time.sleep(0.05)
+        time.sleep(1)
+        before = set(app_backends())
+        # One by one, by pid: only the application's own server processes.
+        terminated = 0
+        with connection.cursor() as cursor:
+            for pid in before:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+                terminated += cursor.fetchone()[0]
+        dropped_at = time.monotonic()
+        time.sleep(RECOVERY_SECONDS + 2)
+    finally:
+        stop.set()
+        for client in clients:
+            client.join()
+
+    assert terminated >= 1
+    assert all(status == 200 for at, status in log if at < dropped_at - 0.1)
+    after = [(at - dropped_at, status) for at, status in log if at > dropped_at]
+    failures = [(round(at, 2), status) for at, status in after if status != 200]
+    first_ok = min(at for at, status in after if status == 200)
+    late = [(at, status) for at, status in failures if at > RECOVERY_SECONDS]
+    assert first_ok < RECOVERY_SECONDS, (first_ok, failures)
+    assert not late, late
+    assert len([1 for at, _status in after if at > RECOVERY_SECONDS]) > 10
+    assert not before & set(app_backends()), "the old connections are still there"
+    print(
+        f"\nterminated {terminated} connections; {len(after)} requests after it, "
+        f"{len(failures)} failed {failures[:5]}; first success {first_ok:.3f} s after"
+    )
