@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from insieme.grants.models import (
     TrancheCondition,
 )
 from insieme.network.models import Organisation
+from insieme.projects.models import Milestone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,12 +107,25 @@ class TrancheForm(forms.Form):
             "the grant: the percentage of the net amount."
         ),
     )
+    milestone = forms.ModelChoiceField(
+        label=_("Milestone (for the milestone condition)"),
+        queryset=Milestone.objects.none(),
+        required=False,
+    )
     description = forms.CharField(
         label=_("Description"),
         max_length=200,
         required=False,
         help_text=_("E.g. advance, balance on the final report."),
     )
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        milestones = cast(forms.ModelChoiceField, self.fields["milestone"])
+        if project is not None:
+            milestones.queryset = project.milestones.all()
+        if project is None or not project.milestones.exists():
+            milestones.help_text = _("The project has no milestones yet: add them on its page.")
 
     def clean(self):
         data = super().clean() or {}
@@ -127,6 +142,8 @@ class TrancheForm(forms.Form):
             )
         elif condition == TrancheCondition.EXPENSES_SHARE and (threshold or 0) > 100:
             self.add_error("threshold", _("A share of the grant cannot be above 100%."))
+        if condition == TrancheCondition.MILESTONE and data.get("milestone") is None:
+            self.add_error("milestone", _("Choose the milestone that releases the tranche."))
         return data
 
 

@@ -245,6 +245,7 @@ class TrancheCondition(models.TextChoices):
     APPROVED_EXPENSES = "spese_approvate", _("Approved expenses of at least an amount")
     EXPENSES_SHARE = "spese_percentuale", _("Approved expenses of at least a share of the grant")
     FINAL_REPORT = "relazione_finale", _("Final report approved")
+    MILESTONE = "tappa", _("Milestone of the project reached")
 
     @classmethod
     def with_threshold(cls) -> list[str]:
@@ -287,6 +288,14 @@ class Tranche(models.Model):
         blank=True,
         help_text=_("EUR of approved expenses, or a percentage of the grant's net amount."),
     )
+    milestone = models.ForeignKey(
+        "projects.Milestone",
+        verbose_name=_("milestone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranches",
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
@@ -310,7 +319,8 @@ class Tranche(models.Model):
                 name="tranche_amount_positive",
             ),
             models.CheckConstraint(
-                condition=Q(condition__in=["nessuna", "relazione_finale"]) | Q(threshold__gte=0),
+                condition=Q(condition__in=["nessuna", "relazione_finale", "tappa"])
+                | Q(threshold__gte=0),
                 name="tranche_condition_has_threshold",
             ),
             models.CheckConstraint(
@@ -319,6 +329,10 @@ class Tranche(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(planned__gte=0), name="tranche_planned_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(condition="tappa") | Q(milestone__isnull=False),
+                name="tranche_milestone_condition_has_milestone",
             ),
         ]
 

@@ -39,6 +39,7 @@ from insieme.grants.models import (
     to_cents,
 )
 from insieme.network.models import Organisation
+from insieme.projects.models import Milestone, MilestoneStatus
 
 
 def eur(value: Decimal) -> str:
@@ -159,6 +160,7 @@ class TranchePlan:
     condition: str = TrancheCondition.NONE
     threshold: Decimal | None = None
     description: str = ""
+    milestone: Milestone | None = None
 
 
 def _check_plan(amount: Decimal, plan: list[TranchePlan]) -> list[Decimal]:
@@ -183,6 +185,12 @@ def _check_plan(amount: Decimal, plan: list[TranchePlan]) -> list[Decimal]:
             raise ValidationError(
                 _("Tranche %(number)s: give the threshold of approved expenses that releases it."),
                 code="tranche_threshold",
+                params={"number": number},
+            )
+        if tranche.condition == TrancheCondition.MILESTONE and tranche.milestone is None:
+            raise ValidationError(
+                _("Tranche %(number)s: choose the milestone that releases it."),
+                code="tranche_milestone",
                 params={"number": number},
             )
         if tranche.condition == TrancheCondition.EXPENSES_SHARE and not (
@@ -250,6 +258,13 @@ def award_grant(
             params={"fund": fund.name},
         )
     planned = _check_plan(amount, tranches)
+    for number, plan in enumerate(tranches, start=1):
+        if plan.milestone is not None and plan.milestone.project.application_id != application.pk:
+            raise ValidationError(
+                _("Tranche %(number)s: the milestone is not one of this project's."),
+                code="foreign_milestone",
+                params={"number": number},
+            )
     # Lock the fund row: a second award on the same fund waits here until this one commits,
     # and then sees this award in the ledger.
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
@@ -325,6 +340,7 @@ def award_grant(
             if plan.condition in TrancheCondition.with_threshold()
             else None,
             description=plan.description,
+            milestone=plan.milestone if plan.condition == TrancheCondition.MILESTONE else None,
         )
         for position, (plan, share) in enumerate(zip(tranches, planned, strict=True), start=1)
     )
@@ -572,6 +588,18 @@ def _missing(tranche: Tranche, grant: Grant, approved: Decimal, reports: set[str
         if ExpenseStatus.REJECTED in reports:
             return str(_("the final report was rejected: the project must submit a new one"))
         return str(_("the project has not yet submitted its final report"))
+    elif tranche.condition == TrancheCondition.MILESTONE:
+        milestone = tranche.milestone
+        if milestone is None or milestone.status == MilestoneStatus.DONE:
+            return ""
+        return str(
+            _("the milestone “%(milestone)s” (due by %(due)s) is %(status)s, not yet reached")
+            % {
+                "milestone": milestone.title,
+                "due": milestone.due_on.strftime("%d/%m/%Y"),
+                "status": str(milestone.get_status_display()).lower(),
+            }
+        )
     else:
         return ""
     if approved >= needed:
@@ -603,7 +631,7 @@ def tranche_schedule(grant: Grant) -> list[TrancheState]:
     rounding cents. Without reductions each tranche is due exactly its planned amount; after
     one, the plan still adds up to the net amount to the cent and nothing is ever due twice.
     """
-    tranches = list(grant.tranches.order_by("position"))
+    tranches = list(grant.tranches.select_related("milestone").order_by("position"))
     paid_by_tranche: dict[int, Decimal] = {
         tranche_id: to_cents(total)
         for tranche_id, total in Disbursement.objects.filter(grant=grant, tranche__isnull=False)

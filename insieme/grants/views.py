@@ -126,6 +126,7 @@ def award(request: HttpRequest, project_pk: int) -> HttpResponse:
         prefix="rate",
         # Compared with what is posted, an initial row would look unchanged and be dropped.
         initial=None if data else [{"percentage": Decimal("100"), "condition": "nessuna"}],
+        form_kwargs={"project": project},
     )
     if request.method == "POST" and form.is_valid() and tranches.is_valid():
         plan = [
@@ -135,6 +136,7 @@ def award(request: HttpRequest, project_pk: int) -> HttpResponse:
                 condition=row["condition"],
                 threshold=row["threshold"],
                 description=row["description"],
+                milestone=row["milestone"],
             )
             for row in tranches.cleaned_data
             if row

@@ -139,6 +139,16 @@ def change_milestone(*, milestone: Milestone, title: str, due_on: date, by) -> M
 def delete_milestone(*, milestone: Milestone, by) -> None:
     if not milestone.can_change(by):
         raise PermissionDenied
+    tranches = list(milestone.tranches.select_related("grant"))  # type: ignore[attr-defined]
+    if tranches:
+        raise ValidationError(
+            _(
+                "The milestone releases tranche %(number)s of grant %(grant)s: it cannot be "
+                "deleted. Correct it instead."
+            ),
+            code="releases_a_tranche",
+            params={"number": tranches[0].position, "grant": tranches[0].grant.code},
+        )
     milestone.delete()
 
 

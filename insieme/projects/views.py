@@ -331,8 +331,12 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _own_item(request, Milestone, pk)
     project_pk = milestone.project_id
-    services.delete_milestone(milestone=milestone, by=request.user)
-    messages.success(request, _("Milestone deleted."))
+    try:
+        services.delete_milestone(milestone=milestone, by=request.user)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Milestone deleted."))
     return redirect("projects:detail", pk=project_pk)
 
 

@@ -207,3 +207,43 @@ def test_expense_corrected_by_the_project_then_reopened_by_the_operator(
     page = project_side.post(reverse("grants:expense_delete", args=[item.pk]), follow=True)
     assert "Spesa ritirata." in page.text
     assert not ExpenseItem.objects.exists()
+
+
+def test_a_tranche_on_a_milestone_through_the_form_and_its_milestone_kept(cast, client_as):
+    from insieme.projects import services as projects
+
+    project = f.project()
+    fund = f.fund("10000.00")
+    opening = projects.add_milestone(
+        project=project, title="Apertura", due_on=date(2025, 9, 30), by=cast["operator"]
+    )
+    client = client_as(cast["operator"])
+    form = client.get(reverse("grants:award", args=[project.pk]))
+    assert "Tappa (per la condizione sulla tappa)" in form.text
+    data = {
+        "fund": fund.pk,
+        "amount": "4.000,00",
+        "awarded_on": "2025-03-01",
+        "rate-TOTAL_FORMS": "2",
+        "rate-INITIAL_FORMS": "0",
+        "rate-0-percentage": "50",
+        "rate-0-condition": "nessuna",
+        "rate-1-percentage": "50",
+        "rate-1-condition": "tappa",
+    }
+    missing = client.post(reverse("grants:award", args=[project.pk]), data)
+    assert missing.status_code == 400
+    assert "Scegli la tappa che sblocca la rata." in missing.text
+    client.post(
+        reverse("grants:award", args=[project.pk]), {**data, "rate-1-milestone": opening.pk}
+    )
+    grant = fund.grants.get()
+    assert grant.tranches.get(position=2).milestone == opening
+    page = client.get(reverse("grants:grant_detail", args=[grant.pk]))
+    assert "Tappa raggiunta: Apertura" in page.text
+    refused = client.post(reverse("projects:milestone_delete", args=[opening.pk]), follow=True)
+    assert refused.status_code == 200
+    assert f"La tappa sblocca la rata 2 del contributo {grant.code}: non si può eliminare." in (
+        refused.text
+    )
+    opening.refresh_from_db()

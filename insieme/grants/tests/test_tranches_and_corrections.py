@@ -362,3 +362,41 @@ def test_only_one_final_report_at_a_time(operator, applicant, outsider):
     services.review_final_report(report=first, approve=True, by=operator)
     error = refusal(services.review_final_report, report=first, approve=True, by=operator)
     assert error.code == "already_reviewed"
+
+
+def test_a_milestone_releases_its_tranche_and_cannot_be_deleted_meanwhile(operator):
+    from insieme.projects import services as projects
+    from insieme.projects.models import MilestoneStatus
+
+    project = f.project()
+    opening = projects.add_milestone(
+        project=project, title="Apertura del negozio", due_on=date(2025, 9, 30), by=operator
+    )
+    elsewhere = projects.add_milestone(
+        project=f.project(), title="Altro", due_on=date(2025, 9, 30), by=operator
+    )
+    plan = [
+        TranchePlan(percentage=D("50")),
+        TranchePlan(percentage=D("50"), condition=TrancheCondition.MILESTONE, milestone=elsewhere),
+    ]
+    error = refusal(award, project=project, fund=f.fund(), by=operator, plan=plan)
+    assert error.code == "foreign_milestone"
+    plan[1] = TranchePlan(percentage=D("50"), condition=TrancheCondition.MILESTONE)
+    error = refusal(award, project=project, fund=f.fund(), by=operator, plan=plan)
+    assert error.code == "tranche_milestone"
+    plan[1] = TranchePlan(
+        percentage=D("50"), condition=TrancheCondition.MILESTONE, milestone=opening
+    )
+    grant = award(project, f.fund(), "4000.00", by=operator, plan=plan)
+    second = grant.tranches.get(position=2)
+    error = refusal(services.pay_tranche, tranche=second, paid_on=date(2025, 9, 1), by=operator)
+    assert error.messages == [
+        "Rata 2 non è ancora erogabile: la tappa “Apertura del negozio” (entro il 30/09/2025) "
+        "è prevista, non ancora raggiunta."
+    ]
+    error = refusal(projects.delete_milestone, milestone=opening, by=operator)
+    assert error.code == "releases_a_tranche"
+    projects.set_milestone_status(milestone=opening, status=MilestoneStatus.DONE, by=operator)
+    assert services.pay_tranche(tranche=second, paid_on=date(2025, 10, 1), by=operator).amount == D(
+        "2000.00"
+    )
