@@ -115,7 +115,7 @@ def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
     expect(office.get_by_role("alert")).to_contain_text("Spesa esaminata.")
     expect(office.locator("#expenses")).to_contain_text("Approvata")
     office.locator("#tranches").get_by_role("button", name="Eroga la rata 1").click()
-    expect(office.get_by_role("alert")).to_contain_text("Rata 1 erogata.")
+    expect(office.get_by_role("alert")).to_contain_text("Rata 1 erogata: 2.000,00 EUR.")
     expect(office.locator("#disbursements")).to_contain_text("2.000,00 EUR")
     expect(
         office.locator("#tranches").get_by_role("button", name="Eroga la rata 2")
