@@ -67,9 +67,9 @@ class Filters:
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _period(field: str, f: Filters, *, end_only: bool = False) -> Q:
+def _period(field: str, f: Filters) -> Q:
     q = Q()
-    if f.date_from is not None and not end_only:
+    if f.date_from is not None:
         q &= Q(**{f"{field}__gte": f.date_from})
     if f.date_to is not None:
         q &= Q(**{f"{field}__lte": f.date_to})
@@ -237,6 +237,31 @@ def first_time_placed(f: Filters) -> QuerySet[Person]:
     )
 
 
+def _first_placements_after_interview(f: Filters) -> QuerySet[Placement]:
+    """Per person: the first interview and the first placement (not a traineeship) that started
+    on or after it, with `days_gap` between them; only people whose placement is in the period.
+
+    One grouped pass over placements joined with the same person's interviews: a placement joins
+    the interviews held on or before its start, so it counts exactly when the person's first
+    interview came before it, and the earliest interview it joins is the person's first one.
+    """
+    return (
+        Placement.objects.exclude(contract_type__code=TRAINEESHIP)
+        .filter(_person_scope(f), person__interviews__date__lte=F("start_date"))
+        .values("person")
+        .annotate(
+            first_placement_after=Min("start_date"), first_interview=Min("person__interviews__date")
+        )
+        .filter(_period("first_placement_after", f))
+        .annotate(
+            days_gap=ExpressionWrapper(
+                F("first_placement_after") - F("first_interview"), output_field=DurationField()
+            )
+        )
+        .order_by()
+    )
+
+
 def days_to_first_placement(f: Filters) -> QuerySet[Person]:
     """People counted by the mean days to first placement, annotated with `days_gap`."""
     earliest_interview = Subquery(
@@ -250,15 +275,13 @@ def days_to_first_placement(f: Filters) -> QuerySet[Person]:
         .values("start_date")[:1],
         output_field=models.DateField(),
     )
-    # Only people with a placement that is not a traineeship can count: the subqueries run for
-    # them, not for the whole registry.
-    placed = _first_placements().filter(_period("first_placement", f, end_only=True))
+    # The people come from the grouped query (a count reads only that); the annotations are for
+    # the records' list.
+    counted = _first_placements_after_interview(f).values("person")
     return (
-        Person.objects.filter(_person_scope(f, ""), pk__in=placed.values("person"))
+        Person.objects.filter(pk__in=counted)
         .annotate(first_interview=earliest_interview)
-        .filter(first_interview__isnull=False)
         .annotate(first_placement_after=first_after)
-        .filter(_period("first_placement_after", f), first_placement_after__isnull=False)
         .annotate(
             days_gap=ExpressionWrapper(
                 F("first_placement_after") - F("first_interview"), output_field=DurationField()
@@ -395,7 +418,9 @@ def _projects(f: Filters) -> dict[str, Any]:
 
 
 def _avg_days(f: Filters) -> float | None:
-    totals = days_to_first_placement(f).aggregate(gap=Sum("days_gap"), people=Count("pk"))
+    totals = _first_placements_after_interview(f).aggregate(
+        gap=Sum("days_gap"), people=Count("person")
+    )
     if not totals["people"]:
         return None
     gap = totals["gap"]
