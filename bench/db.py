@@ -24,7 +24,7 @@ def _names(database_url: str) -> tuple[str, str, str]:
 
 def prepare_template(database_url: str, env: dict[str, str]) -> None:
     """A migrated, empty database to copy for each data set (migrating once saves minutes)."""
-    name, template, admin = _names(database_url)
+    _name, template, admin = _names(database_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{template}"')

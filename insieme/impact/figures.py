@@ -218,7 +218,7 @@ def _first_placement_start(outer: str = "pk") -> Subquery:
     )
 
 
-def _first_placements() -> QuerySet[Placement]:
+def _first_placements() -> QuerySet[Any]:
     """Each person's first placement that is not a traineeship: `person` and `first_placement`."""
     return (
         Placement.objects.exclude(contract_type__code=TRAINEESHIP)
@@ -237,7 +237,7 @@ def first_time_placed(f: Filters) -> QuerySet[Person]:
     )
 
 
-def _first_placements_after_interview(f: Filters) -> QuerySet[Placement]:
+def _first_placements_after_interview(f: Filters) -> QuerySet[Any]:
     """Per person: the first interview and the first placement (not a traineeship) that started
     on or after it, with `days_gap` between them; only people whose placement is in the period.
 
