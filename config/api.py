@@ -1,15 +1,16 @@
 """The integration API (/api/v1/): one NinjaAPI, the routers of insieme.api, docs/api.md."""
 
-from insieme.api import endpoints, registry
+from insieme.api import actions, endpoints, registry  # noqa: F401 (actions: see below)
 from insieme.api.core import InsiemeAPI, TokenAuth, TokenRateThrottle, install_error_handlers
 
 api = InsiemeAPI(
     title="Insieme per il lavoro API",
     version="1",
     description=(
-        "Read the programme's data and move applications through their workflow with a "
-        "personal token: Authorization: Bearer <token>. A token sees exactly what its user "
-        "sees in the browser. Guide: docs/api.md."
+        "Read the programme's data and make the changes of state of its web pages (screening, "
+        "committee decision, referral outcomes, placements, follow-ups, vacancies) with a "
+        "personal token: Authorization: Bearer <token>. A token sees and does exactly what its "
+        "user sees and does in the browser. Guide: docs/api.md."
     ),
     urls_namespace="api:v1",
     auth=TokenAuth(),
@@ -18,4 +19,5 @@ api = InsiemeAPI(
 )
 install_error_handlers(api)
 api.add_router("/", endpoints.router)
+# actions.py adds the write endpoints to registry.router (imported above, before this line).
 api.add_router("/", registry.router)

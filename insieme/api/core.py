@@ -175,6 +175,30 @@ def current_user(request: HttpRequest) -> Any:
     return request.auth.user  # type: ignore[attr-defined]
 
 
+def require_role(user: Any, *roles: Any) -> None:
+    """The check of the web view's `role_required(*roles)`: 403 for any other role."""
+    if not user.has_role(*roles):
+        raise ApiError(403, "forbidden", _("Your role does not allow this action."))
+
+
+def invalid(fields: dict[str, list[Any]]) -> ApiError:
+    return ApiError(422, "invalid", _("Some values are not valid: see the fields."), fields)
+
+
+def cleaned(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The cleaned data of the web page's own form, or 422 with its errors by field (renamed
+    through `names` where the API calls a field otherwise): the same checks as the page."""
+    if form.is_valid():
+        return form.cleaned_data
+    names = names or {}
+    fields: dict[str, list[Any]] = {}
+    for name, errors in form.errors.as_data().items():
+        for error in errors:
+            for message in error:
+                fields.setdefault(names.get(name, name), []).append(message)
+    raise invalid(fields)
+
+
 # --- the API object -----------------------------------------------------------------------------
 
 
@@ -269,6 +293,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if exc.status_code == 400:
+            # ninja's only 400: a body that is not JSON ("Cannot parse request body").
+            return error_response(
+                request, 400, "malformed", _("The body of the request is not valid JSON.")
+            )
         return error_response(request, exc.status_code, "error", exc.message)
 
     api.add_exception_handler(ApiError, on_api_error)

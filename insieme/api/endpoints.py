@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Query, Router
 
 from insieme.accounts.models import Role
@@ -43,7 +44,7 @@ from insieme.projects.models import Project, ProjectStatus
 router = Router()
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
 
@@ -51,16 +52,23 @@ def _page_args(page: int, page_size: int) -> tuple[int, int]:
     return max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
 
 
-FROM = Query(None, alias="from", description="First day of the period (YYYY-MM-DD).")
-TO = Query(None, alias="to", description="Last day of the period (YYYY-MM-DD).")
-PAGE = Query(1, ge=1, description="Page number, from 1.")
-PAGE_SIZE = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
+FROM = Query(None, alias="from", description=gettext_noop("First day of the period (YYYY-MM-DD)."))
+TO = Query(None, alias="to", description=gettext_noop("Last day of the period (YYYY-MM-DD)."))
+PAGE = Query(1, ge=1, description=gettext_noop("Page number, from 1."))
+PAGE_SIZE = Query(
+    DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=gettext_noop("Rows per page.")
+)
 
 
 # --- the token itself ---------------------------------------------------------------------------
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who the token is")
+@router.get(
+    "/me",
+    response={200: MeOut, **ERRORS},
+    tags=["account"],
+    summary=gettext_noop("Who the token is"),
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     token = request.auth  # type: ignore[attr-defined]
     return {
@@ -92,7 +100,10 @@ def funder_organisation_id(user: Any) -> int | None:
     response={200: FiguresOut, **ERRORS},
     by_alias=True,
     tags=["figures"],
-    summary="The impact report",
+    summary=gettext_noop("The impact report"),
+    description=gettext_noop(
+        "The `impact_report` object of `python manage.py impact_report --format json`, with the same filters. A funder's token always gets its own organisation's scope, and no programme-wide employment figures (`employment` is null, as are the territory's people and placements columns): the funder's dashboard does not show them either."
+    ),
 )
 def figures(
     request: HttpRequest,
@@ -105,10 +116,6 @@ def figures(
     district: Id | None = None,
     decentralised: bool | None = None,
 ) -> dict[str, Any]:
-    """The `impact_report` object of `python manage.py impact_report --format json`, with the
-    same filters. A funder's token always gets its own organisation's scope, and no
-    programme-wide employment figures (`employment` is null, as are the territory's people
-    and placements columns): the funder's dashboard does not show them either."""
     user = current_user(request)
     is_funder = False
     if not user.has_role(*STAFF):
@@ -160,7 +167,12 @@ def call_out(call: Call) -> dict[str, Any]:
     }
 
 
-@router.get("/calls", response={200: paged(CallOut), **ERRORS}, tags=["calls"])
+@router.get(
+    "/calls",
+    response={200: paged(CallOut), **ERRORS},
+    tags=["calls"],
+    summary=gettext_noop("List the calls"),
+)
 def list_calls(
     request: HttpRequest,
     line: Line | None = None,
@@ -176,7 +188,12 @@ def list_calls(
     return page_of(request, calls, *_page_args(page, page_size), call_out)
 
 
-@router.get("/calls/{call_id}", response={200: CallOut, **ERRORS}, tags=["calls"])
+@router.get(
+    "/calls/{call_id}",
+    response={200: CallOut, **ERRORS},
+    tags=["calls"],
+    summary=gettext_noop("One call"),
+)
 def get_call(request: HttpRequest, call_id: Id) -> dict[str, Any]:
     return call_out(get_object_or_404(_calls_for(current_user(request)), pk=call_id))
 
@@ -202,7 +219,12 @@ def _applications_for(user: Any) -> QuerySet[Application]:
     return Application.objects.visible_to(user).select_related("sector")
 
 
-@router.get("/applications", response={200: paged(ApplicationOut), **ERRORS}, tags=["calls"])
+@router.get(
+    "/applications",
+    response={200: paged(ApplicationOut), **ERRORS},
+    tags=["calls"],
+    summary=gettext_noop("List the applications"),
+)
 def list_applications(
     request: HttpRequest,
     call: Id | None = None,
@@ -225,7 +247,10 @@ def list_applications(
 
 
 @router.get(
-    "/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, tags=["calls"]
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **ERRORS},
+    tags=["calls"],
+    summary=gettext_noop("One application"),
 )
 def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     application = get_object_or_404(_applications_for(current_user(request)), pk=application_id)
@@ -236,7 +261,7 @@ def get_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     "/applications/{application_id}/submit",
     response={200: ApplicationOut, **WRITE_ERRORS},
     tags=["calls"],
-    summary="Submit a complete draft (the applicant's own)",
+    summary=gettext_noop("Submit a complete draft (the applicant's own)"),
 )
 def submit_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     user = current_user(request)
@@ -249,7 +274,7 @@ def submit_application(request: HttpRequest, application_id: Id) -> dict[str, An
     "/applications/{application_id}/withdraw",
     response={200: ApplicationOut, **WRITE_ERRORS},
     tags=["calls"],
-    summary="Withdraw a submitted application (the applicant's own)",
+    summary=gettext_noop("Withdraw a submitted application (the applicant's own)"),
 )
 def withdraw_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     user = current_user(request)
@@ -276,7 +301,12 @@ def _projects_for(user: Any) -> QuerySet[Project]:
     return Project.objects.visible_to(user).select_related("application")
 
 
-@router.get("/projects", response={200: paged(ProjectOut), **ERRORS}, tags=["projects"])
+@router.get(
+    "/projects",
+    response={200: paged(ProjectOut), **ERRORS},
+    tags=["projects"],
+    summary=gettext_noop("List the projects"),
+)
 def list_projects(
     request: HttpRequest,
     status: ProjectStatus | None = None,
@@ -292,7 +322,12 @@ def list_projects(
     return page_of(request, projects, *_page_args(page, page_size), project_out)
 
 
-@router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, tags=["projects"])
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectOut, **ERRORS},
+    tags=["projects"],
+    summary=gettext_noop("One project"),
+)
 def get_project(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     return project_out(get_object_or_404(_projects_for(current_user(request)), pk=project_id))
 
@@ -310,7 +345,12 @@ def grant_out(grant: Grant) -> dict[str, Any]:
     }
 
 
-@router.get("/grants", response={200: paged(GrantOut), **ERRORS}, tags=["grants"])
+@router.get(
+    "/grants",
+    response={200: paged(GrantOut), **ERRORS},
+    tags=["grants"],
+    summary=gettext_noop("List the grants"),
+)
 def list_grants(
     request: HttpRequest,
     fund: Id | None = None,
@@ -329,7 +369,12 @@ def list_grants(
     return page_of(request, grants, *_page_args(page, page_size), grant_out)
 
 
-@router.get("/grants/{grant_id}", response={200: GrantOut, **ERRORS}, tags=["grants"])
+@router.get(
+    "/grants/{grant_id}",
+    response={200: GrantOut, **ERRORS},
+    tags=["grants"],
+    summary=gettext_noop("One grant"),
+)
 def get_grant(request: HttpRequest, grant_id: Id) -> dict[str, Any]:
     return grant_out(
         get_object_or_404(Grant.objects.visible_to(current_user(request)), pk=grant_id)
@@ -351,7 +396,12 @@ def _disbursements_for(user: Any) -> QuerySet[Disbursement]:
     return Disbursement.objects.filter(grant__in=Grant.objects.visible_to(user))
 
 
-@router.get("/disbursements", response={200: paged(DisbursementOut), **ERRORS}, tags=["grants"])
+@router.get(
+    "/disbursements",
+    response={200: paged(DisbursementOut), **ERRORS},
+    tags=["grants"],
+    summary=gettext_noop("List the disbursements"),
+)
 def list_disbursements(
     request: HttpRequest,
     grant: Id | None = None,
@@ -374,6 +424,7 @@ def list_disbursements(
     "/disbursements/{disbursement_id}",
     response={200: DisbursementOut, **ERRORS},
     tags=["grants"],
+    summary=gettext_noop("One disbursement"),
 )
 def get_disbursement(request: HttpRequest, disbursement_id: Id) -> dict[str, Any]:
     return disbursement_out(

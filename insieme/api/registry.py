@@ -3,10 +3,11 @@ vacancies, referrals, placements. Thin layers over the apps' `visible_to` querys
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Router
 
 from insieme.accounts.models import Role
@@ -24,8 +25,10 @@ from insieme.api.schemas import (
     VacancyOut,
     paged,
 )
-from insieme.employment.links import partner_organisations
+from insieme.core.audit import log_access
+from insieme.employment import links
 from insieme.employment.models import (
+    FollowUp,
     Placement,
     Referral,
     ReferralOutcome,
@@ -35,7 +38,6 @@ from insieme.employment.models import (
 )
 from insieme.network.models import NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person
-from insieme.projects.models import Project
 
 router = Router()
 
@@ -69,7 +71,13 @@ ROLE_FIELDS = {
 
 
 @router.get(
-    "/organisations", response={200: paged(OrganisationOut), **ERRORS}, tags=["organisations"]
+    "/organisations",
+    response={200: paged(OrganisationOut), **ERRORS},
+    tags=["organisations"],
+    summary=gettext_noop("List the organisations"),
+    description=gettext_noop(
+        "Filter by network role, by comune (ISTAT code) or by part of the name."
+    ),
 )
 def list_organisations(
     request: HttpRequest,
@@ -79,7 +87,6 @@ def list_organisations(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    """Filter by network role, by comune (ISTAT code) or by part of the name."""
     organisations = Organisation.objects.visible_to(current_user(request))
     if role:
         organisations = organisations.filter(**{ROLE_FIELDS[role]: True})
@@ -94,6 +101,7 @@ def list_organisations(
     "/organisations/{organisation_id}",
     response={200: OrganisationOut, **ERRORS},
     tags=["organisations"],
+    summary=gettext_noop("One organisation"),
 )
 def get_organisation(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
     organisation = get_object_or_404(
@@ -130,7 +138,15 @@ def person_out(person: Person) -> dict[str, Any]:
     }
 
 
-@router.get("/people", response={200: paged(PersonOut), **ERRORS}, tags=["people"])
+@router.get(
+    "/people",
+    response={200: paged(PersonOut), **ERRORS},
+    tags=["people"],
+    summary=gettext_noop("List the people (operators)"),
+    description=gettext_noop(
+        "No filter takes a name or a codice fiscale: personal data never go in a URL."
+    ),
+)
 def list_people(
     request: HttpRequest,
     residence_comune: Text | None = None,
@@ -139,7 +155,6 @@ def list_people(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    """No filter takes a name or a codice fiscale: personal data never go in a URL."""
     people = _people_for(current_user(request))
     if residence_comune:
         people = people.filter(residence_comune_id=residence_comune)
@@ -150,7 +165,12 @@ def list_people(
     return page_of(request, people, *_page_args(page, page_size), person_out)
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, tags=["people"])
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **ERRORS},
+    tags=["people"],
+    summary=gettext_noop("One person (operators)"),
+)
 def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     return person_out(get_object_or_404(_people_for(current_user(request)), pk=person_id))
 
@@ -181,7 +201,13 @@ def _vacancies_for(user: Any) -> VacancyQuerySet:
     return Vacancy.objects.visible_to(user).select_related("contract_type")
 
 
-@router.get("/vacancies", response={200: paged(VacancyOut), **ERRORS}, tags=["employment"])
+@router.get(
+    "/vacancies",
+    response={200: paged(VacancyOut), **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("List the vacancies"),
+    description=gettext_noop("A partner's token sees its own organisation's vacancies only."),
+)
 def list_vacancies(
     request: HttpRequest,
     status: VacancyStatus | None = None,
@@ -190,7 +216,6 @@ def list_vacancies(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    """A partner's token sees its own organisation's vacancies only."""
     vacancies = _vacancies_for(current_user(request))
     if status:
         vacancies = vacancies.filter(status=status.value)
@@ -201,19 +226,32 @@ def list_vacancies(
     return page_of(request, vacancies, *_page_args(page, page_size), vacancy_out)
 
 
-@router.get("/vacancies/{vacancy_id}", response={200: VacancyOut, **ERRORS}, tags=["employment"])
+@router.get(
+    "/vacancies/{vacancy_id}",
+    response={200: VacancyOut, **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("One vacancy"),
+)
 def get_vacancy(request: HttpRequest, vacancy_id: Id) -> dict[str, Any]:
     return vacancy_out(get_object_or_404(_vacancies_for(current_user(request)), pk=vacancy_id))
 
 
-def referral_out(referral: Referral) -> dict[str, Any]:
+def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
+    """As the vacancy page shows it: a partner reads the name of a proposed person only while
+    they agree to share the CV (the consent can be withdrawn after the proposal), and each such
+    read is recorded in the audit log."""
+    shares_cv = bool(getattr(referral, "shares_cv", False))
+    named = user.has_role(*STAFF) or shares_cv
+    if named and not user.has_role(*STAFF):
+        log_access(referral.person, by=user, what="referred candidate")
     return {
         "id": referral.pk,
         "vacancy": referral.vacancy_id,
         "candidate": {
             "id": referral.person_id,
-            "last_name": referral.person.last_name,
-            "first_name": referral.person.first_name,
+            "last_name": referral.person.last_name if named else None,
+            "first_name": referral.person.first_name if named else None,
+            "shares_cv": shares_cv,
         },
         "proposed_on": referral.proposed_on,
         "note": referral.note,
@@ -224,10 +262,22 @@ def referral_out(referral: Referral) -> dict[str, Any]:
 
 
 def _referrals_for(user: Any) -> QuerySet[Referral]:
-    return Referral.objects.visible_to(user).select_related("person")
+    return (
+        Referral.objects.visible_to(user)
+        .select_related("person")
+        .annotate(shares_cv=links.cv_consent_in_force())
+    )
 
 
-@router.get("/referrals", response={200: paged(ReferralOut), **ERRORS}, tags=["employment"])
+@router.get(
+    "/referrals",
+    response={200: paged(ReferralOut), **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("List the referrals (the candidates proposed)"),
+    description=gettext_noop(
+        "A partner's token sees the candidates referred to its own organisation only, and their names only while they agree to share the CV."
+    ),
+)
 def list_referrals(
     request: HttpRequest,
     vacancy: Id | None = None,
@@ -235,47 +285,57 @@ def list_referrals(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    """A partner's token sees the candidates referred to its own organisation only."""
-    referrals = _referrals_for(current_user(request))
+    user = current_user(request)
+    referrals = _referrals_for(user)
     if vacancy is not None:
         referrals = referrals.filter(vacancy_id=vacancy)
     if outcome:
         referrals = referrals.filter(outcome=outcome.value)
-    return page_of(request, referrals, *_page_args(page, page_size), referral_out)
+    return page_of(
+        request, referrals, *_page_args(page, page_size), lambda r: referral_out(r, user)
+    )
 
 
-@router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, tags=["employment"])
+@router.get(
+    "/referrals/{referral_id}",
+    response={200: ReferralOut, **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("One referral"),
+)
 def get_referral(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
-    return referral_out(get_object_or_404(_referrals_for(current_user(request)), pk=referral_id))
+    user = current_user(request)
+    return referral_out(get_object_or_404(_referrals_for(user), pk=referral_id), user)
 
 
 # --- placements ---------------------------------------------------------------------------------
 
 
 def _placements_for(user: Any) -> QuerySet[Placement]:
-    """Who sees a placement through the API. The employment app has no
-    Placement.objects.visible_to(user) yet; this belongs there, and should move when it lands.
-
-    Operators and administrators: all. A partner: placements at its own organisations of people
-    that were referred to that organisation (it sees only the candidates referred to it). A coach:
-    placements created by the projects it accompanies. Anyone else: none."""
-    if not user.is_authenticated:
-        return Placement.objects.none()
-    placements = Placement.objects.select_related("contract_type")
-    if user.has_role(Role.OPERATOR, Role.ADMIN):
-        return placements
-    scope = Q(pk__in=[])
-    if user.has_role(Role.PARTNER):
-        referred = Referral.objects.filter(
-            person=OuterRef("person"), vacancy__organisation=OuterRef("employer")
-        )
-        scope |= Q(employer__in=partner_organisations(user)) & Q(Exists(referred))
-    if user.has_role(Role.COACH):
-        scope |= Q(application__project__in=Project.objects.visible_to(user))
-    return placements.filter(scope)
+    placements = Placement.objects.visible_to(user).select_related("contract_type")
+    if user.has_role(Role.OPERATOR):
+        placements = placements.prefetch_related("follow_ups")
+    return placements
 
 
-def placement_out(placement: Placement) -> dict[str, Any]:
+def follow_up_out(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        "id": follow_up.pk,
+        "months": follow_up.months,
+        "due_on": follow_up.due_on,
+        "done_on": follow_up.done_on,
+        "still_employed": follow_up.still_employed,
+        "same_contract": follow_up.same_contract,
+        "notes": follow_up.notes,
+    }
+
+
+def placement_out(placement: Placement, user: Any) -> dict[str, Any]:
+    # Only the operators' pages show (and record) the follow-ups.
+    follow_ups = (
+        [follow_up_out(f) for f in placement.follow_ups.all()]
+        if user.has_role(Role.OPERATOR)
+        else None
+    )
     return {
         "id": placement.pk,
         "code": placement.code,
@@ -288,10 +348,16 @@ def placement_out(placement: Placement) -> dict[str, Any]:
         "is_extension": placement.is_extension,
         "application": placement.application_id,
         "referral": placement.referral_id,
+        "follow_ups": follow_ups,
     }
 
 
-@router.get("/placements", response={200: paged(PlacementOut), **ERRORS}, tags=["employment"])
+@router.get(
+    "/placements",
+    response={200: paged(PlacementOut), **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("List the placements"),
+)
 def list_placements(
     request: HttpRequest,
     employer: Id | None = None,
@@ -300,18 +366,25 @@ def list_placements(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    placements = _placements_for(current_user(request))
+    user = current_user(request)
+    placements = _placements_for(user)
     if employer is not None:
         placements = placements.filter(employer_id=employer)
     if started_from:
         placements = placements.filter(start_date__gte=started_from)
     if started_to:
         placements = placements.filter(start_date__lte=started_to)
-    return page_of(request, placements, *_page_args(page, page_size), placement_out)
+    return page_of(
+        request, placements, *_page_args(page, page_size), lambda p: placement_out(p, user)
+    )
 
 
 @router.get(
-    "/placements/{placement_id}", response={200: PlacementOut, **ERRORS}, tags=["employment"]
+    "/placements/{placement_id}",
+    response={200: PlacementOut, **ERRORS},
+    tags=["employment"],
+    summary=gettext_noop("One placement"),
 )
 def get_placement(request: HttpRequest, placement_id: Id) -> dict[str, Any]:
-    return placement_out(get_object_or_404(_placements_for(current_user(request)), pk=placement_id))
+    user = current_user(request)
+    return placement_out(get_object_or_404(_placements_for(user), pk=placement_id), user)

@@ -5,8 +5,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+
+from insieme.employment.models import ReferralOutcome, RefusalReason, VacancyStatus
 
 
 def _iso_date(value: Any) -> Any:
@@ -238,8 +241,10 @@ class VacancyOut(Schema):
 
 class CandidateOut(Schema):
     id: int
-    last_name: str
-    first_name: str
+    # null for a partner once the person has withdrawn the consent to share the CV.
+    last_name: str | None
+    first_name: str | None
+    shares_cv: bool
 
 
 class ReferralOut(Schema):
@@ -251,6 +256,16 @@ class ReferralOut(Schema):
     outcome: str
     refusal_reason: str
     outcome_on: datetime.date | None
+
+
+class FollowUpOut(Schema):
+    id: int
+    months: int
+    due_on: datetime.date
+    done_on: datetime.date | None
+    still_employed: bool | None
+    same_contract: bool | None
+    notes: str
 
 
 class PlacementOut(Schema):
@@ -265,3 +280,140 @@ class PlacementOut(Schema):
     is_extension: bool
     application: int | None
     referral: int | None
+    # The follow-ups at 3, 6 and 12 months: null for the roles whose pages do not show them.
+    follow_ups: list[FollowUpOut] | None
+
+
+# --- what the write endpoints take ---------------------------------------------------------------
+# Only the shape is checked here; the values go through the web page's own form (the same
+# checks, the same messages) and then through the owning app's service.
+
+LongText = Annotated[str, Field(max_length=5000), AfterValidator(_no_nul)]
+Code = Annotated[str, Field(max_length=40), AfterValidator(_no_nul)]
+RequiredCode = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_no_nul)]
+RequiredText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class RequirementOut(Schema):
+    id: int
+    position: int
+    text: str
+
+
+class CheckIn(Schema):
+    item: Id = Field(
+        description=gettext_noop("A requirement of the call (GET /calls/{call_id}/requirements).")
+    )
+    met: bool
+    reason: LongText = Field(
+        "", description=gettext_noop("Required when the requirement is not met.")
+    )
+
+
+class ScreeningIn(Schema):
+    checks: list[CheckIn] = Field(
+        max_length=500, description=gettext_noop("One check per requirement.")
+    )
+
+
+class DecisionIn(Schema):
+    admitted: list[Id] = Field(
+        default_factory=list,
+        max_length=1000,
+        description=gettext_noop(
+            "The applications admitted to accompaniment; every other application under "
+            "evaluation is not selected."
+        ),
+    )
+    notes: LongText = ""
+
+
+class RankingRowOut(Schema):
+    position: int
+    code: str
+    title: str
+    score: str
+    evaluations: int
+    outcome: str
+
+
+class DecisionOut(Schema):
+    call: int
+    decided_at: datetime.datetime
+    notes: str
+    ranking: list[RankingRowOut]
+
+
+class ReferralOutcomeIn(Schema):
+    outcome: ReferralOutcome = Field(description=gettext_noop("Any outcome but proposta."))
+    refusal_reason: RefusalReason | None = Field(
+        None, description=gettext_noop("Required when the outcome is rifiutata.")
+    )
+    outcome_notes: LongText = ""
+    outcome_on: IsoDate | None = Field(None, description=gettext_noop("Today when left out."))
+
+
+class PlacementIn(Schema):
+    person: Id
+    employer: Id
+    contract_type: RequiredCode = Field(
+        description=gettext_noop("The code of the contract type, e.g. determinato.")
+    )
+    start_date: IsoDate
+    end_date: IsoDate | None = None
+    weekly_hours: Amount | None = None
+    is_extension: bool = False
+    extends: Id | None = Field(
+        None, description=gettext_noop("The person's placement this one extends.")
+    )
+    application: Id | None = Field(
+        None, description=gettext_noop("The project that created the job.")
+    )
+    referral: Id | None = Field(
+        None, description=gettext_noop("The person's referral that led to the job.")
+    )
+    host_tutor: Text = ""
+    programme_tutor: Id | None = None
+    monthly_stipend: Amount | None = None
+
+
+class FollowUpIn(Schema):
+    still_employed: bool
+    same_contract: bool | None = None
+    notes: LongText = ""
+
+
+class VacancyIn(Schema):
+    organisation: Id
+    title: RequiredText
+    ateco_code: Code = ""
+    comune: RequiredCode = Field(
+        description=gettext_noop("The ISTAT code of the comune of the workplace.")
+    )
+    contract_type: RequiredCode = Field(
+        description=gettext_noop("The code of the contract type, e.g. determinato.")
+    )
+    weekly_hours: Amount | None = None
+    shifts: Text = ""
+    requirements: LongText = ""
+    skills: list[Code] = Field(default_factory=list, max_length=100)
+    openings: int = Field(1, ge=0, le=32767)
+    deadline: IsoDate | None = None
+
+
+class VacancyPatch(Schema):
+    organisation: Id | None = None
+    title: Text | None = None
+    ateco_code: Code | None = None
+    comune: Code | None = None
+    contract_type: Code | None = None
+    weekly_hours: Amount | None = None
+    shifts: Text | None = None
+    requirements: LongText | None = None
+    skills: list[Code] | None = Field(None, max_length=100)
+    openings: int | None = Field(None, ge=0, le=32767)
+    deadline: IsoDate | None = None
+    status: VacancyStatus | None = Field(
+        None, description=gettext_noop("chiusa closes the vacancy.")
+    )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insieme.api import services
@@ -65,6 +66,24 @@ def revoke(request, pk: int):
     return redirect("api:tokens")
 
 
+# The sections of the reference, by OpenAPI tag.
+TAGS = {
+    "account": gettext_lazy("Your token"),
+    "figures": gettext_lazy("Figures"),
+    "calls": gettext_lazy("Calls and applications"),
+    "projects": gettext_lazy("Projects"),
+    "grants": gettext_lazy("Grants and disbursements"),
+    "organisations": gettext_lazy("Organisations"),
+    "people": gettext_lazy("People"),
+    "employment": gettext_lazy("Employment: vacancies, referrals, placements"),
+}
+
+
+def _translated(text: str) -> str:
+    # The OpenAPI document is in English (its msgids); the page shows them in the user's language.
+    return _(text) if text else ""
+
+
 def _type(schema: dict[str, Any]) -> str:
     if "anyOf" in schema:
         return " | ".join(_type(s) for s in schema["anyOf"] if s.get("type") != "null")
@@ -72,7 +91,37 @@ def _type(schema: dict[str, Any]) -> str:
         return " | ".join(str(v) for v in schema["enum"])
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
+    if schema.get("type") == "array":
+        return f"list[{_type(schema.get('items', {}))}]"
     return schema.get("format") or schema.get("type", "")
+
+
+def _body(document: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of a JSON request body, with the schemas they refer to (one level down)."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return []
+    schemas = document.get("components", {}).get("schemas", {})
+
+    def fields(ref: str, prefix: str = "") -> list[dict[str, Any]]:
+        schema = schemas.get(ref.rsplit("/", 1)[-1], {})
+        required = set(schema.get("required", []))
+        rows = []
+        for name, prop in schema.get("properties", {}).items():
+            rows.append(
+                {
+                    "name": prefix + name,
+                    "type": _type(prop),
+                    "required": name in required,
+                    "description": _translated(prop.get("description", "")),
+                }
+            )
+            nested = prop.get("items", {}).get("$ref")
+            if nested:
+                rows.extend(fields(nested, f"{prefix}{name}[]."))
+        return rows
+
+    return fields(content["schema"].get("$ref", ""))
 
 
 def endpoint_reference() -> list[dict[str, Any]]:
@@ -91,23 +140,26 @@ def endpoint_reference() -> list[dict[str, Any]]:
                 {
                     "method": method.upper(),
                     "url": url,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "summary": _translated(operation.get("summary", "")),
+                    "description": _translated(operation.get("description", "")),
                     "parameters": [
                         {
                             "name": p["name"],
                             "where": p["in"],
                             "required": p.get("required", False),
                             "type": _type(p.get("schema", {})),
-                            "description": p.get("description", ""),
+                            "description": _translated(p.get("description", "")),
                         }
                         for p in operation.get("parameters", [])
                     ],
+                    "body": _body(document, operation),
                     "responses": sorted(operation.get("responses", {})),
                     "anchor": operation["operationId"],
                 }
             )
-    return [{"tag": tag, "operations": ops} for tag, ops in groups.items()]
+    return [
+        {"tag": tag, "label": TAGS.get(tag, tag), "operations": ops} for tag, ops in groups.items()
+    ]
 
 
 @login_required

@@ -12,6 +12,7 @@ from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.models import Comune, ContractType, District
 from insieme.employment import links
 from insieme.employment.models import (
+    FOLLOW_UP_MONTHS,
     Action,
     ActionStatus,
     ContactAttempt,
@@ -27,6 +28,7 @@ from insieme.employment.models import (
     Service,
     Vacancy,
 )
+from insieme.employment.services import add_months
 from insieme.employment.skills import skill_choices
 from insieme.network import activities
 from insieme.network.forms import autocomplete
@@ -283,6 +285,18 @@ class ServiceForm(forms.ModelForm):
     def clean_weekly_hours(self):
         return _weekly_hours_in_range(self.cleaned_data["weekly_hours"])
 
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        try:
+            # The follow-ups are planned from the start date: they must fall on a real date.
+            add_months(start, max(FOLLOW_UP_MONTHS))
+        except ValueError:
+            raise ValidationError(
+                _("The start date is too far in the future: check the year."),
+                code="start_too_late",
+            ) from None
+        return start
+
     def clean_monthly_stipend(self):
         stipend = self.cleaned_data["monthly_stipend"]
         if stipend is not None and stipend < 0:
@@ -321,6 +335,14 @@ class AttendanceForm(forms.ModelForm):
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Day"), widget=DateInput())
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1)
+
+
+def vacancy_organisations(user) -> QuerySet[Organisation]:
+    """The organisations `user` may enter vacancies for: any for the office, its own for a
+    partner (the web form and the API use the same rule)."""
+    if user.has_role(Role.OPERATOR, Role.ADMIN):
+        return Organisation.objects.all()
+    return links.partner_organisations(user)
 
 
 class VacancyForm(forms.ModelForm):
@@ -473,6 +495,18 @@ class PlacementForm(forms.ModelForm):
 
     def clean_weekly_hours(self):
         return _weekly_hours_in_range(self.cleaned_data["weekly_hours"])
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        try:
+            # The follow-ups are planned from the start date: they must fall on a real date.
+            add_months(start, max(FOLLOW_UP_MONTHS))
+        except ValueError:
+            raise ValidationError(
+                _("The start date is too far in the future: check the year."),
+                code="start_too_late",
+            ) from None
+        return start
 
     def clean_monthly_stipend(self):
         stipend = self.cleaned_data["monthly_stipend"]

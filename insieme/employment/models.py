@@ -236,6 +236,31 @@ class Interview(models.Model):
         return f"{self.get_kind_display()} {self.date}"
 
 
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def visible_to(self, user) -> "PlacementQuerySet":
+        """Operators and administrators see every placement. A partner: the placements at its own
+        organisations of people who were referred to that organisation (it sees only the
+        candidates referred to it). A coach: the placements created by the projects it
+        accompanies. Anyone else: none."""
+        from insieme.accounts.models import Role
+        from insieme.employment.links import partner_organisations
+        from insieme.projects.models import Project
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_role(Role.OPERATOR, Role.ADMIN):
+            return self
+        scope = Q(pk__in=[])
+        if user.has_role(Role.PARTNER):
+            referred = Referral.objects.filter(
+                person=models.OuterRef("person"), vacancy__organisation=models.OuterRef("employer")
+            )
+            scope |= Q(employer__in=partner_organisations(user)) & Q(models.Exists(referred))
+        if user.has_role(Role.COACH):
+            scope |= Q(application__project__in=Project.objects.visible_to(user))
+        return self.filter(scope)
+
+
 class Placement(models.Model):
     """A job placement (inserimento lavorativo); a `tirocinio` contract is a traineeship."""
 
@@ -307,6 +332,8 @@ class Placement(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement")

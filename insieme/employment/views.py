@@ -41,6 +41,7 @@ from insieme.employment.forms import (
     SignUpForm,
     VacancyFilterForm,
     VacancyForm,
+    vacancy_organisations,
 )
 from insieme.employment.models import (
     Action,
@@ -52,6 +53,7 @@ from insieme.employment.models import (
     InterviewKind,
     InterviewStatus,
     JobProfile,
+    Placement,
     Referral,
     ReferralOutcome,
     RefusalReason,
@@ -64,7 +66,6 @@ from insieme.employment.models import (
 from insieme.employment.reminders import reminders_for
 from insieme.employment.skills import labels_for
 from insieme.network import activities
-from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.people.timeline import events_for
 
@@ -399,9 +400,10 @@ def person(request, pk: int):
         "enrolments": item.enrolments.select_related("service"),
         "enrol_form": EnrolForm(),
         "referrals": item.referrals.select_related("vacancy__organisation"),
-        "placements": item.placements.select_related(
-            "employer", "contract_type", "extends"
-        ).prefetch_related("follow_ups"),
+        "placements": Placement.objects.visible_to(request.user)
+        .filter(person=item)
+        .select_related("employer", "contract_type", "extends")
+        .prefetch_related("follow_ups"),
         "fitting": matching.vacancies_for(item),
         "cv_consent": links.has_cv_consent(item),
         "timeline": events_for(item),
@@ -561,12 +563,6 @@ def _vacancy_visible(request, pk: int) -> Vacancy:
     )
 
 
-def _partner_organisations(request):
-    if request.user.has_role(Role.OPERATOR, Role.ADMIN):
-        return Organisation.objects.all()
-    return links.partner_organisations(request.user)
-
-
 VACANCIES_PER_PAGE = 25
 
 
@@ -593,7 +589,7 @@ def vacancy_list(request):
 def vacancy_edit(request, pk: int | None = None):
     instance = _vacancy_visible(request, pk) if pk else Vacancy()
     form = VacancyForm(
-        _data(request), instance=instance, organisations=_partner_organisations(request)
+        _data(request), instance=instance, organisations=vacancy_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
         vacancy = services.save_vacancy(vacancy=form.save(commit=False), by=request.user)
@@ -753,7 +749,10 @@ def placement_new(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def follow_up(request, pk: int):
     item = get_object_or_404(
-        FollowUp.objects.select_related("placement__person", "placement__employer"), pk=pk
+        FollowUp.objects.filter(
+            placement__in=Placement.objects.visible_to(request.user)
+        ).select_related("placement__person", "placement__employer"),
+        pk=pk,
     )
     form = FollowUpForm(_data(request), instance=FollowUp.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from insieme.api.services import create_token
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType
+from insieme.employment import links
 from insieme.employment.models import Placement, Referral, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.network.models import Organisation, OrganisationMember
@@ -73,6 +74,8 @@ def world(cast) -> World:
         organisation=other_org, title="Magazziniere", comune=bologna, contract_type=determinato
     )
     today = timezone.localdate()
+    # person_a agreed to share the CV, as a referral requires: the partner reads the name.
+    links.record_cv_consent(person_a, by=cast["operator"], at_the_desk=True)
     referral_a = Referral.objects.create(vacancy=vacancy_a, person=person_a, proposed_on=today)
     referral_b = Referral.objects.create(vacancy=vacancy_b, person=person_b, proposed_on=today)
     placement = Placement.objects.create(
@@ -179,6 +182,14 @@ class ApiClient:
 
     def post(self, path: str, data: Any = None, headers: dict[str, str] | None = None):
         return self.client.post(
+            f"/api/v1/{path}",
+            data or {},
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+    def patch(self, path: str, data: Any = None, headers: dict[str, str] | None = None):
+        return self.client.patch(
             f"/api/v1/{path}",
             data or {},
             content_type="application/json",

@@ -36,6 +36,36 @@ partner_schema = load(coverage=False)
 # (Missing or bad tokens are tested in test_tokens.py.)
 EXCLUDED = [schemathesis.checks.negative_data_rejection]
 
+# The write endpoints take references to rows (a person, an organisation, a requirement of the
+# call) and values checked by the web page's form (a deadline not in the past, a refusal with
+# its reason): the schema cannot say which ids exist or what the form requires, so a
+# schema-valid body may rightly get 422 (the form's errors by field) or 409 (the service
+# refuses it in the current state). For them this check replaces positive_data_acceptance;
+# every other check (no server error, documented status codes, bodies that conform) still runs,
+# and test_writes.py shows schema-valid bodies accepted.
+WRITE_ACCEPTED = frozenset({200, 201, 401, 403, 404, 409, 422, 429})
+
+
+def write_data_acceptance(ctx, response, case):
+    meta = case.meta
+    if meta is not None and meta.generation.mode.is_positive:
+        assert response.status_code in WRITE_ACCEPTED, (
+            f"{case.method} {case.path}: valid data answered {response.status_code}"
+        )
+    return None
+
+
+def _validate(case, token):
+    headers = {"Authorization": f"Bearer {token}"}
+    if case.method.upper() in ("GET", "HEAD"):
+        return case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
+    return case.call_and_validate(
+        headers=headers,
+        excluded_checks=[*EXCLUDED, schemathesis.checks.positive_data_acceptance],
+        additional_checks=[write_data_acceptance],
+    )
+
+
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -68,21 +98,19 @@ def operator_token(operator, world):
 
 @pytest.fixture
 def partner_token(partner, world):
-    _token, raw = create_token(user=partner, name="schema", scopes=["read"], by=partner)
+    # With the write scope too: a partner enters and changes its own organisation's vacancies,
+    # and every other write must answer 403 or 404, never an error.
+    _token, raw = create_token(user=partner, name="schema", scopes=["read", "write"], by=partner)
     return raw
 
 
 @schema.parametrize()
 @SETTINGS
 def test_api_conforms_for_an_operator(case, operator_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {operator_token}"}, excluded_checks=EXCLUDED
-    )
+    _validate(case, operator_token)
 
 
 @partner_schema.parametrize()
 @SETTINGS
 def test_api_conforms_for_a_partner(case, partner_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {partner_token}"}, excluded_checks=EXCLUDED
-    )
+    _validate(case, partner_token)
