@@ -26,3 +26,5 @@ urlpatterns = [
     path("api/", include("insieme.api.urls")),
     path("", include("insieme.employment.urls")),
 ]
+
+handler500 = "insieme.core.views.server_error"

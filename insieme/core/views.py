@@ -1,6 +1,10 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -10,6 +14,17 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
     return render(request, "core/home.html", {"roles": request.user.ordered_roles})
+
+
+def server_error(request):
+    """The error page; when the database does not answer (a restart, a failover) it is a 503
+    that tells to retry shortly, rendered without touching the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return defaults.server_error(request)
 
 
 @never_cache
