@@ -287,6 +287,8 @@ class ServiceForm(forms.ModelForm):
 
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
+        if start is None:
+            return start  # a service may be entered before its dates are known
         try:
             # The follow-ups are planned from the start date: they must fall on a real date.
             add_months(start, max(FOLLOW_UP_MONTHS))
