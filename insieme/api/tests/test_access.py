@@ -178,3 +178,37 @@ def test_figures_by_role(role, cast, world, api_as):
     else:
         assert response.status_code == 403
         assert response.json()["message"] == "Il tuo ruolo non consente questa azione."
+
+
+def test_partner_reads_a_candidates_name_only_while_the_cv_consent_is_in_force(cast, world, api_as):
+    """As the vacancy page: each read of a named candidate is recorded; after the consent is
+    withdrawn the partner still sees the referral, without the name, and nothing is recorded."""
+    from auditlog.models import LogEntry
+
+    from insieme.people import services as people_services
+    from insieme.people.models import ConsentPurpose
+
+    partner = cast["partner"]
+    api = api_as(partner)
+    reads = LogEntry.objects.get_for_object(world.person_a).filter(actor=partner)
+    (row,) = api.get("referrals").json()["results"]
+    assert row["candidate"] == {
+        "id": world.person_a.pk,
+        "last_name": "Rossi",
+        "first_name": "Maria",
+        "shares_cv": True,
+    }
+    assert reads.count() == 1
+    consent = world.person_a.consents.in_force().get(purpose=ConsentPurpose.CV_SHARING)
+    people_services.withdraw_consent(consent=consent, by=cast["operator"])
+    detail = api.get(f"referrals/{world.referral_a.pk}").json()
+    assert detail["candidate"] == {
+        "id": world.person_a.pk,
+        "last_name": None,
+        "first_name": None,
+        "shares_cv": False,
+    }
+    assert reads.count() == 1
+    # The office still sees whom it proposed.
+    operator_row = api_as(cast["operator"]).get(f"referrals/{world.referral_a.pk}").json()
+    assert operator_row["candidate"]["last_name"] == "Rossi"

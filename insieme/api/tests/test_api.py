@@ -136,6 +136,12 @@ def test_documentation_page(client, client_as, partner):
     assert response.status_code == 200
     assert "Documentazione API" in page
     assert "/api/v1/vacancies/{vacancy_id}" in page
+    # In Italian: how to create a token and send it, and the body of the writes.
+    assert "Per iniziare, in quattro passi" in page
+    assert "Authorization: Bearer</code> seguita dal token" in page
+    assert "Il token di un partner vede solo le offerte della propria organizzazione." in page
+    assert "Campo del corpo JSON" in page
+    assert "Il codice ISTAT del comune del luogo di lavoro." in page
     assert "<script" not in page.split("</main>")[0].split("<main")[-1]
 
 

@@ -1,5 +1,5 @@
-"""Placements through the API, per role: the API's own scoping until the employment app has
-`Placement.objects.visible_to` (see docs/api.md)."""
+"""Placements through the API, per role: `Placement.objects.visible_to`, the employment app's
+rule that the web pages use too."""
 
 import pytest
 from django.utils import timezone
@@ -80,3 +80,11 @@ def test_partner_filter_by_employer_cannot_widen_the_scope(cast, world, placemen
     api = api_as(cast["partner"])
     assert _ids(api.get("placements", employer=world.other_org.pk)) == set()
     assert _ids(api.get("placements", employer=world.partner_org.pk)) == {placements["referred"].pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_answers_the_employment_apps_own_rule(role, cast, placements, api_as):
+    user = cast[role]
+    assert _ids(api_as(user).get("placements")) == set(
+        Placement.objects.visible_to(user).values_list("pk", flat=True)
+    )
