@@ -82,7 +82,7 @@ def _form_value(value: Any) -> Any:
     return str(value)
 
 
-def _by_code(form: forms.Form, name: str) -> None:
+def _by_code(form: forms.BaseForm, name: str) -> None:
     """The API names contract types by code (as its answers do), the page by row."""
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
