@@ -175,6 +175,7 @@ def pages_for(role: str, world: World) -> list[str]:
             f"/fondi/{i['fund']}/",
             f"/fondi/contributi/{i['grant']}/",
             "/fondi/de-minimis/",
+            "/cruscotto/dati/projects.accompanied/",
             "/api/documentazione/",
         ],
         "coach": [f"/progetti/{i['project']}/", "/progetti/calendario/"],
@@ -183,6 +184,13 @@ def pages_for(role: str, world: World) -> list[str]:
         "admin": ["/utenti/invita/", "/admin/", f"/persone/{i['person']}/"],
     }[role]
     return ["/", *nav, *extra, *profile]
+
+
+def settled(page: Page) -> None:
+    """Wait for the panels htmx loads after the page (the home page's reminders, say)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
 
 
 def context_for(browser: Browser, live_server, user: User | None, **options) -> BrowserContext:
@@ -395,6 +403,7 @@ def test_main_pages_pass_axe_and_the_keyboard_reaches_everything(
         assert response is not None, path
         # Every page answers (a refusal is a page too: it is checked like the others).
         assert response.status in (200, 403, 404), f"{role} {path}: {response.status}"
+        settled(page)
         where = f"{role} {path} ({response.status})"
         if path in keyboard:
             problems += keyboard_problems(page, where)
