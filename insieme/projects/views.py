@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
+from insieme.core.listing import paginate
 from insieme.core.models import ContractType
 from insieme.grants.models import TwoDecimals
 from insieme.projects import services
@@ -80,11 +81,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("last_name", "first_name")
     )
+    # One page at a time: a region's programme accompanies thousands of projects.
+    page = paginate(request, projects.order_by("-created_at", "-pk"))
     return render(
         request,
         "projects/project_list.html",
         {
-            "projects": projects,
+            "projects": page,
+            "page": page,
             "statuses": ProjectStatus.choices,
             "selected_status": status,
             "follow_ups": follow_ups,

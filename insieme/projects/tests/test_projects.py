@@ -46,6 +46,21 @@ def test_coaches_see_only_the_projects_they_accompany(cast, client_as):
     assert client.get(reverse("projects:detail", args=[mine.pk])).status_code == 200
 
 
+def test_the_project_list_shows_one_page_at_a_time(cast, client_as):
+    for n in range(27):
+        f.project(f"Progetto numero {n:02d}")
+    client = client_as(cast["operator"])
+    first = client.get(reverse("projects:list"))
+    second = client.get(reverse("projects:list"), {"pagina": 2})
+    # The most recent first, 25 to a page, with a link to the next page.
+    assert first.text.count("Progetto numero") == 25
+    assert "Progetto numero 26" in first.text
+    assert "Progetto numero 00" not in first.text
+    assert "pagina=2" in first.text
+    assert second.text.count("Progetto numero") == 2
+    assert "Progetto numero 00" in second.text
+
+
 @pytest.mark.parametrize("role", ["operator", "admin"])
 def test_operators_and_admins_see_every_project(cast, client_as, role):
     project = f.project("Orto condiviso")
