@@ -20,6 +20,7 @@ growth, engine, queries, load, import — for development only).
 """
 
 import datetime
+import json
 import os
 import platform
 import subprocess
@@ -139,23 +140,36 @@ def main() -> None:
         results["import"] = workbook.run(
             rows=int(os.environ.get("BENCH_IMPORT_ROWS", "100000")), log=log
         )
+    load1, load5, load15 = os.getloadavg()
+    results["machine"]["load average at the end"] = f"{load1:.2f} {load5:.2f} {load15:.2f}"
     connections.close_all()
     db.drop_template(DATABASE_URL)
     results["elapsed"] = time.perf_counter() - started
-    import report
-
-    text = report.markdown(results)
-    print(report.table(results))
-    target = ROOT / "docs" / "performance.md"
-    if os.environ.get("BENCH_WRITE_DOCS", "1") == "1":
-        target.write_text(text, encoding="utf-8")
-        log(f"wrote {target.relative_to(ROOT)}")
     (ROOT / "var").mkdir(exist_ok=True)
-    import json
-
-    (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=1, default=str))
+    RESULTS.write_text(json.dumps(results, indent=1, default=str))
+    write_docs(results)
     log(f"bench finished in {results['elapsed'] / 60:.1f} min")
 
 
+RESULTS = ROOT / "var" / "bench-results.json"
+
+
+def write_docs(results: dict[str, Any]) -> None:
+    """Print the table and write docs/performance.md, with the findings of bench/NOTES.md."""
+    import report
+
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        results["findings"] = notes.read_text(encoding="utf-8")
+    print(report.table(results))
+    if os.environ.get("BENCH_WRITE_DOCS", "1") == "1":
+        target = ROOT / "docs" / "performance.md"
+        target.write_text(report.markdown(results), encoding="utf-8")
+        log(f"wrote {target.relative_to(ROOT)}")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["report"]:  # the last run's results again, e.g. after editing NOTES.md
+        write_docs(json.loads(RESULTS.read_text()))
+    else:
+        main()
