@@ -26,7 +26,7 @@ pytestmark = [
 ]
 
 APP_NAME = "insieme-app-under-test"
-RECOVERY_SECONDS = 5.0
+RECOVERY_SECONDS = 10.0
 PATHS = ["/healthz", "/bandi/"]
 
 
@@ -77,13 +77,15 @@ def server():
 
 def test_requests_succeed_within_seconds_after_the_database_drops_every_connection(server):
     make_call(title="Bando per la prova di riavvio")
-    log: list[tuple[float, int]] = []
+    log: list[tuple[float, float, int]] = []  # sent, answered, status
     stop = threading.Event()
 
     def load():
         n = 0
         while not stop.is_set():
-            log.append((time.monotonic(), get(server + PATHS[n % len(PATHS)])))
+            sent = time.monotonic()
+            status = get(server + PATHS[n % len(PATHS)])
+            log.append((sent, time.monotonic(), status))
             n += 1
             time.sleep(0.02)
 
@@ -111,16 +113,19 @@ def test_requests_succeed_within_seconds_after_the_database_drops_every_connecti
             client.join()
 
     assert terminated >= 1
-    assert all(status == 200 for at, status in log if at < dropped_at - 0.1)
-    after = [(at - dropped_at, status) for at, status in log if at > dropped_at]
+    assert all(status == 200 for _sent, done, status in log if done < dropped_at)
+    # Requests sent after the connections were dropped: when they were answered, and how.
+    after = [(done - dropped_at, status) for sent, done, status in log if sent > dropped_at]
     failures = [(round(at, 2), status) for at, status in after if status != 200]
-    first_ok = min(at for at, status in after if status == 200)
+    recovered = min(at for at, status in after if status == 200)
     late = [(at, status) for at, status in failures if at > RECOVERY_SECONDS]
-    assert first_ok < RECOVERY_SECONDS, (first_ok, failures)
+    assert recovered < RECOVERY_SECONDS, (recovered, failures)
     assert not late, late
     assert len([1 for at, _status in after if at > RECOVERY_SECONDS]) > 10
     assert not before & set(app_backends()), "the old connections are still there"
+    slowest = max(done - sent for sent, done, _status in log)
     print(
         f"\nterminated {terminated} connections; {len(after)} requests after it, "
-        f"{len(failures)} failed {failures[:5]}; first success {first_ok:.3f} s after"
+        f"{len(failures)} failed {failures[:5]}; the first answered {recovered:.3f} s after; "
+        f"slowest answer {slowest:.2f} s"
     )
