@@ -8,7 +8,8 @@ declared; fun = funder; adm = administrator (staff with TOTP).
 
 Answers: L = redirect to a login page; 302 = another redirect (the action's usual one, or a form
 page sending the user on); otherwise the HTTP status. POSTs carry no data: an allowed role gets
-its form back with errors (200) or a redirect, and a refused one changes nothing (checked).
+its form back with errors (200) or a redirect, and a refused one changes nothing (checked). The
+API's writes carry a valid body (patterns.API_BODIES), so that they reach the permission check.
 Patterns with a * are groups (the admin site): every pattern they match gets the same answers.
 """
 
@@ -440,9 +441,9 @@ api:v1:list_people                                         POST  405  405  405  
 api:v1:get_person                                          GET   401  403  403  403  403  200  403  403  403  403  403  200
 api:v1:get_person                                          POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:list_vacancies                                      GET   401  200  200  200  200  200  200  200  200  200  200  200
-api:v1:list_vacancies                                      POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:list_vacancies                                      POST  401  403  403  201  422  201  403  403  403  403  403  403
 api:v1:create_vacancy                                      GET   401  200  200  200  200  200  200  200  200  200  200  200
-api:v1:create_vacancy                                      POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:create_vacancy                                      POST  401  403  403  201  422  201  403  403  403  403  403  403
 api:v1:get_vacancy                                         GET   401  404  404  200  404  200  404  404  404  404  404  200
 api:v1:get_vacancy                                         POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:update_vacancy                                      GET   401  404  404  200  404  200  404  404  404  404  404  200
@@ -452,21 +453,21 @@ api:v1:list_referrals                                      POST  405  405  405  
 api:v1:get_referral                                        GET   401  404  404  200  404  200  404  404  404  404  404  200
 api:v1:get_referral                                        POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:list_placements                                     GET   401  200  200  200  200  200  200  200  200  200  200  200
-api:v1:list_placements                                     POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:list_placements                                     POST  401  403  403  403  403  201  403  403  403  403  403  403
 api:v1:record_placement                                    GET   401  200  200  200  200  200  200  200  200  200  200  200
-api:v1:record_placement                                    POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:record_placement                                    POST  401  403  403  403  403  201  403  403  403  403  403  403
 api:v1:get_placement                                       GET   401  404  404  200  404  200  404  404  404  404  404  200
 api:v1:get_placement                                       POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:call_requirements                                   GET   401  200  200  200  200  200  200  200  200  200  200  200
 api:v1:call_requirements                                   POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:screen_application                                  GET   405  405  405  405  405  405  405  405  405  405  405  405
-api:v1:screen_application                                  POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:screen_application                                  POST  401  403  403  403  403  422  403  403  403  403  403  422
 api:v1:decide_call                                         GET   405  405  405  405  405  405  405  405  405  405  405  405
-api:v1:decide_call                                         POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:decide_call                                         POST  401  403  403  403  403  409  403  403  403  403  403  409
 api:v1:referral_outcome                                    GET   405  405  405  405  405  405  405  405  405  405  405  405
-api:v1:referral_outcome                                    POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:referral_outcome                                    POST  401  403  403  403  403  200  403  403  403  403  403  403
 api:v1:record_follow_up                                    GET   405  405  405  405  405  405  405  405  405  405  405  405
-api:v1:record_follow_up                                    POST  401  400  400  400  400  400  400  400  400  400  400  400
+api:v1:record_follow_up                                    POST  401  403  403  403  403  200  403  403  403  403  403  403
 api:v1:api-root                                            GET   404  404  404  404  404  404  404  404  404  404  404  404
 api:v1:api-root                                            POST  404  404  404  404  404  404  404  404  404  404  404  404
 api:docs                                                   GET     L  200  200  200  200  200  200  200  200  200  200  200

@@ -156,6 +156,30 @@ KWARGS: dict[str, dict[str, str]] = {
     "admin:auth_user_password_change": {"id": "user"},
 }
 
+# A valid body for the API's writes, so that a POST reaches the permission check instead of
+# stopping at the schema (an empty body is a 400 for everyone). "{name}" is an object's pk.
+API_BODIES: dict[str, dict] = {
+    "api:v1:screen_application": {"checks": []},
+    "api:v1:decide_call": {"admitted": []},
+    "api:v1:referral_outcome": {"outcome": "non_scelta"},
+    "api:v1:record_follow_up": {"still_employed": True},
+    "api:v1:record_placement": {
+        "person": "{person}",
+        "employer": "{organisation}",
+        "contract_type": "determinato",
+        "start_date": "2026-01-12",
+    },
+    "api:v1:create_vacancy": {
+        "organisation": "{organisation}",
+        "title": "Cuoco",
+        "comune": "037006",
+        "contract_type": "determinato",
+    },
+}
+# Two patterns of the API share an address with a write: the body goes with the address.
+API_BODIES["api:v1:list_placements"] = API_BODIES["api:v1:record_placement"]
+API_BODIES["api:v1:list_vacancies"] = API_BODIES["api:v1:create_vacancy"]
+
 # The object an admin page of each model shows.
 ADMIN_OBJECTS = {
     "auth_group": "group",
@@ -214,6 +238,15 @@ def resolve_value(world, role: str, spec: str) -> str:
     name, _dot, attribute = spec.partition(".")
     obj = world.object(role, name)
     return str(getattr(obj, attribute) if attribute else obj.pk)
+
+
+def api_body(world, role: str, pattern: Pattern) -> dict:
+    body = {}
+    for field, value in API_BODIES.get(pattern.key, {}).items():
+        if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+            value = world.object(role, value[1:-1]).pk
+        body[field] = value
+    return body
 
 
 def url_for(world, role: str, pattern: Pattern) -> str:

@@ -4,6 +4,8 @@ One world (tests/security/world.py) is built once per module; each request runs 
 that is rolled back, so one case never changes what the next one sees. A refused request (login
 redirect, 401, 403, 404, 405) must also leave the database untouched: every INSERT, UPDATE or
 DELETE it sends is caught, except the session row and the cache (the login machinery's own).
+And no answer, allowed or not, may show a role the records world.HIDDEN keeps from it: a list
+or page open to a role must still leave out what is not theirs.
 
 To see what the application answers today (after adding a URL pattern, say), run the module
 with AUTHZ_MATRIX_RECORD=/tmp/observed.txt: it writes the observed rows there instead of
@@ -12,6 +14,7 @@ see and change what.
 """
 
 import fnmatch
+import json
 import os
 import re
 
@@ -21,13 +24,14 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from tests.security import matrix
-from tests.security.patterns import all_patterns, url_for
+from tests.security.patterns import all_patterns, api_body, url_for
 from tests.security.world import HIDDEN, ROLES, build
 
 METHODS = ("GET", "POST")
 REFUSED = {"L", "401", "403", "404", "405"}
-# Answers after which nothing may have been written: refusals, and input turned down as invalid.
-NOTHING_WRITTEN = REFUSED | {"400"}
+# Answers after which nothing may have been written: refusals, and input turned down (invalid,
+# or in conflict with the record's state).
+NOTHING_WRITTEN = REFUSED | {"400", "409", "422"}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>\w+)"?', re.I)
 # The login machinery's own rows: the session is saved on every request (idle timeout), the
@@ -60,7 +64,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         built = build()
-        built.sessions = {}
         for role, user in built.users.items():
             client = Client()
             client.force_login(user)
@@ -81,11 +84,13 @@ def observe(world, pattern, role: str, method: str) -> tuple[str, list[str], byt
     url = url_for(world, role, pattern)
     watch = WriteWatch()
     with transaction.atomic(), connection.execute_wrapper(watch):
-        response = (
-            client.generic(method, url, headers=headers)
-            if method != "POST"
-            else (client.post(url, {}, headers=headers))
-        )
+        if method == "POST" and pattern.api:
+            body = json.dumps(api_body(world, role, pattern))
+            response = client.post(url, body, content_type="application/json", headers=headers)
+        elif method == "POST":
+            response = client.post(url, {}, headers=headers)
+        else:
+            response = client.get(url, headers=headers)
         transaction.set_rollback(True)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     location = response.get("Location", "")

@@ -91,6 +91,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 class World:
     users: dict[str, User]
     tokens: dict[str, str]  # role -> raw API token (read and write scopes)
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> session key
     objects: dict[str, Any] = field(default_factory=dict)
     # What a role sees under a name instead of the shared object (its own assignment).
     own_objects: dict[str, dict[str, Any]] = field(default_factory=dict)
