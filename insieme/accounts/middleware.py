@@ -1,3 +1,5 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -34,3 +36,26 @@ class RequireStaffMFAMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Keep a signed-in session alive while it is used: an idle timeout of SESSION_COOKIE_AGE.
+
+    Saving the session on every request would write a row per page view; the session is saved
+    (and its expiry moved) at most once every SESSION_TOUCH_SECONDS instead, so the timeout is
+    exact to within that interval.
+    """
+
+    KEY = "_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[self.KEY] = now
+        return response

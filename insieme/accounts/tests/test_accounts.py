@@ -5,6 +5,8 @@ import time_machine
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,6 +110,21 @@ def test_session_expires_after_idle_time(client, applicant):
         assert client.get(reverse("home")).wsgi_request.user.is_authenticated
         traveller.shift(31 * 60)
         assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+def test_session_is_written_at_most_once_a_minute(client, applicant):
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).wsgi_request.user.is_authenticated
+        return sum("django_session" in q["sql"] and "SELECT" not in q["sql"] for q in queries)
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, applicant.email)
+        session_writes()
+        traveller.shift(30)
+        assert session_writes() == 0
+        traveller.shift(31)
+        assert session_writes() == 1
 
 
 def nav_labels(html: str) -> list[str]:
