@@ -38,7 +38,8 @@ from insieme.api.schemas import (
 from insieme.calls import services as call_services
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.grants.models import Disbursement, Grant
-from insieme.impact.figures import Filters, compute
+from insieme.impact.cache import report as cached_report
+from insieme.impact.figures import Filters
 from insieme.projects.models import Project, ProjectStatus
 
 router = Router()
@@ -125,7 +126,7 @@ def figures(
         if funder is not None and funder != own:
             raise ApiError(403, "forbidden", _("A funder sees only the figures of its own funds."))
         funder, is_funder = own, True
-    report = compute(
+    report = cached_report(
         Filters(
             date_from=date_from,
             date_to=date_to,

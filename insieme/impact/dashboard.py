@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.calls.models import ApplicationStatus, Line
 from insieme.core.models import ContractType, District, Sector
 from insieme.impact import figures
+from insieme.impact.cache import cached
 from insieme.impact.figures import Filters
 from insieme.impact.forms import filter_query
 
@@ -203,15 +204,98 @@ def may_drill_down(audience: Audience, key: str) -> bool:
     return False
 
 
+def _by_year(
+    queryset: QuerySet[Any], date_field: str, value: Callable[[], Any] | None = None
+) -> dict[int, Any]:
+    aggregate = value() if value else Count("pk")
+    return {
+        row["year"]: row["n"]
+        for row in queryset.annotate(year=ExtractYear(date_field))
+        .values("year")
+        .annotate(n=aggregate)
+        .order_by()
+        if row["year"] is not None
+    }
+
+
+def _trend_counts(f: Filters) -> dict[str, dict[int, int]]:
+    """Per figure key, the counts by year."""
+    funding = figures.grants(f).filter(
+        amount_awarded__gt=F("amount_revoked"),
+        application__status=ApplicationStatus.ACCOMPANIED,
+    )
+    return {
+        "projects.applications": _by_year(figures.applications(f), "submitted_at"),
+        "projects.accompanied": _by_year(figures.accompanied(f), "outcome_date"),
+        "projects.funded": _by_year(
+            funding, "awarded_on", lambda: Count("application", distinct=True)
+        ),
+        "projects.placements": _by_year(figures.project_placements(f), "start_date"),
+        "employment.placements": _by_year(figures.employment_placements(f), "start_date"),
+    }
+
+
+def _calls_data(f: Filters) -> dict[str, Any]:
+    def by_call(qs: QuerySet[Any]) -> dict[int, int]:
+        return dict(qs.values_list("call_id").annotate(n=Count("pk")).order_by())
+
+    submitted = list(
+        figures.applications(f)
+        .values("call_id", "call__code", "call__title", "call__edition", "call__line")
+        .annotate(n=Count("pk"))
+        .order_by("call__edition", "call__line", "call__code")
+    )
+    return {
+        "submitted": submitted,
+        "accompanied": by_call(figures.accompanied(f)),
+        "funded": by_call(figures.funded(f)),
+    }
+
+
+def _funds_data(f: Filters) -> dict[str, Any]:
+    awarded = list(
+        figures.grants(f)
+        .values("funder_id", "funder__name", "fund_id", "fund__name")
+        .annotate(awarded=Sum("amount_awarded"), revoked=Sum("amount_revoked"), grants=Count("pk"))
+        .order_by("funder__name", "fund__name")
+    )
+    paid: dict[tuple[int, int | None], dict[str, Any]] = {
+        (row["grant__funder_id"], row["grant__fund_id"]): dict(row)
+        for row in figures.disbursements(f)
+        .values("grant__funder_id", "grant__fund_id")
+        .annotate(paid=Sum("amount"), payments=Count("pk"))
+        .order_by()
+    }
+    return {"awarded": awarded, "paid": paid}
+
+
+def board_data(f: Filters) -> dict[str, Any]:
+    """Everything the dashboard reads from the database for `f`, as plain data (no text of ours,
+    no audience): what `insieme.impact.cache` keeps."""
+    return {
+        "report": figures.compute(f),
+        "sector_names": dict(Sector.objects.values_list("code", "name")),
+        "contract_names": dict(ContractType.objects.values_list("code", "name")),
+        "districts": dict(District.objects.values_list("name", "pk")),
+        "days_counted": figures.days_to_first_placement(f).count(),
+        "funds": _funds_data(f),
+        "trends": _trend_counts(f),
+        "paid_by_year": _by_year(figures.disbursements(f), "paid_on", lambda: Sum("amount")),
+        "payments_by_year": _by_year(figures.disbursements(f), "paid_on"),
+        "calls": _calls_data(f),
+    }
+
+
 class Dashboard:
     """The figures for one set of filters and one audience."""
 
     def __init__(self, filters: Filters, audience: Audience = Audience.FULL) -> None:
         self.filters = filters
         self.audience = audience
-        self.report = figures.compute(filters)
-        self.sector_names = dict(Sector.objects.values_list("code", "name"))
-        self.contract_names = dict(ContractType.objects.values_list("code", "name"))
+        self.data = cached("dashboard", filters, lambda: board_data(filters))
+        self.report = self.data["report"]
+        self.sector_names = self.data["sector_names"]
+        self.contract_names = self.data["contract_names"]
         self.sections = self._sections()
         self.charts = self._charts()
 
@@ -291,7 +375,7 @@ class Dashboard:
         e = self.report["employment"]
         key = "employment.avg_days_to_first_placement"
         days = e["avg_days_to_first_placement"]
-        counted = figures.days_to_first_placement(self.filters).count()
+        counted = self.data["days_counted"]
         if days is None:
             days_cell = Cell(None, "—")
         elif self.suppress and counted <= 4:
@@ -370,21 +454,8 @@ class Dashboard:
         )
 
     def _money_by_fund(self) -> Chart:
-        awarded = (
-            figures.grants(self.filters)
-            .values("funder_id", "funder__name", "fund_id", "fund__name")
-            .annotate(
-                awarded=Sum("amount_awarded"), revoked=Sum("amount_revoked"), grants=Count("pk")
-            )
-            .order_by("funder__name", "fund__name")
-        )
-        paid: dict[tuple[int, int | None], dict[str, Any]] = {
-            (row["grant__funder_id"], row["grant__fund_id"]): dict(row)
-            for row in figures.disbursements(self.filters)
-            .values("grant__funder_id", "grant__fund_id")
-            .annotate(paid=Sum("amount"), payments=Count("pk"))
-            .order_by()
-        }
+        awarded = self.data["funds"]["awarded"]
+        paid: dict[tuple[int, int | None], dict[str, Any]] = self.data["funds"]["paid"]
         labels: list[str] = []
         columns: tuple[list[Cell], list[Cell], list[Cell]] = ([], [], [])
         for row in awarded:
@@ -546,7 +617,7 @@ class Dashboard:
         return columns
 
     def _districts(self) -> Chart:
-        districts = dict(District.objects.values_list("name", "pk"))
+        districts: dict[str, int] = self.data["districts"]
         totals: dict[str, dict[str, int]] = {name: {} for name in districts}
         for row in self.report["territory"]:
             if row["district"] in totals:
@@ -630,47 +701,18 @@ class Dashboard:
     def territory_headings(self) -> list[str | Promise]:
         return [heading for _column, heading, _key in self._territory_columns()]
 
-    def _by_year(
-        self, queryset: QuerySet[Any], date_field: str, value: Callable[[], Any] | None = None
-    ) -> dict[int, Any]:
-        aggregate = value() if value else Count("pk")
-        return {
-            row["year"]: row["n"]
-            for row in queryset.annotate(year=ExtractYear(date_field))
-            .values("year")
-            .annotate(n=aggregate)
-            .order_by()
-            if row["year"] is not None
-        }
-
     def _trends(self) -> Chart:
         f = self.filters
-        funding = figures.grants(f).filter(
-            amount_awarded__gt=F("amount_revoked"),
-            application__status=ApplicationStatus.ACCOMPANIED,
-        )
-        series: list[tuple[str | Promise, str, dict[int, int]]] = [
-            (_("Applications"), "projects.applications", self._by_year(
-                figures.applications(f), "submitted_at"
-            )),
-            (_("Accompanied"), "projects.accompanied", self._by_year(
-                figures.accompanied(f), "outcome_date"
-            )),
-            (_("Funded"), "projects.funded", self._by_year(
-                funding, "awarded_on", lambda: Count("application", distinct=True)
-            )),
-            (_("Job placements (projects)"), "projects.placements", self._by_year(
-                figures.project_placements(f), "start_date"
-            )),
-        ]  # fmt: skip
+        trends: dict[str, dict[int, int]] = self.data["trends"]
+        labels: list[tuple[str | Promise, str]] = [
+            (_("Applications"), "projects.applications"),
+            (_("Accompanied"), "projects.accompanied"),
+            (_("Funded"), "projects.funded"),
+            (_("Job placements (projects)"), "projects.placements"),
+        ]
         if self.shows_employment:
-            series.append(
-                (
-                    _("Job placements (whole programme)"),
-                    "employment.placements",
-                    self._by_year(figures.employment_placements(f), "start_date"),
-                )
-            )
+            labels.append((_("Job placements (whole programme)"), "employment.placements"))
+        series = [(label, key, trends[key]) for label, key in labels]
         years = sorted({year for _l, _k, counts in series for year in counts})
         return Chart(
             "trends",
@@ -689,8 +731,8 @@ class Dashboard:
 
     def _money_trend(self) -> Chart:
         f = self.filters
-        paid = self._by_year(figures.disbursements(f), "paid_on", lambda: Sum("amount"))
-        payments = self._by_year(figures.disbursements(f), "paid_on")
+        paid: dict[int, Any] = self.data["paid_by_year"]
+        payments: dict[int, int] = self.data["payments_by_year"]
         years = sorted(paid)
         return Chart(
             "money-trend",
@@ -716,18 +758,10 @@ class Dashboard:
 
     def _calls(self) -> Chart:
         f = self.filters
-
-        def by_call(qs: QuerySet[Any]) -> dict[int, int]:
-            return dict(qs.values_list("call_id").annotate(n=Count("pk")).order_by())
-
-        submitted = (
-            figures.applications(f)
-            .values("call_id", "call__code", "call__title", "call__edition", "call__line")
-            .annotate(n=Count("pk"))
-            .order_by("call__edition", "call__line", "call__code")
-        )
-        accompanied = by_call(figures.accompanied(f))
-        funded = by_call(figures.funded(f))
+        calls = self.data["calls"]
+        submitted = calls["submitted"]
+        accompanied: dict[int, int] = calls["accompanied"]
+        funded: dict[int, int] = calls["funded"]
         lines = dict(Line.choices)
         labels: list[str] = []
         columns: tuple[list[Cell], list[Cell], list[Cell]] = ([], [], [])

@@ -1,0 +1,179 @@
+"""The cached figures: served from the cache while nothing changed, recomputed after any write.
+
+Transactional tests: writes really commit here, so the version triggers run as in production
+(on PostgreSQL they are deferred to the commit).
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from insieme.calls.models import Application, ApplicationStatus
+from insieme.core.models import Comune
+from insieme.employment import services as employment
+from insieme.impact import cache
+from insieme.impact.dashboard import Audience, Dashboard
+from insieme.impact.figures import Filters, compute
+from insieme.impact.models import DataVersion
+from insieme.impact.tests.test_figures import BOLOGNA, Programme
+from insieme.impact.tests.test_workbook import CSV_DIR
+from insieme.impact.workbook.importer import import_workbook
+
+D = datetime.date
+committed = pytest.mark.django_db(transaction=True)
+
+
+def report() -> dict:
+    return cache.report(Filters())
+
+
+def queries(read) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as captured:
+        value = read()
+    return value, len(captured)
+
+
+@committed
+def test_without_writes_the_figures_come_from_the_cache():
+    programme = Programme()
+    programme.grant(programme.application(), "1000.00")
+    first, computing = queries(report)
+    second, reading = queries(report)
+    assert second == first == compute(Filters())
+    assert reading == 2  # the version and the cache entry
+    assert computing > 10
+    board, reading = queries(lambda: Dashboard(Filters(), Audience.FULL))
+    assert board.report == first
+    board_again, reading_again = queries(lambda: Dashboard(Filters(), Audience.FULL))
+    assert reading_again == 2 < reading
+    assert board_again.rows() == board.rows()
+
+
+@committed
+def test_a_write_through_a_service_shows_in_the_next_read(operator):
+    assert report()["employment"]["registrations"] == 0
+    version = cache.data_version()
+    employment.sign_up(
+        fiscal_code="RSSMRA80A01A944I",
+        first_name="Mario",
+        last_name="Rossi",
+        email="mario@example.org",
+        phone="",
+        comune=Comune.objects.get(pk=BOLOGNA),
+        cv_consent=False,
+        by=operator,
+    )
+    assert cache.data_version() != version
+    assert report()["employment"]["registrations"] == 1
+    assert Dashboard(Filters()).report["employment"]["registrations"] == 1
+
+
+@committed
+def test_a_bulk_update_shows_in_the_next_read():
+    programme = Programme()
+    for _ in range(3):
+        programme.application(status=ApplicationStatus.SUBMITTED, outcome=None)
+    board = Dashboard(Filters())
+    assert board.report["projects"]["accompanied"] == 0
+    Application.objects.update(status=ApplicationStatus.ACCOMPANIED, outcome_date=D(2024, 1, 9))
+    board = Dashboard(Filters())
+    assert board.report["projects"]["accompanied"] == 3
+    assert board.data["trends"]["projects.accompanied"] == {2024: 3}
+
+
+@committed
+def test_raw_sql_shows_in_the_next_read():
+    programme = Programme()
+    programme.pay(programme.grant(programme.application(), "1000.00"), "400.00", D(2024, 2, 1))
+    assert report()["projects"]["grants_disbursed_eur"] == "400.00"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE grants_disbursement SET amount = 250")
+    assert report()["projects"]["grants_disbursed_eur"] == "250.00"
+    with connection.cursor() as cursor:
+        # On PostgreSQL TRUNCATE (a statement trigger); SQLite has no TRUNCATE: a DELETE without
+        # WHERE, which SQLite does row by row when the table has triggers.
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE grants_disbursement CASCADE")
+        else:
+            cursor.execute("DELETE FROM grants_disbursement")
+    assert report()["projects"]["grants_disbursed_eur"] == "0.00"
+
+
+@committed
+def test_the_workbook_import_shows_in_the_next_read():
+    before = report()
+    assert before["projects"]["applications"] == 0
+    assert import_workbook(CSV_DIR, dry_run=False).ok
+    after = report()
+    assert after == compute(Filters())
+    assert after["projects"]["applications"] > 0
+
+
+@committed
+def test_a_rolled_back_write_leaves_the_cache_valid():
+    programme = Programme()
+    programme.application()
+    first = report()
+    version = cache.data_version()
+    with transaction.atomic():
+        programme.application()
+        transaction.set_rollback(True)
+    assert cache.data_version() == version
+    assert queries(report) == (first, 2)
+
+
+@committed
+def test_a_transaction_sees_its_own_writes():
+    programme = Programme()
+    assert report()["projects"]["applications"] == 0
+    with transaction.atomic():
+        programme.application()
+        assert report()["projects"]["applications"] == 1
+    assert report()["projects"]["applications"] == 1
+
+
+@committed
+def test_each_filter_combination_has_its_own_entry():
+    programme = Programme()
+    programme.application(submitted=D(2023, 4, 1))
+    programme.application(submitted=D(2024, 4, 1))
+    whole = cache.report(Filters())
+    year = cache.report(Filters(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31)))
+    assert (whole["projects"]["applications"], year["projects"]["applications"]) == (2, 1)
+    funder = cache.report(Filters(funder=programme.funder.pk))
+    assert funder["projects"]["applications"] == 0
+
+
+@pytest.mark.django_db
+def test_inside_the_test_transaction_writes_are_seen_too():
+    # Here everything runs in one transaction that never commits: on PostgreSQL the deferred
+    # triggers never run, so the cache must not be used after a write.
+    programme = Programme()
+    assert report()["projects"]["applications"] == 0
+    programme.application()
+    assert report()["projects"]["applications"] == 1
+    programme.application()
+    assert Dashboard(Filters()).report["projects"]["applications"] == 2
+
+
+@committed
+def test_the_version_changes_at_each_commit_once_per_transaction_on_postgresql():
+    with transaction.atomic():
+        Programme().application()
+    version = DataVersion.objects.get().version
+    with transaction.atomic():
+        comune = Comune.objects.get(pk=BOLOGNA)
+        for _ in range(3):
+            comune.save()
+    assert DataVersion.objects.get().version != version
+    assert DataVersion.objects.count() == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM insieme_data_version_seq")
+            (last,) = cursor.fetchone()
+        # one bump for the first transaction, one for the second
+        assert last == DataVersion.objects.get().version
+        assert Decimal(last) == Decimal(version) + 1
