@@ -100,11 +100,14 @@ def forward(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         _run(schema_editor, _pg_forward())
+        # From the sequence, so that no later bump gives the same value.
+        first = "nextval('insieme_data_version_seq')"
     elif vendor == "sqlite":
         _run(schema_editor, _sqlite_forward())
+        first = "random()"
     else:
         raise NotImplementedError(vendor)
-    schema_editor.execute("INSERT INTO impact_dataversion (id, version) VALUES (1, 1)")
+    schema_editor.execute(f"INSERT INTO impact_dataversion (id, version) VALUES (1, {first})")
 
 
 def backward(apps, schema_editor) -> None:
