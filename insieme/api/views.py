@@ -1,13 +1,14 @@
 """The pages around the API: personal tokens, and the endpoint reference."""
 
+import functools
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insieme.api import services
@@ -124,8 +125,12 @@ def _body(document: dict[str, Any], operation: dict[str, Any]) -> list[dict[str,
     return fields(content["schema"].get("$ref", ""))
 
 
-def endpoint_reference() -> list[dict[str, Any]]:
-    """The endpoints, read from the same OpenAPI document that clients download."""
+@functools.cache
+def endpoint_reference(language: str | None) -> list[dict[str, Any]]:
+    """The endpoints, read from the same OpenAPI document that clients download.
+
+    The document only changes with the code, so it is built once per process and language.
+    """
     from config.api import api
 
     document = api.get_openapi_schema(path_prefix="/api/v1")
@@ -168,7 +173,7 @@ def documentation(request):
         request,
         "api/docs.html",
         {
-            "groups": endpoint_reference(),
+            "groups": endpoint_reference(get_language()),
             "base_url": request.build_absolute_uri("/api/v1/"),
         },
     )
