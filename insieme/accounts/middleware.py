@@ -3,6 +3,8 @@ import time
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,8 +56,21 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty():
-            now = int(time.time())
-            if now - session.get(self.KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
-                session[self.KEY] = now
+        if (
+            session is not None
+            and not session.is_empty()
+            and int(time.time()) - session.get(self.KEY, 0) >= settings.SESSION_TOUCH_SECONDS
+        ):
+            self.touch(session)
         return response
+
+    @classmethod
+    def touch(cls, session) -> None:
+        session[cls.KEY] = int(time.time())
+
+
+@receiver(user_logged_in)
+def session_seen_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: the next minute's pages need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        IdleTimeoutMiddleware.touch(request.session)
