@@ -125,17 +125,27 @@ def test_an_import_killed_while_writing_leaves_nothing_behind(tmp_path):
     assert import_workbook(EXAMPLES / "esempio-csv", dry_run=False).ok
     # How long a write of this size takes here, with other people than the ones killed below.
     calibration = timed_import(people_workbook(tmp_path / "prova", ROWS, surname="Prova"))
-    folder = people_workbook(tmp_path / "grande", ROWS)
-    before = table_counts()
+    surnames = iter(("Quarta", "Quinta", "Sesta", "Settima"))
+    surname = next(surnames)
+    folder = people_workbook(tmp_path / surname, ROWS, surname=surname)
     rng = random.Random(os.environ.get("FAULT_SEED", time.time_ns()))
-    kills = []
+    kills: list[float] = []
 
-    for _ in range(KILLS):
+    while len(kills) < KILLS:
+        before = table_counts()
         proc = start_import(folder)
         wait_for(writing, "writing", proc)
         into = rng.uniform(0.02, 0.4) * calibration
         time.sleep(into)
-        assert writing(), f"the import finished writing within {into:.2f} s of {calibration:.2f}"
+        if not writing():
+            # The machine got faster than when the write was timed (other tests stopped): the
+            # import committed before the kill point. Not a kill: time again, with new people.
+            _, err = proc.communicate(timeout=600)
+            assert proc.returncode == 0, err
+            calibration = into
+            surname = next(surnames)  # at most three such misses
+            folder = people_workbook(tmp_path / surname, ROWS, surname=surname)
+            continue
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         assert proc.returncode == -signal.SIGKILL
@@ -149,7 +159,7 @@ def test_an_import_killed_while_writing_leaves_nothing_behind(tmp_path):
 
     # The next import, left alone, writes every row.
     written = timed_import(folder)
-    assert Person.objects.filter(last_name="Quarta").count() == ROWS
+    assert Person.objects.filter(last_name=surname).count() == ROWS
     print(
         f"\n{connection.vendor}: {ROWS} rows; a whole write takes {calibration:.2f} s "
         f"(then {written:.2f} s); killed after "
