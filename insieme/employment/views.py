@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
 from insieme.core.audit import log_access
+from insieme.core.listing import paginate
 from insieme.core.models import Comune
 from insieme.employment import links, matching, services
 from insieme.employment.eligibility import Answers, assess
@@ -165,18 +166,19 @@ def queue(request):
     mine = request.GET.get("mie") == "1"
     if mine:
         registrations = registrations.filter(assigned_to=request.user)
-    registrations = registrations.annotate(attempts=Count("contact_attempts"))
     today = timezone.localdate()
+    page = paginate(request, registrations.annotate(attempts=Count("contact_attempts")))
     rows = [
         {"registration": r, "days": r.days_waited(today), "overdue": r.is_overdue(today)}
-        for r in registrations
+        for r in page
     ]
     context = {
         "rows": rows,
+        "page": page,
         "target_days": first_contact_target_days(),
         "assign_form": AssignForm(),
         "mine": mine,
-        "overdue_count": sum(1 for row in rows if row["overdue"]),
+        "overdue_count": registrations.overdue(today).count(),
     }
     return render(request, "employment/queue.html", context)
 
@@ -270,10 +272,11 @@ def caseload(request):
     )
     if not everyone:
         registrations = registrations.filter(assigned_to=request.user)
+    page = paginate(request, registrations)
     return render(
         request,
         "employment/caseload.html",
-        {"registrations": registrations, "everyone": everyone},
+        {"registrations": page, "page": page, "everyone": everyone},
     )
 
 
@@ -312,8 +315,11 @@ def agenda(request):
     everyone = request.GET.get("tutti") == "1"
     if not everyone:
         interviews = interviews.filter(operator=request.user)
+    page = paginate(request, interviews)
     return render(
-        request, "employment/agenda.html", {"interviews": interviews, "everyone": everyone}
+        request,
+        "employment/agenda.html",
+        {"interviews": page, "page": page, "everyone": everyone},
     )
 
 

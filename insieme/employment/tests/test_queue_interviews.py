@@ -312,3 +312,31 @@ def test_a_generated_code_never_clashes_with_an_imported_one(operator, db):
     clashing = book()
     assert clashing.pk == first.pk + 2
     assert clashing.code == f"COL-{first.pk + 2:06d}-2"
+
+
+def test_queue_and_caseload_are_paginated_with_counts_of_everyone(
+    fixed_clock, client_as, operator, settings
+):
+    for n in range(27):  # 25 a page
+        factories.registration(
+            factories.person(f"Attesa{n:02d}", "Ada"), on=TODAY - datetime.timedelta(days=100 - n)
+        )
+        factories.registration(
+            factories.person(f"Presa{n:02d}", "Bea"), status=RegistrationStatus.ACTIVE
+        )
+    client = client_as(operator)
+    first = client.get(reverse("employment:queue"))
+    assert len(first.context["rows"]) == 25
+    html = first.content.decode()
+    assert "Persone in attesa: 27" in html
+    assert "In ritardo: 27" in html  # counted over every page, not only this one
+    second = client.get(reverse("employment:queue"), {"pagina": 2})
+    assert [row["registration"].person.last_name for row in second.context["rows"]] == [
+        "Attesa25",
+        "Attesa26",
+    ]
+    caseload = client.get(reverse("employment:caseload"), {"tutti": 1, "pagina": 2})
+    assert [r.person.last_name for r in caseload.context["registrations"]] == [
+        "Presa25",
+        "Presa26",
+    ]
