@@ -120,10 +120,13 @@ def run(
         for path in ["/healthz", *targets.values()]:
             hammer(path, cookies[: workers * 2], 1.5)
         results["healthz"] = hammer("/healthz", cookies, seconds)
+        results["healthz"]["alone_p50"] = hammer("/healthz", cookies[:1], 2)["p50"]
         log(f"  /healthz: {results['healthz']['rps']:.0f} req/s")
         results["pages"] = {}
         for name, path in targets.items():
             outcome = hammer(path, cookies, seconds)
+            # The same page for one client alone: what a request costs without queueing.
+            outcome["alone_p50"] = hammer(path, cookies[:1], 2)["p50"]
             outcome["path"] = path
             outcome["ratio"] = outcome["rps"] / results["healthz"]["rps"]
             results["pages"][name] = outcome

@@ -43,12 +43,25 @@ def sections(r: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
                         _ok(e["report_ratio"] <= GOALS["ratio"]),
                     ],
                     [
-                        "dashboard",
+                        "dashboard (computed)",
                         _ms(e["dashboard_ms"]),
                         _ms(e["dashboard_sql_ms"]),
                         f"{e['dashboard_ratio']:.2f}",
                         _ok(e["dashboard_ratio"] <= GOALS["ratio"]),
                     ],
+                    *(
+                        [
+                            [
+                                "dashboard (from the figures cache)",
+                                _ms(e["dashboard_cached_ms"]),
+                                _ms(e["dashboard_sql_ms"]),
+                                f"{e['dashboard_cached_ms'] / e['dashboard_sql_ms']:.2f}",
+                                "",
+                            ]
+                        ]
+                        if "dashboard_cached_ms" in e
+                        else []
+                    ),
                 ],
             )
         )
@@ -58,6 +71,7 @@ def sections(r: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
         rows = [
             [
                 "/healthz (reference)",
+                _ms(h.get("alone_p50")),
                 _ms(h["p50"]),
                 _ms(h["p95"]),
                 _ms(h["p99"]),
@@ -72,6 +86,7 @@ def sections(r: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
             rows.append(
                 [
                     name,
+                    _ms(p.get("alone_p50")),
                     _ms(p["p50"]),
                     _ms(p["p95"]),
                     _ms(p["p99"]),
@@ -85,7 +100,7 @@ def sections(r: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
             (
                 f"Pages under {load['clients']} concurrent clients, {load['seconds']:.0f} s each "
                 f"(gunicorn, {load['workers']} sync workers; ms)",
-                ["page", "p50", "p95", "p99", "req/s", "throughput ratio", "errors",
+                ["page", "p50 alone", "p50", "p95", "p99", "req/s", "throughput ratio", "errors",
                  "goal p95 ≤ 200 ms and ratio ≥ 0.25"],
                 rows,
             )
