@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -159,6 +160,15 @@ def signup_done(request):
 # Waiting list
 
 
+def _count(model, **related) -> Coalesce:
+    """How many `model` rows relate to each row: a subquery per row shown, not a join and a
+    GROUP BY over the whole list (the lists are paginated, so only a page of rows asks)."""
+    rows = model._default_manager.filter(**related).order_by().values(*related)
+    return Coalesce(
+        Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+
+
 @role_required(Role.OPERATOR)
 @require_GET
 def queue(request):
@@ -167,7 +177,10 @@ def queue(request):
     if mine:
         registrations = registrations.filter(assigned_to=request.user)
     today = timezone.localdate()
-    page = paginate(request, registrations.annotate(attempts=Count("contact_attempts")))
+    page = paginate(
+        request,
+        registrations.annotate(attempts=_count(ContactAttempt, registration=OuterRef("pk"))),
+    )
     rows = [
         {"registration": r, "days": r.days_waited(today), "overdue": r.is_overdue(today)}
         for r in page
@@ -198,7 +211,9 @@ def assign(request, pk: int):
         messages.error(request, _("Choose an operator from the list."))
     if request.htmx:
         registration = (
-            Registration.objects.queue().annotate(attempts=Count("contact_attempts")).get(pk=pk)
+            Registration.objects.queue()
+            .annotate(attempts=_count(ContactAttempt, registration=OuterRef("pk")))
+            .get(pk=pk)
         )
         today = timezone.localdate()
         row = {
@@ -265,8 +280,8 @@ def caseload(request):
         )
         .select_related("person__residence_comune", "assigned_to")
         .annotate(
-            referral_count=Count("person__referrals", distinct=True),
-            placement_count=Count("person__placements", distinct=True),
+            referral_count=_count(Referral, person=OuterRef("person")),
+            placement_count=_count(Placement, person=OuterRef("person")),
         )
         .order_by("person__last_name", "person__first_name", "pk")
     )
