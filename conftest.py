@@ -196,3 +196,24 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 _SUITE_LOGS = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many cases the authorization matrix ran (xdist workers send their reports).
+
+    Here, not in tests/security/conftest.py: under xdist the controller collects nothing, so
+    it never loads the conftest files of subfolders.
+    """
+    cases = patterns = 0
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "") != "call":
+                continue
+            for name, value in report.user_properties:
+                if name == "authorization_cases":
+                    cases += value
+                    patterns += 1
+    if patterns:
+        terminalreporter.write_line(
+            f"authorization matrix: {cases} cases ({patterns} URL patterns, 12 roles, GET and POST)"
+        )
