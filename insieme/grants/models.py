@@ -468,19 +468,10 @@ def _token() -> str:
     return secrets.token_hex(12)
 
 
-class ExpenseItem(models.Model):
-    """One expense reported against a grant (rendicontazione)."""
+class Reviewed(models.Model):
+    """What an operator's review of something a project submitted records: approved, or rejected
+    with a reason (a check constraint on each model keeps the reason)."""
 
-    grant = models.ForeignKey(
-        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="expenses"
-    )
-    supplier = models.CharField(_("supplier"), max_length=200)
-    invoice_number = models.CharField(_("invoice number"), max_length=60)
-    invoice_date = models.DateField(_("invoice date"))
-    description = models.CharField(_("description"), max_length=300)
-    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    attachment = models.FileField(_("attachment"), upload_to=expense_upload_to, max_length=200)
     status = models.CharField(
         _("status"), max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.PENDING
     )
@@ -494,6 +485,31 @@ class ExpenseItem(models.Model):
         blank=True,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+    def record_review(self, *, approve: bool, reason: str, by) -> None:
+        self.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
+        self.review_reason = reason.strip()
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+        self.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+
+
+class ExpenseItem(Reviewed):
+    """One expense reported against a grant (rendicontazione)."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    supplier = models.CharField(_("supplier"), max_length=200)
+    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    invoice_date = models.DateField(_("invoice date"))
+    description = models.CharField(_("description"), max_length=300)
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    attachment = models.FileField(_("attachment"), upload_to=expense_upload_to, max_length=200)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -527,7 +543,7 @@ def report_upload_to(instance: "FinalReport", filename: str) -> str:
     return f"relazioni/{instance.grant_id}/{timezone.localdate():%Y%m}/{_token()}.{suffix}"
 
 
-class FinalReport(models.Model):
+class FinalReport(Reviewed):
     """The project's final report (relazione finale) on a grant, approved by an operator.
 
     A rejected report stays on record; the project submits a new one.
@@ -538,19 +554,6 @@ class FinalReport(models.Model):
     )
     summary = models.TextField(_("summary"))
     document = models.FileField(_("document"), upload_to=report_upload_to, max_length=200)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.PENDING
-    )
-    review_reason = models.TextField(_("reason"), blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

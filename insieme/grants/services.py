@@ -392,11 +392,7 @@ def review_expense(*, item: ExpenseItem, approve: bool, reason: str = "", by) ->
         raise ValidationError(_("This expense has already been reviewed."), code="already_reviewed")
     if not approve and not reason.strip():
         raise ValidationError(_("Say why the expense is rejected."), code="reason_required")
-    item.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
-    item.review_reason = reason.strip()
-    item.reviewed_by = by
-    item.reviewed_at = timezone.now()
-    item.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    item.record_review(approve=approve, reason=reason, by=by)
     return item
 
 
@@ -536,11 +532,7 @@ def review_final_report(*, report: FinalReport, approve: bool, reason: str = "",
         )
     if not approve and not reason.strip():
         raise ValidationError(_("Say why the final report is rejected."), code="reason_required")
-    report.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
-    report.review_reason = reason.strip()
-    report.reviewed_by = by
-    report.reviewed_at = timezone.now()
-    report.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    report.record_review(approve=approve, reason=reason, by=by)
     return report
 
 

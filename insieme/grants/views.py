@@ -248,16 +248,17 @@ def _expense(request: HttpRequest, pk: int) -> ExpenseItem:
     )
 
 
+def _download(stored, stem: str) -> FileResponse:
+    """A stored file as an attachment, named by its record (never by what the uploader called it)."""
+    suffix = (stored.name or "").rsplit(".", 1)[-1]
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{stem}.{suffix}")
+
+
 @role_required(*READERS)
 def expense_attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = _expense(request, pk)
     log_access(item, by=request.user, what="attachment")
-    suffix = (item.attachment.name or "").rsplit(".", 1)[-1]
-    return FileResponse(
-        item.attachment.open("rb"),
-        as_attachment=True,
-        filename=f"fattura-{item.pk}.{suffix}",
-    )
+    return _download(item.attachment, f"fattura-{item.pk}")
 
 
 @role_required(*READERS)
@@ -432,10 +433,7 @@ def _report(request: HttpRequest, pk: int) -> FinalReport:
 def final_report_document(request: HttpRequest, pk: int) -> FileResponse:
     report = _report(request, pk)
     log_access(report, by=request.user, what="document")
-    suffix = (report.document.name or "").rsplit(".", 1)[-1]
-    return FileResponse(
-        report.document.open("rb"), as_attachment=True, filename=f"relazione-{report.pk}.{suffix}"
-    )
+    return _download(report.document, f"relazione-{report.pk}")
 
 
 @role_required(*MANAGERS)
