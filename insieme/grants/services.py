@@ -838,9 +838,10 @@ def revoke_grant(
     revocation = Revocation.objects.create(
         grant=grant, kind=kind, amount=amount, decided_on=decided_on, reason=reason.strip()
     )
-    grant.amount_revoked = F("amount_revoked") + amount
+    # In Python, on the row locked above: SQLite would add the two amounts as binary floats
+    # (0.10 + 0.20 > 0.30) and trip the check that nothing is revoked beyond the award.
+    grant.amount_revoked += amount
     grant.save(update_fields=["amount_revoked", "updated_at"])
-    grant.refresh_from_db(fields=["amount_revoked"])
     return revocation
 
 
