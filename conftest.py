@@ -8,11 +8,17 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from insieme.accounts.demo import current_code
 from insieme.accounts.models import Role, User
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Browser assertions wait up to 15 s, not Playwright's 5: on a two-core machine running the suite
+# in parallel, a page that computes figures from a cold cache (the dashboard of a large test
+# world) may take longer than 5 s to arrive, and the check then fails on timing, not on behaviour.
+expect.set_options(timeout=15_000)
 
 PASSWORD = "una-password-di-prova-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.api import api as ninja_api
+from insieme.api.schemas import NO_NUL
 from insieme.calls.models import Line
 from insieme.core.models import Comune, ContractType
 from insieme.employment.models import Vacancy
@@ -211,3 +213,15 @@ def test_datetime_filters_accept_any_offset_and_refuse_nonsense(cast, world, api
     assert api.get("people", updated_since="2999-01-01T00:00:00").json()["count"] == 0
     assert api.get("people", updated_since="0001-01-01T00:00:00+01:00").status_code == 422
     assert api.get("people", updated_since="ieri").status_code == 422
+
+
+def test_text_with_a_nul_character_is_refused_as_the_document_says(cast, api_as):
+    # PostgreSQL cannot store NUL: the pattern refuses it, and the OpenAPI document declares
+    # the same pattern, so a client (or schemathesis) knows before sending.
+    response = api_as(cast["operator"]).get("people", residence_comune="037\x00006")
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"residence_comune": ["Inserisci un valore valido."]}
+    document = ninja_api.get_openapi_schema(path_prefix="/api/v1")
+    parameters = document["paths"]["/api/v1/people"]["get"]["parameters"]
+    (comune,) = [p for p in parameters if p["name"] == "residence_comune"]
+    assert {"type": "string", "maxLength": 200, "pattern": NO_NUL} in comune["schema"]["anyOf"]
