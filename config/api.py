@@ -1,6 +1,6 @@
 """The integration API (/api/v1/): one NinjaAPI, the routers of insieme.api, docs/api.md."""
 
-from insieme.api import actions, endpoints, registry  # noqa: F401 (actions: see below)
+from insieme.api import actions, assignments, endpoints, intake, registry  # noqa: F401 (actions: see below)
 from insieme.api.core import InsiemeAPI, TokenAuth, TokenRateThrottle, install_error_handlers
 
 api = InsiemeAPI(
@@ -8,7 +8,8 @@ api = InsiemeAPI(
     version="1",
     description=(
         "Read the programme's data and make the changes of state of its web pages (screening, "
-        "committee decision, referral outcomes, placements, follow-ups, vacancies) with a "
+        "evaluators' declarations and scores, committee decision, contact attempts, interview "
+        "bookings, referral outcomes, placements, follow-ups, vacancies) with a "
         "personal token: Authorization: Bearer <token>. A token sees and does exactly what its "
         "user sees and does in the browser. Guide: docs/api.md."
     ),
@@ -21,3 +22,5 @@ install_error_handlers(api)
 api.add_router("/", endpoints.router)
 # actions.py adds the write endpoints to registry.router (imported above, before this line).
 api.add_router("/", registry.router)
+api.add_router("/", assignments.router)
+api.add_router("/", intake.router)

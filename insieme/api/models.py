@@ -99,6 +99,8 @@ class Event(models.TextChoices):
     OUTCOME_DECIDED = "application.outcome_decided", _("Outcome decided")
     PLACEMENT_RECORDED = "placement.recorded", _("Placement recorded")
     DISBURSEMENT_PAID = "disbursement.paid", _("Disbursement paid")
+    DISBURSEMENT_CANCELLED = "disbursement.cancelled", _("Disbursement cancelled")
+    GRANT_REVOKED = "grant.revoked", _("Grant reduced or revoked")
 
 
 def new_webhook_secret() -> str:

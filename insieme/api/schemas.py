@@ -9,7 +9,13 @@ from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from insieme.employment.models import ReferralOutcome, RefusalReason, VacancyStatus
+from insieme.employment.models import (
+    ContactOutcome,
+    InterviewKind,
+    ReferralOutcome,
+    RefusalReason,
+    VacancyStatus,
+)
 
 
 def _iso_date(value: Any) -> Any:
@@ -413,4 +419,138 @@ class VacancyPatch(Schema):
     deadline: IsoDate | None = None
     status: VacancyStatus | None = Field(
         None, description=gettext_noop("chiusa closes the vacancy.")
+    )
+
+
+# --- the evaluators' work -------------------------------------------------------------------------
+
+
+class AssignedApplicationOut(Schema):
+    id: int
+    code: str
+    title: str
+    call: int
+    call_code: str
+    status: str
+    blind_evaluation: bool
+
+
+class CriterionScoreOut(Schema):
+    criterion: int
+    position: int
+    name: str
+    description: str
+    weight: Decimal
+    max_score: Decimal
+    score: Decimal | None
+    comment: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    application: AssignedApplicationOut
+    declaration: str
+    declared_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    total: Decimal | None
+    can_score: bool
+    # The criteria with the evaluator's scores: null until the declaration is made, as the page
+    # shows nothing of the application before it.
+    criteria: list[CriterionScoreOut] | None
+
+
+class ScoreIn(Schema):
+    criterion: Id = Field(description=gettext_noop("A criterion of the call (see `criteria`)."))
+    score: Amount | None = Field(
+        None,
+        description=gettext_noop(
+            "From 0 to the criterion's maximum; null keeps the score saved before."
+        ),
+    )
+    comment: LongText = ""
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn] = Field(
+        max_length=500, description=gettext_noop("At most one score per criterion.")
+    )
+    complete: bool = Field(
+        False,
+        description=gettext_noop(
+            "Complete the evaluation: every criterion needs a score, and the scores cannot be changed afterwards."
+        ),
+    )
+
+
+class DeclarationIn(Schema):
+    conflict: bool = Field(
+        description=gettext_noop(
+            "false: no conflict of interest (the application can then be read and scored); true: a conflict, described in `note` (the application is taken off the evaluator's list)."
+        )
+    )
+    note: LongText = ""
+
+
+# --- the waiting list and the interviews (operators) -------------------------------------------
+
+
+class ContactAttemptOut(Schema):
+    id: int
+    date: datetime.date
+    outcome: str
+    notes: str
+    operator: int | None
+
+
+class RegistrationOut(Schema):
+    id: int
+    person: int
+    registered_on: datetime.date
+    status: str
+    assigned_to: int | None
+    first_contact_on: datetime.date | None
+    self_signed_up: bool
+    days_waited: int
+    overdue: bool
+    closed_on: datetime.date | None
+    closing_note: str
+    contact_attempts: int
+
+
+class RegistrationDetailOut(RegistrationOut):
+    attempts: list[ContactAttemptOut]
+
+
+class ContactAttemptIn(Schema):
+    date: IsoDate | None = Field(None, description=gettext_noop("Today when left out."))
+    outcome: ContactOutcome
+    notes: LongText = ""
+
+
+class InterviewOut(Schema):
+    id: int
+    code: str
+    person: int
+    registration: int | None
+    kind: str
+    status: str
+    date: datetime.date
+    time: datetime.time | None
+    place: str
+    operator: int | None
+    summary: str
+
+
+class InterviewIn(Schema):
+    kind: InterviewKind = Field(
+        InterviewKind.FIRST,
+        description=gettext_noop(
+            "primo_colloquio (the first interview: it takes the person off the waiting list), orientamento or monitoraggio."
+        ),
+    )
+    date: IsoDate = Field(description=gettext_noop("From today on."))
+    time: RequiredCode = Field(description=gettext_noop("HH:MM"))
+    place: RequiredText
+    operator: Id | None = Field(
+        None, description=gettext_noop("The operator holding it; the token's user when left out.")
     )

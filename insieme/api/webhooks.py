@@ -218,3 +218,49 @@ def disbursement_paid[T](disbursement: T) -> T:
         },
     )
     return disbursement
+
+
+def disbursement_cancelled[T](disbursement: T) -> T:
+    """A payment recorded by mistake was cancelled: its amount no longer counts as paid. The
+    reason stays out (free text, it may name people)."""
+    d: Any = disbursement
+    _on_commit(
+        Event.DISBURSEMENT_CANCELLED,
+        {
+            "disbursement": {
+                "id": d.pk,
+                "code": d.code,
+                "grant": d.grant_id,
+                "tranche": d.tranche_id,
+                "paid_on": d.paid_on.isoformat(),
+                "amount": f"{d.amount:.2f}",
+                "cancelled_at": d.cancelled_at.isoformat(),
+            }
+        },
+    )
+    return disbursement
+
+
+def grant_revoked[T](revocation: T, grant: Any) -> T:
+    """A grant was reduced or revoked: the amount taken away and the grant's amounts after it.
+    The reason stays out (free text)."""
+    r: Any = revocation
+    _on_commit(
+        Event.GRANT_REVOKED,
+        {
+            "revocation": {
+                "id": r.pk,
+                "kind": r.kind,
+                "amount": f"{r.amount:.2f}",
+                "decided_on": r.decided_on.isoformat(),
+            },
+            "grant": {
+                "id": grant.pk,
+                "code": grant.code,
+                "amount_awarded": f"{grant.amount_awarded:.2f}",
+                "amount_revoked": f"{grant.amount_revoked:.2f}",
+                "net_amount": f"{grant.net_amount:.2f}",
+            },
+        },
+    )
+    return revocation

@@ -795,7 +795,7 @@ def cancel_disbursement(*, disbursement: Disbursement, reason: str, by) -> Disbu
             "reason": disbursement.cancel_reason,
         },
     )
-    return disbursement
+    return webhooks.disbursement_cancelled(disbursement)
 
 
 @service
@@ -842,7 +842,7 @@ def revoke_grant(
     # (0.10 + 0.20 > 0.30) and trip the check that nothing is revoked beyond the award.
     grant.amount_revoked += amount
     grant.save(update_fields=["amount_revoked", "updated_at"])
-    return revocation
+    return webhooks.grant_revoked(revocation, grant)
 
 
 # Microcredit --------------------------------------------------------------------------------

@@ -151,6 +151,13 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:v1:referral_outcome": {"referral_id": "referral"},
     "api:v1:record_follow_up": {"placement_id": "placement", "months": "=6"},
     "api:v1:update_vacancy": {"vacancy_id": "vacancy"},
+    "api:v1:get_assignment": {"assignment_id": "assignment"},
+    "api:v1:declare_interest": {"assignment_id": "assignment"},
+    "api:v1:record_scores": {"assignment_id": "assignment"},
+    "api:v1:get_registration": {"registration_id": "registration"},
+    "api:v1:record_contact_attempt": {"registration_id": "registration"},
+    "api:v1:get_interview": {"interview_id": "interview"},
+    "api:v1:book_interview": {"person_id": "person"},
     "admin:app_list": {"app_label": "=network"},
     "admin:view_on_site": {"content_type_id": "content_type", "object_id": "organisation"},
     "admin:auth_user_password_change": {"id": "user"},
@@ -175,6 +182,10 @@ API_BODIES: dict[str, dict] = {
         "comune": "037006",
         "contract_type": "determinato",
     },
+    "api:v1:declare_interest": {"conflict": False},
+    "api:v1:record_scores": {"scores": []},
+    "api:v1:record_contact_attempt": {"outcome": "nessuna_risposta"},
+    "api:v1:book_interview": {"date": "2099-01-05", "time": "10:30", "place": "Sportello"},
 }
 # Two patterns of the API share an address with a write: the body goes with the address.
 API_BODIES["api:v1:list_placements"] = API_BODIES["api:v1:record_placement"]

@@ -30,6 +30,8 @@ def load(*, coverage: bool):
 
 schema = load(coverage=True)
 partner_schema = load(coverage=False)
+# The evaluators' endpoints answer every other role 403: an evaluator's token exercises them.
+evaluator_schema = load(coverage=True).include(tag="evaluations")
 
 # Every check runs except negative-data rejection: the tests add the token to every request, so
 # the cases where schemathesis drops the Authorization header on purpose would be "accepted".
@@ -104,9 +106,29 @@ def partner_token(partner, world):
     return raw
 
 
+@pytest.fixture
+def waiting_list(world, operator):
+    """A sign-up on the waiting list with a contact attempt, and an interview booked."""
+    from insieme.employment.models import ContactAttempt, Interview, InterviewStatus
+    from insieme.employment.tests import factories
+
+    registration = factories.registration(world.person_b)
+    ContactAttempt.objects.create(
+        registration=registration, date=registration.registered_on, outcome="messaggio"
+    )
+    Interview.objects.create(
+        code="COL-S1",
+        person=world.person_b,
+        registration=registration,
+        date=registration.registered_on,
+        status=InterviewStatus.BOOKED,
+        operator=operator,
+    )
+
+
 @schema.parametrize()
 @SETTINGS
-def test_api_conforms_for_an_operator(case, operator_token):
+def test_api_conforms_for_an_operator(case, operator_token, waiting_list):
     _validate(case, operator_token)
 
 
@@ -114,3 +136,28 @@ def test_api_conforms_for_an_operator(case, operator_token):
 @SETTINGS
 def test_api_conforms_for_a_partner(case, partner_token):
     _validate(case, partner_token)
+
+
+@pytest.fixture
+def evaluator_token(evaluator, operator, applicant, world):
+    # Assignments to read, declare and score (ids 1.. are what schemathesis tries most).
+    from insieme.calls.tests.helpers import eligible, make_call
+    from insieme.evaluations.models import Assignment, Declaration
+
+    application = eligible(make_call("SCH-2026"), applicant, operator)
+    Assignment.objects.create(
+        application=application,
+        evaluator=evaluator,
+        declaration=Declaration.NO_CONFLICT,
+        assigned_by=operator,
+    )
+    _token, raw = create_token(
+        user=evaluator, name="schema", scopes=["read", "write"], by=evaluator
+    )
+    return raw
+
+
+@evaluator_schema.parametrize()
+@SETTINGS
+def test_api_conforms_for_an_evaluator(case, evaluator_token):
+    _validate(case, evaluator_token)
