@@ -76,7 +76,10 @@ TAGS = {
     "grants": gettext_lazy("Grants and disbursements"),
     "organisations": gettext_lazy("Organisations"),
     "people": gettext_lazy("People"),
-    "employment": gettext_lazy("Employment: vacancies, referrals, placements"),
+    "evaluations": gettext_lazy("Evaluations: the evaluators' assignments"),
+    "employment": gettext_lazy(
+        "Employment: waiting list, interviews, vacancies, referrals, placements"
+    ),
 }
 
 
