@@ -8,8 +8,8 @@ api = InsiemeAPI(
     version="1",
     description=(
         "Read the programme's data and make the changes of state of its web pages (screening, "
-        "evaluators' declarations and scores, committee decision, contact attempts, interview "
-        "bookings, referral outcomes, placements, follow-ups, vacancies) with a "
+        "evaluators' declarations and scores, committee decision, the waiting list's contact "
+        "attempts, interview bookings, referral outcomes, placements, follow-ups, vacancies) with a "
         "personal token: Authorization: Bearer <token>. A token sees and does exactly what its "
         "user sees and does in the browser. Guide: docs/api.md."
     ),

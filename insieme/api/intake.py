@@ -22,9 +22,11 @@ from insieme.accounts.models import Role
 from insieme.api.core import cleaned, current_user, page_of, require_role
 from insieme.api.endpoints import ERRORS, PAGE, PAGE_SIZE, WRITE_ERRORS, _page_args
 from insieme.api.schemas import (
+    CloseRegistrationIn,
     ContactAttemptIn,
     Id,
     InterviewIn,
+    InterviewMissedIn,
     InterviewOut,
     IsoDate,
     RegistrationDetailOut,
@@ -32,7 +34,7 @@ from insieme.api.schemas import (
     paged,
 )
 from insieme.employment import services
-from insieme.employment.forms import BookInterviewForm, ContactAttemptForm
+from insieme.employment.forms import BookInterviewForm, CloseRegistrationForm, ContactAttemptForm
 from insieme.employment.models import (
     QUEUE_STATUSES,
     ContactAttempt,
@@ -174,6 +176,22 @@ def record_contact_attempt(
     return Status(201, registration_detail(_registrations_for(user).get(pk=registration.pk)))
 
 
+@router.post(
+    "/registrations/{registration_id}/close",
+    response={200: RegistrationDetailOut, **WRITE_ERRORS},
+    summary=gettext_noop("Close a sign-up (operators)"),
+    description=gettext_noop(
+        "With the reason (`note`). Only an open sign-up: a closed one is not found, as on the page."
+    ),
+)
+def close_registration(request: HttpRequest, registration_id: Id, body: CloseRegistrationIn) -> Any:
+    user = current_user(request)
+    registration = get_object_or_404(_registrations_for(user).open(), pk=registration_id)
+    data = cleaned(CloseRegistrationForm({"note": body.note}))
+    services.close_registration(registration=registration, note=data["note"], by=user)
+    return registration_detail(_registrations_for(user).get(pk=registration.pk))
+
+
 # --- interviews ----------------------------------------------------------------------------------
 
 
@@ -270,3 +288,20 @@ def book_interview(request: HttpRequest, person_id: Id, body: InterviewIn) -> An
     data = cleaned(form)
     interview = services.book_interview(person=person, by=user, **data)
     return Status(201, interview_out(interview))
+
+
+@router.post(
+    "/interviews/{interview_id}/missed",
+    response={200: InterviewOut, **WRITE_ERRORS},
+    summary=gettext_noop("Record that a booked interview did not take place (operators)"),
+    description=gettext_noop(
+        "Only a booked interview (another is not found, as on the page). A first interview missed puts the person back on the waiting list, to be booked again."
+    ),
+)
+def mark_interview_missed(request: HttpRequest, interview_id: Id, body: InterviewMissedIn) -> Any:
+    user = current_user(request)
+    interview = get_object_or_404(
+        _interviews_for(user).filter(status=InterviewStatus.BOOKED), pk=interview_id
+    )
+    services.mark_interview_missed(interview=interview, status=body.status, by=user)
+    return interview_out(Interview.objects.get(pk=interview.pk))

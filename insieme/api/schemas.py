@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -553,4 +553,16 @@ class InterviewIn(Schema):
     place: RequiredText
     operator: Id | None = Field(
         None, description=gettext_noop("The operator holding it; the token's user when left out.")
+    )
+
+
+class CloseRegistrationIn(Schema):
+    note: LongText = Field(
+        description=gettext_noop("Why the sign-up is closed (e.g. found a job, moved away).")
+    )
+
+
+class InterviewMissedIn(Schema):
+    status: Literal["assente", "annullato"] = Field(
+        description=gettext_noop("assente: the person did not come; annullato: cancelled.")
     )

@@ -488,6 +488,10 @@ api:v1:get_interview                                       GET   401  403  403  
 api:v1:get_interview                                       POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:book_interview                                      GET   405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:book_interview                                      POST  401  403  403  403  403  201  403  403  403  403  403  403
+api:v1:close_registration                                  GET   405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:close_registration                                  POST  401  403  403  403  403  200  403  403  403  403  403  403
+api:v1:mark_interview_missed                               GET   405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:mark_interview_missed                               POST  401  403  403  403  403  404  403  403  403  403  403  403
 api:v1:api-root                                            GET   404  404  404  404  404  404  404  404  404  404  404  404
 api:v1:api-root                                            POST  404  404  404  404  404  404  404  404  404  404  404  404
 api:docs                                                   GET     L  200  200  200  200  200  200  200  200  200  200  200

@@ -158,6 +158,8 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:v1:record_contact_attempt": {"registration_id": "registration"},
     "api:v1:get_interview": {"interview_id": "interview"},
     "api:v1:book_interview": {"person_id": "person"},
+    "api:v1:close_registration": {"registration_id": "registration"},
+    "api:v1:mark_interview_missed": {"interview_id": "interview"},
     "admin:app_list": {"app_label": "=network"},
     "admin:view_on_site": {"content_type_id": "content_type", "object_id": "organisation"},
     "admin:auth_user_password_change": {"id": "user"},
@@ -186,6 +188,8 @@ API_BODIES: dict[str, dict] = {
     "api:v1:record_scores": {"scores": []},
     "api:v1:record_contact_attempt": {"outcome": "nessuna_risposta"},
     "api:v1:book_interview": {"date": "2099-01-05", "time": "10:30", "place": "Sportello"},
+    "api:v1:close_registration": {"note": "Trasferita"},
+    "api:v1:mark_interview_missed": {"status": "assente"},
 }
 # Two patterns of the API share an address with a write: the body goes with the address.
 API_BODIES["api:v1:list_placements"] = API_BODIES["api:v1:record_placement"]

@@ -82,11 +82,13 @@ def _requests(waiting, interview):
             {"date": _tomorrow(), "time": "10:30", "place": "Sportello Lavoro"},
             201,
         ),
+        ("post", f"registrations/{waiting.pk}/close", {"note": "Trasferita a Modena"}, 200),
+        ("post", f"interviews/{interview.pk}/missed", {"status": "assente"}, 200),
     ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(8))
 def test_each_endpoint_is_the_operators_as_on_the_web_pages(
     index, role, cast, waiting, interview, api_as
 ):
@@ -100,8 +102,13 @@ def test_each_endpoint_is_the_operators_as_on_the_web_pages(
     else:
         assert response.status_code == 403, response.content
         assert response.json() == FORBIDDEN
-    assert ContactAttempt.objects.exists() == (role == "operator" and index == 2)
-    assert Interview.objects.count() == (2 if role == "operator" and index == 5 else 1)
+    done = role == "operator"
+    assert ContactAttempt.objects.exists() == (done and index == 2)
+    assert Interview.objects.count() == (2 if done and index == 5 else 1)
+    closed = Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.CLOSED
+    assert closed == (done and index == 6)
+    missed = Interview.objects.get(pk=interview.pk).status == InterviewStatus.NO_SHOW
+    assert missed == (done and index == 7)
 
 
 def test_a_read_token_cannot_write(cast, waiting, api_as):
@@ -390,3 +397,54 @@ def test_a_booking_is_checked_by_the_pages_form(cast, waiting, api_as):
     assert unknown.status_code == 404
     assert not Interview.objects.exists()
     assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.WAITING
+
+
+# --- closing a sign-up, an interview that did not take place -------------------------------------
+
+
+def test_closing_a_sign_up_needs_the_reason_and_happens_once(cast, waiting, api_as):
+    api = _writer(api_as, cast["operator"])
+    path = f"registrations/{waiting.pk}/close"
+    empty = api.post(path, {"note": ""})
+    assert empty.status_code == 422
+    assert empty.json()["fields"] == {"note": ["Scrivi perché l'iscrizione viene chiusa."]}
+    too_long = api.post(path, {"note": "x" * 201})
+    assert list(too_long.json()["fields"]) == ["note"]
+    assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.WAITING
+    closed = api.post(path, {"note": "Ha trovato lavoro da sola"})
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert (body["status"], body["closing_note"], body["closed_on"]) == (
+        "chiusa",
+        "Ha trovato lavoro da sola",
+        timezone.localdate().isoformat(),
+    )
+    # A closed sign-up is not on the page's list of open ones: not found.
+    again = api.post(path, {"note": "Di nuovo"})
+    assert again.status_code == 404
+    assert Registration.objects.get(pk=waiting.pk).closing_note == "Ha trovato lavoro da sola"
+
+
+def test_a_missed_first_interview_puts_the_person_back_on_the_list(
+    cast, waiting, api_as, django_capture_on_commit_callbacks
+):
+    api = _writer(api_as, cast["operator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = api.post(
+            f"people/{waiting.person_id}/interviews",
+            {"date": _tomorrow(), "time": "09:00", "place": "Sportello"},
+        ).json()
+    assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.BOOKED
+    path = f"interviews/{booked['id']}/missed"
+    wrong = api.post(path, {"status": "svolto"})
+    assert wrong.status_code == 422
+    assert list(wrong.json()["fields"]) == ["status"]
+    missed = api.post(path, {"status": "assente"})
+    assert missed.status_code == 200, missed.content
+    assert missed.json()["status"] == "assente"
+    registration = Registration.objects.get(pk=waiting.pk)
+    assert registration.status == RegistrationStatus.CONTACTED
+    assert registration in Registration.objects.queue()
+    # Only a booked interview: this one is no longer.
+    assert api.post(path, {"status": "annullato"}).status_code == 404
+    assert Interview.objects.get(pk=booked["id"]).status == InterviewStatus.NO_SHOW
