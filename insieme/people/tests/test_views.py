@@ -481,9 +481,10 @@ class TestConsentViews:
 
 def docx_bytes() -> bytes:
     buffer = io.BytesIO()
+    # A fixed date in the entries: the bytes are the same on every call, also across a second.
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:doc/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
