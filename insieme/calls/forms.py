@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import (
     FAQ,
+    ApplicationStatus,
     Call,
     Criterion,
     EligibilityItem,
@@ -74,6 +75,49 @@ CALL_LISTS = {
     ),
     "faq": (_("Frequently asked questions"), _formset(FAQ, ["position", "question", "answer"])),
 }
+
+
+class ApplicationFilterForm(forms.Form):
+    """The filters of a call's applications; search, sorting and pages are
+    `insieme.core.listing`'s. Applicants' codici fiscali are not searched (see DOMAIN.md)."""
+
+    SEARCH_FIELDS = (
+        "code",
+        "title",
+        "applicant_organisation__name",
+        "applicant_person__last_name",
+        "applicant_person__first_name",
+    )
+    SORTS: dict[str, str | tuple[str, ...]] = {
+        "protocollo": "code",
+        "titolo": ("title", "code"),
+        "presentata": ("submitted_at", "code"),
+        "stato": ("status", "code"),
+    }
+    DEFAULT_SORT = "protocollo"
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.SearchInput()
+    )
+    stato = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            *[(v, label) for v, label in ApplicationStatus.choices if v != ApplicationStatus.DRAFT],
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Protocol, title or applicant"), "autocomplete": "off"}
+        )
+
+    def filter(self, queryset):
+        if self.is_valid() and self.cleaned_data["stato"]:
+            queryset = queryset.filter(status=self.cleaned_data["stato"])
+        return queryset
 
 
 class SectionForm(forms.ModelForm):

@@ -11,6 +11,11 @@ urlpatterns = [
     path("bandi/gestione/", views.manage_list, name="manage_list"),
     path("bandi/gestione/nuovo/", views.call_create, name="create"),
     path("bandi/gestione/<int:pk>/", views.call_manage, name="manage"),
+    path(
+        "bandi/gestione/<int:pk>/candidature/cerca/",
+        views.call_manage_search,
+        name="manage_search",
+    ),
     path("bandi/gestione/<int:pk>/modifica/", views.call_edit, name="edit"),
     path("bandi/gestione/<int:pk>/pubblica/", views.call_publish, name="publish"),
     path("bandi/gestione/<int:pk>/modulo/", views.form_builder, name="form_builder"),

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +16,7 @@ from insieme.accounts.permissions import role_required
 from insieme.calls import services, workflow
 from insieme.calls.forms import (
     CALL_LISTS,
+    ApplicationFilterForm,
     AttachmentForm,
     CallForm,
     InformationRequestForm,
@@ -35,6 +37,7 @@ from insieme.calls.models import (
 )
 from insieme.calls.schema import answers_form_class, display
 from insieme.core.audit import history, log_access
+from insieme.core.listing import Listing, code_in_query_redirect, paginate, posted_search
 
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
@@ -78,8 +81,9 @@ def public_detail(request, pk):
 def manage_list(request):
     calls = Call.objects.annotate(
         submitted=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT))
-    )
-    return render(request, "calls/manage_list.html", {"calls": calls})
+    ).order_by("-edition", "code", "pk")
+    page = paginate(request, calls)
+    return render(request, "calls/manage_list.html", {"calls": page, "page": page})
 
 
 @role_required(*STAFF)
@@ -108,21 +112,50 @@ def call_edit(request, pk):
 @role_required(*STAFF)
 @require_GET
 def call_manage(request, pk):
+    # A protocol number has digits: typed in the address it is moved out of it, as on other lists.
+    return code_in_query_redirect(request) or _manage_page(request, pk)
+
+
+def _manage_page(request, pk):
     call = get_object_or_404(Call, pk=pk)
-    applications = call.applications.submitted().for_list().order_by("code")
-    counts = dict(
-        call.applications.submitted().values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    return render(
+    submitted = call.applications.submitted()
+    filters = ApplicationFilterForm(request.GET or None)
+    listing = Listing.from_request(
         request,
-        "calls/manage.html",
-        {
-            "call": call,
-            "applications": applications,
-            "counts": counts,
-            "lists": {kind: label for kind, (label, _f) in CALL_LISTS.items()},
-        },
+        filters.filter(submitted.for_list()),
+        search_fields=ApplicationFilterForm.SEARCH_FIELDS,
+        sort_fields=ApplicationFilterForm.SORTS,
+        default_sort=ApplicationFilterForm.DEFAULT_SORT,
     )
+    if listing.code_search:
+        # The box shows what was typed; the address keeps only the token.
+        filters = ApplicationFilterForm({**request.GET.dict(), "q": listing.query})
+    # Counted over every submitted application of the call, whatever the filters and the page.
+    counts = dict(submitted.values_list("status").annotate(n=Count("pk")).order_by())
+    context = {
+        "call": call,
+        "filters": filters,
+        "listing": listing,
+        "page": listing.page,
+        "status_counts": [
+            (value, label, counts[value])
+            for value, label in ApplicationStatus.choices
+            if counts.get(value)
+        ],
+        "submitted_count": sum(counts.values()),
+        "lists": {kind: label for kind, (label, _f) in CALL_LISTS.items()},
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "calls/manage.html#applications", context)
+    return render(request, "calls/manage.html", context)
+
+
+@role_required(*STAFF)
+@require_POST
+def call_manage_search(request, pk):
+    """The applications' search form is POSTed (see `insieme.core.listing.posted_search`)."""
+    get_object_or_404(Call, pk=pk)
+    return posted_search(request, reverse("calls:manage", args=[pk]), lambda r: _manage_page(r, pk))
 
 
 @role_required(*STAFF)

@@ -47,6 +47,9 @@ Sorting only ever uses the whitelisted `sort_fields` (a field name starting with
 other way round, e.g. ``"-created_at"`` for "most recent first"); anything else falls back to the
 default.
 Pagination uses Django's Paginator (``get_page``: a wrong page number shows the last/first page).
+A page knows the GET parameter that carries its number (`ListPage.param`, ``pagina`` unless
+given), so that two lists on one page (a fund's grants and its microcredits) page separately;
+``core/listing_pagination.html`` draws the control for either.
 
 Export (`export_response`) writes exactly the (header, accessor) columns it is given — callers
 pass only the columns the user may see — as CSV (streamed, UTF-8 with BOM, ``;`` separated, as
@@ -333,6 +336,42 @@ def code_in_query_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
     return search_redirect(request, request.path, request.GET)
 
 
+# --- pagination ------------------------------------------------------------------------------
+
+
+class ListPage(Page):
+    """A page of a list, with the query parameters of its neighbours (for
+    ``{% querystring request.GET page.next_query %}``)."""
+
+    param = PAGE_PARAM
+
+    @property
+    def previous_query(self) -> dict[str, int]:
+        return {self.param: self.previous_page_number()}
+
+    @property
+    def next_query(self) -> dict[str, int]:
+        return {self.param: self.next_page_number()}
+
+
+class ListPaginator(Paginator):
+    """Django's Paginator, whose pages are `ListPage`s numbered by the GET parameter `param`."""
+
+    def __init__(self, object_list: Any, per_page: int, *, param: str = PAGE_PARAM) -> None:
+        super().__init__(object_list, per_page)
+        self.param = param
+
+    def _get_page(self, *args: Any, **kwargs: Any) -> ListPage:
+        page = ListPage(*args, **kwargs)
+        page.param = self.param
+        return page
+
+    def page_from(self, request: HttpRequest) -> ListPage:
+        """The page asked for in `request.GET` (the last one if past the end, the first one if
+        not a number)."""
+        return self.get_page(request.GET.get(self.param))  # type: ignore[return-value]
+
+
 # --- the list as a whole ---------------------------------------------------------------------
 
 
@@ -341,7 +380,7 @@ class Listing:
     """A searched, sorted and paginated list, and what its template needs to draw it."""
 
     queryset: QuerySet  # every matching row, sorted (what an export writes)
-    page: Page
+    page: ListPage
     query: str
     sort: str
     default_sort: str
@@ -377,7 +416,7 @@ class Listing:
         queryset = search(queryset, query, search_fields)
         rank_first = bool(normalise_text(query)) and not requested
         queryset = apply_sort(queryset, sort, sort_fields, rank_first=rank_first)
-        page = Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+        page = ListPaginator(queryset, per_page).page_from(request)
         columns = {}
         for key in sort_fields:
             active = sort.lstrip("-") == key
@@ -414,9 +453,15 @@ class Listing:
         return {"filters": self.filters, "sort": self.sort}
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = DEFAULT_PER_PAGE) -> Page:
-    """One page of `queryset`, from the ``pagina`` GET parameter."""
-    return Paginator(queryset, per_page).get_page(request.GET.get(PAGE_PARAM))
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int = DEFAULT_PER_PAGE,
+    *,
+    param: str = PAGE_PARAM,
+) -> ListPage:
+    """One page of `queryset`, from the GET parameter `param` (``pagina`` unless given)."""
+    return ListPaginator(queryset, per_page, param=param).page_from(request)
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -563,6 +608,8 @@ __all__ = [
     "SEARCH_PARAM",
     "SORT_PARAM",
     "TOKEN_PARAM",
+    "ListPage",
+    "ListPaginator",
     "Listing",
     "SortColumn",
     "apply_sort",

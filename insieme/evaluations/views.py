@@ -14,6 +14,7 @@ from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.views import answered, error_text
+from insieme.core.listing import paginate
 from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
 from insieme.evaluations.models import Assignment, Decision, Declaration
@@ -27,8 +28,13 @@ STAFF = (Role.OPERATOR, Role.ADMIN)
 @role_required(Role.EVALUATOR)
 @require_GET
 def my_assignments(request):
-    assignments = Assignment.objects.of(request.user).for_list()
-    return render(request, "evaluations/my_assignments.html", {"assignments": assignments})
+    assignments = (
+        Assignment.objects.of(request.user)
+        .for_list()
+        .order_by("application__code", "assigned_at", "pk")
+    )
+    page = paginate(request, assignments)
+    return render(request, "evaluations/my_assignments.html", {"assignments": page, "page": page})
 
 
 def own_assignment(request, pk) -> Assignment:
@@ -231,17 +237,18 @@ def call_assign(request, pk):
         else:
             messages.success(request, _("%(count)d assignments made.") % {"count": len(created)})
             return redirect("evaluations:assign", pk=call.pk)
-    applications = (
+    applications = paginate(
+        request,
         call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
         .order_by("code")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("evaluator"))
-        )
+        ),
     )
     return render(
         request,
         "evaluations/assign.html",
-        {"call": call, "form": form, "applications": applications},
+        {"call": call, "form": form, "applications": applications, "page": applications},
         status=400 if form.errors else 200,
     )
 

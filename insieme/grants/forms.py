@@ -71,6 +71,65 @@ class FundForm(forms.ModelForm):
         return data
 
 
+class FundFilterForm(forms.Form):
+    """The filters of the list of funds; sorting and pages are `insieme.core.listing`'s."""
+
+    SORTS: dict[str, str | tuple[str, ...]] = {
+        "nome": ("name", "funder__name"),
+        "finanziatore": ("funder__name", "name"),
+        "strumento": ("instrument", "funder__name", "name"),
+        "budget": ("budget", "name"),
+        "impegnato": ("committed", "name"),
+        "erogato": ("paid", "name"),
+        "disponibile": ("available", "name"),
+    }
+    DEFAULT_SORT = "finanziatore"
+
+    finanziatore = forms.ModelChoiceField(
+        label=_("Funder"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("All funders"),
+    )
+    strumento = forms.ChoiceField(
+        label=_("Instrument"),
+        required=False,
+        choices=[("", _("All instruments")), *Instrument.choices],
+    )
+
+    def __init__(self, *args, funders, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["finanziatore"]).queryset = funders
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        if self.cleaned_data["finanziatore"]:
+            queryset = queryset.filter(funder=self.cleaned_data["finanziatore"])
+        if self.cleaned_data["strumento"]:
+            queryset = queryset.filter(instrument=self.cleaned_data["strumento"])
+        return queryset
+
+
+# The grants of a fund and the de minimis register: sorting and pages only (a search box would
+# invite a beneficiary's codice fiscale into the address).
+GRANT_SORTS: dict[str, str | tuple[str, ...]] = {
+    "codice": "code",
+    "progetto": ("application__title", "code"),
+    "data": ("awarded_on", "code"),
+    "concesso": ("amount_awarded", "code"),
+    "revocato": ("amount_revoked", "code"),
+    "erogato": ("paid", "code"),
+}
+UNDERTAKING_SORTS: dict[str, str | tuple[str, ...]] = {
+    "impresa": "name",
+    "piattaforma": ("platform_aid", "name"),
+    "dichiarati": ("declared_aid", "name"),
+    "totale": ("total_aid", "name"),
+    "disponibile": ("headroom", "name"),
+}
+
+
 class AwardForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
     amount = MoneyField(label=_("Amount awarded (EUR)"))

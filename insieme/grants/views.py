@@ -12,13 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.core.audit import log_access
+from insieme.core.listing import Listing, paginate
 from insieme.grants import services
 from insieme.grants.forms import (
+    GRANT_SORTS,
+    UNDERTAKING_SORTS,
     AwardForm,
     DeclarationForm,
     ExpenseChangeForm,
     ExpenseForm,
     FinalReportForm,
+    FundFilterForm,
     FundForm,
     MicrocreditForm,
     MicrocreditMoveForm,
@@ -57,27 +61,39 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 # Funds ---------------------------------------------------------------------------------------
 
 
+def _ledger_context(request: HttpRequest, funds, funders) -> dict:
+    """The funds' ledger, filtered, sorted and one page at a time; totals over every fund that
+    the filters keep, in the database."""
+    filters = FundFilterForm(request.GET or None, funders=funders.order_by("name"))
+    listing = Listing.from_request(
+        request,
+        filters.filter(funds.with_ledger().select_related("funder")),
+        search_fields=(),
+        sort_fields=FundFilterForm.SORTS,
+        default_sort=FundFilterForm.DEFAULT_SORT,
+    )
+    totals = Fund.objects.filter(pk__in=listing.queryset.values("pk")).ledger_totals()
+    return {"filters": filters, "listing": listing, "page": listing.page, "totals": totals}
+
+
 @role_required(*MANAGERS)
 def fund_list(request: HttpRequest) -> HttpResponse:
-    funds = Fund.objects.with_ledger().select_related("funder")
-    totals = Fund.objects.ledger_totals()
-    return render(request, "grants/fund_list.html", {"funds": funds, "totals": totals})
+    funders = Organisation.objects.filter(pk__in=Fund.objects.values("funder"))
+    context = _ledger_context(request, Fund.objects.all(), funders)
+    return render(request, "grants/fund_list.html", context)
 
 
 @role_required(Role.FUNDER)
 def funder_ledger(request: HttpRequest) -> HttpResponse:
     """The ledgers of the funds of the funder's own organisations: money only, no names."""
     assert isinstance(request.user, User)
-    funds = (
-        Fund.objects.filter(funder__members__user=request.user)
-        .distinct()
-        .with_ledger()
-        .select_related("funder")
-    )
-    totals = Fund.objects.filter(pk__in=funds.values("pk")).ledger_totals()
-    return render(
-        request, "grants/funder_ledger.html", {"funds": funds, "totals": totals, "nolink": True}
-    )
+    own = Organisation.objects.filter(members__user=request.user)
+    funders = Organisation.objects.filter(pk__in=own.values("pk"), funds__isnull=False).distinct()
+    funds = Fund.objects.filter(funder__in=own.values("pk"))
+    context = _ledger_context(request, funds, funders)
+    context["nolink"] = True
+    context["has_funds"] = funds.exists()
+    return render(request, "grants/funder_ledger.html", context)
 
 
 @role_required(*MANAGERS)
@@ -93,22 +109,28 @@ def fund_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+MICROCREDITS_PAGE = "pagina_microcrediti"
+
+
 @role_required(*MANAGERS)
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = get_object_or_404(Fund.objects.with_ledger().select_related("funder"), pk=pk)
-    grants = (
-        fund.grants.with_figures()
-        .select_related("application__project", "beneficiary")
-        .order_by("-awarded_on", "code")
+    grants = Listing.from_request(
+        request,
+        fund.grants.with_figures().select_related("application"),
+        search_fields=(),
+        sort_fields=GRANT_SORTS,
+        default_sort="-data",
+    )
+    microcredits = paginate(
+        request,
+        fund.microcredits.select_related("application", "lender").order_by("-requested_on", "-pk"),
+        param=MICROCREDITS_PAGE,
     )
     return render(
         request,
         "grants/fund_detail.html",
-        {
-            "fund": fund,
-            "grants": grants,
-            "microcredits": fund.microcredits.select_related("application", "lender"),
-        },
+        {"fund": fund, "listing": grants, "page": grants.page, "microcredits": microcredits},
     )
 
 
@@ -219,8 +241,10 @@ def my_grants(request: HttpRequest) -> HttpResponse:
                 "amount",
             )
         )
+        .order_by("-awarded_on", "-pk")
     )
-    return render(request, "grants/my_grants.html", {"grants": grants})
+    page = paginate(request, grants)
+    return render(request, "grants/my_grants.html", {"grants": page, "page": page})
 
 
 @role_required(*READERS)
@@ -541,9 +565,9 @@ def de_minimis_register(request: HttpRequest) -> HttpResponse:
     )
     undertakings = (
         Organisation.objects.filter(
-            Q(de_minimis_grants__isnull=False) | Q(de_minimis_declarations__isnull=False)
+            Q(pk__in=Grant.objects.filter(beneficiary__isnull=False).values("beneficiary"))
+            | Q(pk__in=DeMinimisDeclaration.objects.values("organisation"))
         )
-        .distinct()
         .annotate(
             platform_aid=money_sum(
                 platform, "beneficiary", F("amount_awarded") - F("amount_revoked")
@@ -552,12 +576,24 @@ def de_minimis_register(request: HttpRequest) -> HttpResponse:
         )
         .annotate(total_aid=cents(F("platform_aid") + F("declared_aid")))
         .annotate(headroom=cents(Value(DE_MINIMIS_CEILING) - F("total_aid")))
-        .order_by("name")
+    )
+    listing = Listing.from_request(
+        request,
+        undertakings,
+        search_fields=(),
+        sort_fields=UNDERTAKING_SORTS,
+        default_sort="impresa",
     )
     return render(
         request,
         "grants/de_minimis.html",
-        {"undertakings": undertakings, "start": start, "end": end, "ceiling": DE_MINIMIS_CEILING},
+        {
+            "listing": listing,
+            "page": listing.page,
+            "start": start,
+            "end": end,
+            "ceiling": DE_MINIMIS_CEILING,
+        },
     )
 
 

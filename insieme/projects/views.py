@@ -436,6 +436,8 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Calendar of training courses and networking events -----------------------------------------
 
+PAST_EVENTS_PAGE = "pagina_passati"
+
 
 @role_required(*STAFF)
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -448,8 +450,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "projects/event_list.html",
         {
-            "upcoming": events.filter(date__gte=today).order_by("date", "title"),
-            "past": events.filter(date__lt=today),
+            "upcoming": paginate(
+                request, events.filter(date__gte=today).order_by("date", "title", "pk")
+            ),
+            "past": paginate(
+                request,
+                events.filter(date__lt=today).order_by("-date", "title", "pk"),
+                param=PAST_EVENTS_PAGE,
+            ),
         },
     )
 

@@ -285,6 +285,8 @@ calls:create                                               GET     L  403  403  
 calls:create                                               POST    L  403  403  403  403  200  403  403  403  403  403  200
 calls:manage                                               GET     L  403  403  403  403  200  403  403  403  403  403  200
 calls:manage                                               POST    L  403  403  403  403  405  403  403  403  403  403  405
+calls:manage_search                                        GET     L  403  403  403  403  405  403  403  403  403  403  405
+calls:manage_search                                        POST    L  403  403  403  403  303  403  403  403  403  403  303
 calls:edit                                                 GET     L  403  403  403  403  200  403  403  403  403  403  200
 calls:edit                                                 POST    L  403  403  403  403  200  403  403  403  403  403  200
 calls:publish                                              GET     L  403  403  403  403  405  403  403  403  403  403  405

@@ -68,6 +68,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "calls:public_detail": {"pk": "call"},
     "calls:apply": {"pk": "call"},
     "calls:manage": {"pk": "call"},
+    "calls:manage_search": {"pk": "call"},
     "calls:edit": {"pk": "call"},
     "calls:publish": {"pk": "call"},
     "calls:form_builder": {"pk": "call"},
