@@ -139,6 +139,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "insieme_cache",
+        # The lists' counts (one entry per list, filter and version) share the cache with the
+        # figures: Django's default of 300 entries would soon evict the figures (0.8 s to compute).
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

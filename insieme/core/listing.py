@@ -46,7 +46,8 @@ straight into the address bar is moved out of it the same way (`code_in_query_re
 Sorting only ever uses the whitelisted `sort_fields` (a field name starting with ``-`` sorts the
 other way round, e.g. ``"-created_at"`` for "most recent first"); anything else falls back to the
 default.
-Pagination uses Django's Paginator (``get_page``: a wrong page number shows the last/first page).
+Pagination uses Django's Paginator (``get_page``: a wrong page number shows the last/first page),
+its count cached while the list's tables are unchanged (`insieme.core.counts`).
 A page knows the GET parameter that carries its number (`ListPage.param`, ``pagina`` unless
 given), so that two lists on one page (a fund's grants and its microcredits) page separately;
 ``core/listing_pagination.html`` draws the control for either.
@@ -71,7 +72,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection as default_connection
 from django.db.models import (
     Case,
@@ -99,6 +100,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from insieme.core.audit import log_event
+from insieme.core.counts import CountingPaginator
 
 SEARCH_PARAM = "q"
 SORT_PARAM = "ordina"
@@ -354,8 +356,9 @@ class ListPage(Page):
         return {self.param: self.next_page_number()}
 
 
-class ListPaginator(Paginator):
-    """Django's Paginator, whose pages are `ListPage`s numbered by the GET parameter `param`."""
+class ListPaginator(CountingPaginator):
+    """Django's Paginator (its count cached: `insieme.core.counts`), whose pages are `ListPage`s
+    numbered by the GET parameter `param`."""
 
     def __init__(self, object_list: Any, per_page: int, *, param: str = PAGE_PARAM) -> None:
         super().__init__(object_list, per_page)

@@ -87,3 +87,19 @@ class ContractType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TableVersion(models.Model):
+    """The version of one table's data, changed by database triggers at the commit of every
+    write to it (see migration 0003 and `insieme.core.counts`). A table has a row only if it has
+    the triggers."""
+
+    table_name = models.CharField(_("table"), max_length=63, primary_key=True)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("version of a table")
+        verbose_name_plural = _("versions of the tables")
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.version}"

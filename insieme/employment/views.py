@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
+from insieme.core import counts
 from insieme.core.audit import log_access
+from insieme.core.counts import CountingPaginator
 from insieme.core.listing import paginate
 from insieme.core.models import Comune
 from insieme.employment import links, matching, services
@@ -191,7 +192,7 @@ def queue(request):
         "target_days": first_contact_target_days(),
         "assign_form": AssignForm(),
         "mine": mine,
-        "overdue_count": registrations.overdue(today).count(),
+        "overdue_count": counts.count(registrations.overdue(today)),
     }
     return render(request, "employment/queue.html", context)
 
@@ -594,7 +595,7 @@ def vacancy_list(request):
     vacancies = form.filter(Vacancy.objects.visible_to(request.user).for_list()).order_by(
         "-created_at", "-pk"
     )
-    page = Paginator(vacancies, VACANCIES_PER_PAGE).get_page(request.GET.get("pagina"))
+    page = CountingPaginator(vacancies, VACANCIES_PER_PAGE).get_page(request.GET.get("pagina"))
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(
         request,

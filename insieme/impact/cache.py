@@ -8,6 +8,9 @@ next reader computes afresh. (An entry may hold data newer than its version; tha
 
 The cache holds data only (numbers, codes, names from the database), never rendered text, so one
 entry serves every language and every audience: suppression and links are applied afterwards.
+The dashboard's page also keeps its rendered figures here, under the same version, one entry per
+audience and language (`insieme.impact.views._figures`): rendering them costs more than reading
+the data.
 The drill-down lists (`figures.records`) are always read live.
 """
 

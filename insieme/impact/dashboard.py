@@ -292,6 +292,9 @@ class Dashboard:
     def __init__(self, filters: Filters, audience: Audience = Audience.FULL) -> None:
         self.filters = filters
         self.audience = audience
+        self._urls: dict[tuple[str, Filters], str] = {}
+        self._paths: dict[str, str] = {}
+        self._queries: dict[Filters, str] = {}
         self.data = cached("dashboard", filters, lambda: board_data(filters))
         self.report = self.data["report"]
         self.sector_names = self.data["sector_names"]
@@ -311,9 +314,16 @@ class Dashboard:
     # --- cells ---------------------------------------------------------------------------
 
     def url(self, key: str, filters: Filters | None = None) -> str:
-        query = urlencode(filter_query(filters or self.filters))
-        path = reverse("impact:records", args=[key])
-        return f"{path}?{query}" if query else path
+        # The page links some 600 cells to a few dozen lists and periods: each address once.
+        filters = filters or self.filters
+        if (key, filters) not in self._urls:
+            if key not in self._paths:
+                self._paths[key] = reverse("impact:records", args=[key])
+            if filters not in self._queries:
+                self._queries[filters] = urlencode(filter_query(filters))
+            path, query = self._paths[key], self._queries[filters]
+            self._urls[key, filters] = f"{path}?{query}" if query else path
+        return self._urls[key, filters]
 
     def count(self, value: int, key: str | None, filters: Filters | None = None) -> Cell:
         if self.suppress and 1 <= value <= 4:

@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,9 +23,11 @@ from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application
 from insieme.core.audit import log_event
+from insieme.core.counts import CountingPaginator
 from insieme.employment.models import Interview, Placement
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact import tasks
+from insieme.impact.cache import cached
 from insieme.impact.dashboard import (
     SUPPRESSED,
     Audience,
@@ -73,17 +76,32 @@ def _filters(
     return form, form.filters()
 
 
+def _figures(filters: Filters, audience: Audience) -> str:
+    """The figures and charts of the dashboard, rendered (140 KB at regional scale, the most
+    expensive part of the page): kept in the figures cache under the same data version, one
+    entry per audience and language. Rendered without the request, so nothing in it can depend
+    on who asks beyond the audience."""
+
+    def render_figures() -> str:
+        board = Dashboard(filters, audience)
+        return render_to_string(
+            "impact/dashboard.html#figures", {"board": board, "suppressed": SUPPRESSED}
+        )
+
+    name = f"figures-html:{audience.value}:{get_language()}"
+    return mark_safe(cached(name, filters, render_figures))  # escaped by the template
+
+
 def _render_dashboard(
     request: HttpRequest, audience: Audience, funder: Organisation | None, *, public: bool = False
 ) -> HttpResponse:
     form, filters = _filters(request, funder)
-    board = Dashboard(filters, audience)
     query = filter_query(filters)
     if funder is not None:
         query.pop("finanziatore", None)
     context = {
         "form": form,
-        "board": board,
+        "figures": _figures(filters, audience),
         "audience": audience,
         "funder": funder,
         "public": public,
@@ -216,7 +234,7 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
     except KeyError as error:
         raise Http404 from error
     headings, queryset, row = _table(queryset, audience)
-    page = Paginator(queryset, RECORDS_PER_PAGE).get_page(request.GET.get("pagina"))
+    page = CountingPaginator(queryset, RECORDS_PER_PAGE).get_page(request.GET.get("pagina"))
     if audience != Audience.FULL and 1 <= page.paginator.count <= 4:
         raise PermissionDenied  # the list would give away a suppressed count
     query = filter_query(filters)

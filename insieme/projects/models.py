@@ -78,16 +78,18 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         )
 
     def for_list(self) -> "ProjectQuerySet":
+        # The application's optional relations are prefetched, not joined: PostgreSQL took
+        # 35 ms to plan the eight-table join (0.5 ms to run it) for every page.
         return (
-            self.select_related(
-                "application__call",
+            self.select_related("application__call")
+            .prefetch_related(
+                "coaches",
                 "application__sector",
                 "application__comune",
                 "application__applicant_person",
                 "application__applicant_organisation",
                 "application__owner",
             )
-            .prefetch_related("coaches")
             .with_hours()
         )
 
@@ -141,6 +143,8 @@ class Project(models.Model):
                 name="project_ends_after_start",
             ),
         ]
+        # The list shows the newest first, a page at a time: read from the index, not sorted.
+        indexes = [models.Index(fields=["created_at", "id"])]
 
     def __str__(self) -> str:
         return self.application.title

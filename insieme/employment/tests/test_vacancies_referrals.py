@@ -176,6 +176,7 @@ def test_vacancy_list_query_count_does_not_grow(client_as, operator, db):
         client.get(reverse("employment:vacancy_list"))
     for n in range(5):
         factories.vacancy(title=f"Ruolo {n}")
+    client.get(reverse("employment:vacancy_list"))  # the count is cached: both measured warm
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("employment:vacancy_list"))
     assert len(many) == len(few)
@@ -385,6 +386,7 @@ def test_filtered_paginated_vacancy_list_query_count_does_not_grow(client_as, op
         client.get(reverse("employment:vacancy_list"), query)
     for n in range(40):
         factories.vacancy(title=f"Ruolo {n}", where="Imola" if n % 2 else "Bologna")
+    client.get(reverse("employment:vacancy_list"), query)  # the count is cached: measured warm
     with CaptureQueriesContext(connection) as many:
         html = client.get(reverse("employment:vacancy_list"), query).content.decode()
     assert "Pagina 1 di 2" in html

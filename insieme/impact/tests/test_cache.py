@@ -5,11 +5,14 @@ Transactional tests: writes really commit here, so the version triggers run as i
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.models import Comune
@@ -177,3 +180,46 @@ def test_the_version_changes_at_each_commit_once_per_transaction_on_postgresql()
         # one bump for the first transaction, one for the second
         assert last == DataVersion.objects.get().version
         assert Decimal(last) == Decimal(version) + 1
+
+
+def _first_figure(response) -> str:
+    """The value of the dashboard's first card, as shown."""
+    match = re.search(r'data-figure="[^"]+">([^<]+)<', response.content.decode())
+    assert match
+    return match.group(1)
+
+
+@committed
+def test_the_dashboard_keeps_its_rendered_figures_until_a_write(client_as, operator):
+    programme = Programme()
+    programme.application()
+    client = client_as(operator)
+    first = client.get(reverse("impact:dashboard"))
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(reverse("impact:dashboard"))
+    assert _first_figure(first) == _first_figure(second) == "1"
+    figures = first.content.decode().partition('<div id="figures">')[2]
+    assert figures
+    assert second.content.decode().partition('<div id="figures">')[2] == figures
+    # The rendered figures came from the cache: no figure was computed, no data entry was read.
+    cached_reads = [q["sql"] for q in captured.captured_queries if "insieme_cache" in q["sql"]]
+    assert len(cached_reads) == 1
+    assert "figures-html" in cached_reads[0]
+    assert not any("calls_application" in q["sql"] for q in captured.captured_queries)
+    programme.application()
+    assert _first_figure(client.get(reverse("impact:dashboard"))) == "2"
+
+
+@committed
+def test_the_rendered_figures_are_kept_per_language_and_audience(client_as, operator):
+    programme = Programme()
+    programme.application()
+    client = client_as(operator)
+    italian = client.get(reverse("impact:dashboard")).content.decode()
+    assert ">Grafici<" in italian
+    assert _first_figure(client.get(reverse("impact:public"))) == "&lt;5"  # suppressed
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("impact:dashboard")).content.decode()
+    assert ">Charts<" in english
+    assert ">Grafici<" not in english
+    assert _first_figure(client.get(reverse("impact:dashboard"))) == "1"
