@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import ModelChoiceField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +44,7 @@ from insieme.employment.forms import (
     SignUpForm,
     VacancyFilterForm,
     VacancyForm,
+    operators,
     vacancy_organisations,
 )
 from insieme.employment.models import (
@@ -175,9 +175,7 @@ def _operator_choices() -> list[tuple[str, int, str]]:
     """The assignment form's operators as every row's select lists them (value, pk, name): read,
     named and written once, not 500 times for 25 rows of 20-odd operators (an integer written by
     a template goes through number formatting)."""
-    field = AssignForm().fields["operator"]
-    assert isinstance(field, ModelChoiceField)
-    return [(str(user.pk), user.pk, str(user)) for user in field.queryset]
+    return [(str(user.pk), user.pk, str(user)) for user in operators()]
 
 
 @role_required(Role.OPERATOR)
