@@ -5,9 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import expect
 
@@ -103,6 +105,20 @@ def cast(operator, coach, evaluator, funder, applicant, partner, admin_user, out
         "admin": admin_user,
         "outsider": outsider,
     }
+
+
+@pytest.fixture
+def midday():
+    """The clock at noon of today (Europe/Rome), running from there.
+
+    For a test that reads "today" or "an hour from now" more than once, or compares what it
+    measured before and after some requests (cached counts are keyed by today's date): run near
+    midnight, or in the hour a change to or from summer time skips or repeats, it would fail on
+    the clock, not on behaviour. Ask for it before the fixtures that create dated rows.
+    """
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield noon
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_queue_leaves_out_those_already_booked_or_closed(fixed_clock, waiting, c
     assert len(rows) == 3
 
 
-def test_queue_query_count_does_not_grow(client_as, operator, db):
+def test_queue_query_count_does_not_grow(fixed_clock, client_as, operator, db):
     client = client_as(operator)
     factories.registration()
     client.get(reverse("employment:queue"))

@@ -168,7 +168,7 @@ def test_operator_creates_a_vacancy_with_an_ateco_code(client_as, operator, db):
     assert vacancy.created_by == operator
 
 
-def test_vacancy_list_query_count_does_not_grow(client_as, operator, db):
+def test_vacancy_list_query_count_does_not_grow(midday, client_as, operator, db):
     client = client_as(operator)
     factories.vacancy()
     client.get(reverse("employment:vacancy_list"))

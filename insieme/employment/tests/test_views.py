@@ -72,7 +72,7 @@ def test_agenda_lists_my_booked_interviews_in_date_order(client_as, operator, db
     assert "Prima Pia" in response.content.decode()
 
 
-def test_agenda_query_count_does_not_grow(client_as, operator, db):
+def test_agenda_query_count_does_not_grow(midday, client_as, operator, db):
     client = client_as(operator)
     day = timezone.localdate() + datetime.timedelta(days=1)
     book(factories.person("Uno", "Ugo"), operator, day)
@@ -285,7 +285,7 @@ def test_caseload_query_count_does_not_grow(client_as, operator, db):
     assert count_queries(client, url) == few
 
 
-def test_an_interview_cannot_be_recorded_before_its_day(client_as, operator, db):
+def test_an_interview_cannot_be_recorded_before_its_day(midday, client_as, operator, db):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     interview = book(factories.person("Presto", "Paolo"), operator, tomorrow)
     client = client_as(operator)

@@ -183,7 +183,7 @@ def test_htmx_request_gets_only_the_results(client_as, operator, org):
     assert org.name in response.text
 
 
-def test_list_query_count_does_not_grow_with_rows(client_as, operator, bologna):
+def test_list_query_count_does_not_grow_with_rows(midday, client_as, operator, bologna):
     client = client_as(operator)
     organisation("Prima", n=10, comune=bologna)
     client.get(reverse("network:list"))  # warm the session and caches

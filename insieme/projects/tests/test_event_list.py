@@ -35,7 +35,7 @@ def query_count(client, url) -> int:
     return len(queries)
 
 
-def test_calendar_pages_with_a_constant_query_count(client_as, operator):
+def test_calendar_pages_with_a_constant_query_count(midday, client_as, operator):
     client = client_as(operator)
     url = reverse("projects:event_list")
     add_events(range(3), past=True)

@@ -427,7 +427,7 @@ def test_project_list_query_count_does_not_grow(cast, client_as):
     assert _count(client, reverse("projects:list")) == few
 
 
-def test_event_list_query_count_does_not_grow(cast, client_as):
+def test_event_list_query_count_does_not_grow(midday, cast, client_as):
     client = client_as(cast["coach"])
     Event.objects.create(kind="formazione", title="A", date=date(2025, 5, 1), hours=2)
     # One of each: an empty page of a list costs no query, which is not growth.
