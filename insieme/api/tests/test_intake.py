@@ -22,6 +22,10 @@ from insieme.employment.models import (
 )
 from insieme.employment.tests import factories
 
+# Every test here counts days from today and compares them with what the API answers (days
+# waited, "tomorrow" refused, today's interview): on a clock pinned at noon, never across midnight.
+pytestmark = pytest.mark.usefixtures("midday")
+
 ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
 FORBIDDEN = {
     "code": "forbidden",

@@ -395,7 +395,7 @@ def test_my_applications_query_count_does_not_grow(
 # Withdrawal and requests for information ------------------------------------------------------
 
 
-def test_withdrawal_before_the_decision(client_as, applicant, call):
+def test_withdrawal_before_the_decision(midday, client_as, applicant, call):
     application = submitted(call, applicant)
     response = client_as(applicant).post(
         reverse("calls:withdraw", args=[application.pk]), follow=True

@@ -210,7 +210,7 @@ def test_navigation_per_role(client_as, cast):
 
 
 def test_screening_ineligible_sends_a_reasoned_notice(
-    client_as, operator, applicant, call, django_capture_on_commit_callbacks
+    midday, client_as, operator, applicant, call, django_capture_on_commit_callbacks
 ):
     application = submitted(call, applicant)
     first, second = EligibilityItem.objects.filter(call=call).order_by("position")

@@ -315,7 +315,7 @@ def test_ranking_ties_go_to_the_heaviest_criterion_then_to_the_earliest_submissi
 
 
 def test_the_committee_admits_up_to_the_limit_and_records_every_outcome(
-    client_as, operator, applicant, evaluator, call, django_capture_on_commit_callbacks
+    midday, client_as, operator, applicant, evaluator, call, django_capture_on_commit_callbacks
 ):
     applications = [eligible(call, applicant, operator, title=f"P{n}") for n in range(3)]
     for application, marks in zip(applications, [(9, 5), (7, 4), (5, 2)], strict=True):
