@@ -43,7 +43,7 @@ def log_in(page: Page, base_url: str, user) -> None:
 
 
 def test_sign_up_on_a_phone_then_from_the_waiting_list_to_a_placement(
-    live_server, page: Page, operator
+    midday, live_server, page: Page, operator
 ):
     # A person signs up on a phone, without an account.
     page.set_viewport_size(PHONE)

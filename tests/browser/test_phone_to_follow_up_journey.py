@@ -49,7 +49,7 @@ def reference_data(transactional_db):
 
 
 def test_a_person_signs_up_on_a_phone_and_is_followed_up_after_being_hired(
-    live_server, page: Page, browser: Browser, operator
+    midday, live_server, page: Page, browser: Browser, operator
 ):
     # What the programme already counts: someone placed last year.
     earlier = factories.person("Bassi", "Elena")
