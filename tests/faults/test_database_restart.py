@@ -40,6 +40,13 @@ def app_backends() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def answered_after(log: list[tuple[float, float, int]], dropped_at: float, seconds: float) -> int:
+    """How many requests sent after the drop were answered more than `seconds` after it."""
+    return sum(
+        1 for sent, done, _status in list(log) if sent > dropped_at and done - dropped_at > seconds
+    )
+
+
 def get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -106,7 +113,13 @@ def test_requests_succeed_within_seconds_after_the_database_drops_every_connecti
                 cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
                 terminated += cursor.fetchone()[0]
         dropped_at = time.monotonic()
-        time.sleep(RECOVERY_SECONDS + 2)
+        time.sleep(RECOVERY_SECONDS)
+        # Then until a dozen requests sent after the drop have been answered past the window:
+        # a fixed 2 s more held too few of them when the loaded machine answered slowly.
+        deadline = time.monotonic() + 120
+        while answered_after(log, dropped_at, RECOVERY_SECONDS) <= 12:
+            assert time.monotonic() < deadline, "too few answers after the recovery window"
+            time.sleep(0.1)
     finally:
         stop.set()
         for client in clients:
@@ -121,7 +134,7 @@ def test_requests_succeed_within_seconds_after_the_database_drops_every_connecti
     late = [(at, status) for at, status in failures if at > RECOVERY_SECONDS]
     assert recovered < RECOVERY_SECONDS, (recovered, failures)
     assert not late, late
-    assert len([1 for at, _status in after if at > RECOVERY_SECONDS]) > 10
+    assert answered_after(log, dropped_at, RECOVERY_SECONDS) > 10
     assert not before & set(app_backends()), "the old connections are still there"
     slowest = max(done - sent for sent, done, _status in log)
     print(
