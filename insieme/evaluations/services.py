@@ -1,5 +1,6 @@
 """Committee work: assignment, conflict-of-interest declarations, scores, ranking, decision."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -231,7 +232,8 @@ def ranking(call: Call) -> list[RankingRow]:
                 criteria_means=means,
             )
         )
-    far_future = timezone.now().replace(year=9999)
+    # Not now() moved to the year 9999: that fails on 29 February.
+    far_future = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     rows.sort(
         key=lambda r: (
             r.aggregate is None,

@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -224,6 +226,14 @@ def test_weighted_total_and_aggregate(operator, applicant, evaluator, second_eva
     assert row.aggregate == Decimal("78.00")
     assert row.evaluations == 2
     assert not row.disagreement
+
+
+def test_the_ranking_works_on_29_february(operator, applicant, evaluator, call):
+    """It once sorted the unsubmitted last with now() moved to the year 9999: no 29 February."""
+    application = eligible(call, applicant, operator)
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 12, tzinfo=datetime.UTC)):
+        [row] = services.ranking(call)
+    assert row.application == application
 
 
 def test_large_disagreement_is_flagged(operator, applicant, evaluator, second_evaluator, call):
