@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from insieme.api.models import Event, WebhookEndpoint
 from insieme.api.services import create_token
+from insieme.api.tests.support import SECRET, Receiver
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType
 from insieme.employment import links
@@ -206,3 +208,22 @@ def api_as(client):
         return ApiClient(client, raw)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def receiver():
+    with Receiver() as running:
+        yield running
+
+
+@pytest.fixture
+def subscribed(db, receiver):
+    """An endpoint of the outside system, subscribed to every event."""
+    return WebhookEndpoint.objects.create(
+        name="Regione", url=receiver.url, events=[e.value for e in Event], secret=SECRET
+    )

@@ -2,10 +2,10 @@
 
 import pytest
 
+from insieme.api.tests.support import ROLES
 from insieme.employment.models import Referral, Vacancy
 from insieme.grants.models import Disbursement, Grant
 
-ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
 STAFF = {"operator", "admin"}
 
 

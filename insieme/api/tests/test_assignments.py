@@ -10,22 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
 from insieme.accounts.models import Role
+from insieme.api.tests.support import FORBIDDEN, ROLES
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.calls.tests.helpers import eligible, make_call
 from insieme.evaluations.models import Assignment, Declaration, Score
-
-ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
-FORBIDDEN = {
-    "code": "forbidden",
-    "message": "Il tuo ruolo non consente questa azione.",
-    "message_en": "Your role does not allow this action.",
-    "fields": {},
-}
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

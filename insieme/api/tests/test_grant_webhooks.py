@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 
 from insieme.api import webhooks
 from insieme.api.models import Event, WebhookDelivery, WebhookEndpoint
-from insieme.api.tests.test_service_webhooks import events, receiver, subscribed  # noqa: F401
-from insieme.api.tests.test_webhooks import SECRET
+from insieme.api.tests.support import SECRET, events
 from insieme.grants import services as grant_services
 from insieme.grants.models import RevocationKind
 from insieme.grants.services import TranchePlan
@@ -33,8 +32,8 @@ def grant(operator):
 def test_cancelling_a_payment_sends_disbursement_cancelled(
     operator,
     grant,
-    subscribed,  # noqa: F811
-    receiver,  # noqa: F811
+    subscribed,
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     paid = grant_services.pay_tranche(
@@ -71,8 +70,8 @@ def test_cancelling_a_payment_sends_disbursement_cancelled(
 def test_a_refused_cancellation_sends_nothing(
     operator,
     grant,
-    subscribed,  # noqa: F811
-    receiver,  # noqa: F811
+    subscribed,
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     paid = grant_services.pay_tranche(
@@ -89,8 +88,8 @@ def test_a_refused_cancellation_sends_nothing(
 def test_a_reduction_and_a_revocation_send_grant_revoked_with_the_amounts(
     operator,
     grant,
-    subscribed,  # noqa: F811
-    receiver,  # noqa: F811
+    subscribed,
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,7 +140,7 @@ def test_a_reduction_and_a_revocation_send_grant_revoked_with_the_amounts(
 def test_endpoints_receive_only_the_events_they_chose(
     operator,
     grant,
-    receiver,  # noqa: F811
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     WebhookEndpoint.objects.create(
@@ -172,8 +171,8 @@ def test_endpoints_receive_only_the_events_they_chose(
 def test_the_rolled_back_revocation_sends_nothing(
     operator,
     grant,
-    subscribed,  # noqa: F811
-    receiver,  # noqa: F811
+    subscribed,
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):

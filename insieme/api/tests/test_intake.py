@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from insieme.accounts.models import Role
+from insieme.api.tests.support import FORBIDDEN, ROLES
 from insieme.employment.models import (
     ContactAttempt,
     Interview,
@@ -25,14 +26,6 @@ from insieme.employment.tests import factories
 # Every test here counts days from today and compares them with what the API answers (days
 # waited, "tomorrow" refused, today's interview): on a clock pinned at noon, never across midnight.
 pytestmark = pytest.mark.usefixtures("midday")
-
-ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
-FORBIDDEN = {
-    "code": "forbidden",
-    "message": "Il tuo ruolo non consente questa azione.",
-    "message_en": "Your role does not allow this action.",
-    "fields": {},
-}
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from conftest import make_user
 from insieme.accounts.models import Role
+from insieme.api.tests.support import ROLES
 from insieme.core.models import ContractType
 from insieme.employment.models import Placement
 from insieme.network.models import OrganisationMember
-
-ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
 
 
 def _ids(response) -> set[int]:

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from insieme.api import webhooks
-from insieme.api.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
-from insieme.api.tests.test_webhooks import SECRET, Receiver
+from insieme.api.models import DeliveryStatus, WebhookDelivery
+from insieme.api.tests.support import events
 from insieme.calls import services as calls_services
 from insieme.calls.tests.helpers import eligible, make_call, submitted
 from insieme.employment.tests import factories as employment_factories
@@ -18,34 +17,6 @@ from insieme.evaluations import services as evaluation_services
 from insieme.grants import services as grant_services
 from insieme.grants.services import TranchePlan
 from insieme.projects.tests import factories as project_factories
-
-
-@pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def subscribed(db, receiver):
-    return WebhookEndpoint.objects.create(
-        name="Regione", url=receiver.url, events=[e.value for e in Event], secret=SECRET
-    )
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def events(receiver: Receiver) -> list[tuple[str, dict]]:
-    seen = []
-    for request in receiver.received:
-        assert webhooks.verify(SECRET, request["headers"]["Insieme-Signature"], request["body"])
-        body = json.loads(request["body"])
-        assert request["headers"]["Insieme-Event"] == body["event"]
-        seen.append((body["event"], body["data"]))
-    return seen
 
 
 def test_submitting_and_withdrawing_in_the_calls_app(

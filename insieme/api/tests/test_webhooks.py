@@ -3,9 +3,6 @@ and the write endpoints that emit them."""
 
 import datetime
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
@@ -13,48 +10,9 @@ from django.utils import timezone
 
 from insieme.api import webhooks
 from insieme.api.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
+from insieme.api.tests.support import SECRET, Receiver
 from insieme.calls.models import ApplicationStatus
 from insieme.calls.tests.helpers import complete, make_call, start
-
-SECRET = "segreto-condiviso-di-prova"
-
-
-class Receiver:
-    """A local HTTP server that records what it receives and answers with the next status."""
-
-    def __init__(self) -> None:
-        self.received: list[dict] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "Receiver":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
 
 
 @pytest.fixture
@@ -65,11 +23,6 @@ def endpoint(db, receiver) -> WebhookEndpoint:
         events=[Event.APPLICATION_SUBMITTED, Event.OUTCOME_DECIDED],
         secret=SECRET,
     )
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_signature_round_trip():

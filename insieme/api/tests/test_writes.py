@@ -10,26 +10,13 @@ import pytest
 from django.utils import timezone
 
 from insieme.api.models import WebhookDelivery
-from insieme.api.tests.test_service_webhooks import events, receiver, subscribed  # noqa: F401
+from insieme.api.tests.support import FORBIDDEN, ROLES, events
 from insieme.calls.models import Application, ApplicationStatus, EligibilityCheck
 from insieme.calls.tests.helpers import eligible, make_call, submitted
 from insieme.core.models import ContractType
 from insieme.employment import services as employment_services
 from insieme.employment.models import FollowUp, Placement, ReferralOutcome, Vacancy
 from insieme.evaluations.models import Decision
-
-ROLES = ["operator", "coach", "evaluator", "funder", "applicant", "partner", "admin", "outsider"]
-FORBIDDEN = {
-    "code": "forbidden",
-    "message": "Il tuo ruolo non consente questa azione.",
-    "message_en": "Your role does not allow this action.",
-    "fields": {},
-}
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @dataclass
@@ -438,8 +425,8 @@ def test_api_writes_fire_the_webhooks(
     cast,
     world,
     api_as,
-    subscribed,  # noqa: F811
-    receiver,  # noqa: F811
+    subscribed,
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     api = api_as(cast["operator"], scopes=("read", "write"))
