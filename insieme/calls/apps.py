@@ -9,7 +9,7 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.calls import models
+        from insieme.calls import models, rules  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Call)
         auditlog.register(models.Application, exclude_fields=["answers"])

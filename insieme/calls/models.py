@@ -255,6 +255,30 @@ class ApplicationStatus(models.TextChoices):
     ACCOMPANIED = "accompagnata", _("Admitted to accompaniment")
 
 
+# What the applicant reads under each status of their application.
+NEXT_STEPS = {
+    ApplicationStatus.DRAFT: _(
+        "Complete the missing items and submit the application before the deadline."
+    ),
+    ApplicationStatus.SUBMITTED: _(
+        "The office is checking that the application meets the requirements."
+    ),
+    ApplicationStatus.IN_EVALUATION: _(
+        "The application is eligible: the committee is evaluating it."
+    ),
+    ApplicationStatus.INELIGIBLE: _(
+        "The application is not eligible: the notice gives the reasons."
+    ),
+    ApplicationStatus.NOT_SELECTED: _(
+        "The application was not selected. Thank you for taking part."
+    ),
+    ApplicationStatus.WITHDRAWN: _("You withdrew the application."),
+    ApplicationStatus.ACCOMPANIED: _(
+        "Admitted to accompaniment: the programme staff will contact you."
+    ),
+}
+
+
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> "ApplicationQuerySet":
         from insieme.accounts.models import Role
@@ -367,8 +391,6 @@ class Application(models.Model):
 
     @property
     def next_step(self) -> str:
-        from insieme.calls.workflow import NEXT_STEPS
-
         return str(NEXT_STEPS[ApplicationStatus(self.status)])
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.api import webhooks
-from insieme.calls import workflow
 from insieme.calls.files import check_upload
 from insieme.calls.models import (
     Application,
@@ -26,6 +25,7 @@ from insieme.calls.models import (
     new_draft_code,
 )
 from insieme.calls.schema import answers_form_class, is_empty, schema_of, to_json
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.tasks import send_email
 from insieme.network.models import LegalForm, Organisation, OrganisationMember
@@ -316,7 +316,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
             params={"missing": "; ".join(missing)},
         )
     code = _next_protocol(call)
-    workflow.move(application, "submit", by=by)
+    rules.transition(application, "application.submit", by=by)
     application.code = code
     application.submitted_at = moment
     application.save(update_fields=["code", "submitted_at", "updated_at"])
@@ -334,7 +334,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
 
 @service
 def withdraw_application(application: Application, *, by) -> Application:
-    workflow.move(application, "withdraw", by=by)
+    rules.transition(application, "application.withdraw", by=by)
     application.outcome_date = timezone.localdate()
     application.save(update_fields=["outcome_date", "updated_at"])
     return webhooks.outcome_decided(application)
@@ -412,7 +412,7 @@ def record_screening(
         )
     failed = [(item, reason) for item, met, reason in results if not met]
     if failed:
-        workflow.move(application, "declare_ineligible", by=by)
+        rules.transition(application, "application.declare_ineligible", by=by)
         application.outcome_date = timezone.localdate()
         application.outcome_reason = "\n".join(f"{item.text}: {reason}" for item, reason in failed)
         application.save(update_fields=["outcome_date", "outcome_reason", "updated_at"])
@@ -424,7 +424,7 @@ def record_screening(
             context={"application": application, "failed": failed},
         )
     else:
-        workflow.move(application, "declare_eligible", by=by)
+        rules.transition(application, "application.declare_eligible", by=by)
         notify(
             to=contact_email(application),
             subject=_("Application %(code)s: eligible") % {"code": application.code},

@@ -13,7 +13,7 @@ from weasyprint import HTML
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
-from insieme.calls import services, workflow
+from insieme.calls import services
 from insieme.calls.forms import (
     CALL_LISTS,
     ApplicationFilterForm,
@@ -36,6 +36,7 @@ from insieme.calls.models import (
     QuestionKind,
 )
 from insieme.calls.schema import answers_form_class, display
+from insieme.core import rules
 from insieme.core.audit import history, log_access
 from insieme.core.listing import Listing, code_in_query_redirect, paginate, posted_search
 
@@ -513,7 +514,7 @@ def application_detail(request, pk):
         {
             "application": application,
             "sections": answered(application),
-            "can_withdraw": workflow.allowed(application, "withdraw", request.user) is None,
+            "can_withdraw": rules.can(request.user, "application.withdraw", application),
             "requests": application.information_requests.all(),
             "reply_form": ReplyForm(),
         },

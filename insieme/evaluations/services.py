@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role, User
 from insieme.api import webhooks
-from insieme.calls import workflow
 from insieme.calls.models import Application, ApplicationStatus, Call, Criterion
 from insieme.calls.services import contact_email, notify
+from insieme.core import rules
 from insieme.core.audit import service
 from insieme.evaluations.models import Assignment, Decision, Declaration, Score
 from insieme.projects.models import Project
@@ -291,7 +291,11 @@ def decide_call(call: Call, *, by, admitted: list[Application], notes: str = "")
         if application.status != ApplicationStatus.IN_EVALUATION:
             continue
         is_admitted = application.pk in admitted_ids
-        workflow.move(application, "admit" if is_admitted else "not_select", by=by)
+        rules.transition(
+            application,
+            "application.admit" if is_admitted else "application.not_select",
+            by=by,
+        )
         application.outcome_date = today
         application.score = row.aggregate
         application.save(update_fields=["outcome_date", "score", "updated_at"])
