@@ -107,14 +107,19 @@ class Transition(Action):
 
 @dataclass
 class Workflow:
-    """The states of one status field of one model, and the transitions between them."""
+    """The states of one status field of one model, and the transitions between them.
+
+    `field` is a model field that only `transition()` writes, or — where the state follows from
+    other fields (a call is open between its dates, a grant is revoked when nothing is left) — a
+    property; then `choices` lists the states and each transition's service writes those fields
+    through `transition(..., **changes)`.
+    """
 
     model: type[models.Model]
     field: str
     initial: str
     transitions: list[Transition] = dataclasses.field(default_factory=list)
-    # Where a row may be created in another state (e.g. an import of history), name it here.
-    final: frozenset[str] = frozenset()
+    choices: type[models.TextChoices] | None = None
 
     def transition(
         self,
@@ -141,7 +146,13 @@ class Workflow:
         return transition
 
     @property
+    def computed(self) -> bool:
+        return not any(f.name == self.field for f in self.model._meta.concrete_fields)
+
+    @property
     def states(self) -> list[str]:
+        if self.choices is not None:
+            return list(self.choices.values)
         status = self.model._meta.get_field(self.field)
         return [value for value, _label in getattr(status, "choices", None) or []]
 
@@ -193,7 +204,7 @@ def can(user: Any, name: str, obj: Any = None) -> Decision:
                 refuse(
                     _("This action is not possible in the current state (%(state)s)."),
                     STATE,
-                    state=_state_label(obj, declared.workflow.field),
+                    state=_state_label(obj, declared.workflow),
                 )
             )
     for guard in declared.guards:
@@ -202,9 +213,12 @@ def can(user: Any, name: str, obj: Any = None) -> Decision:
     return ALLOWED
 
 
-def _state_label(obj: Any, field_name: str) -> str:
-    display = getattr(obj, f"get_{field_name}_display", None)
-    return str(display()) if display else str(getattr(obj, field_name))
+def _state_label(obj: Any, workflow: Workflow) -> str:
+    value = getattr(obj, workflow.field)
+    if workflow.choices is not None:
+        return str(workflow.choices(value).label)
+    display = getattr(obj, f"get_{workflow.field}_display", None)
+    return str(display()) if display else str(value)
 
 
 def require(user: Any, name: str, obj: Any = None) -> None:
@@ -240,8 +254,10 @@ def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> mode
     if not isinstance(declared, Transition) or declared.workflow is None:
         raise TypeError(f"{name!r} is not a transition")
     require(by, name, obj)
-    fields = [declared.workflow.field, *changes]
-    setattr(obj, declared.workflow.field, declared.target)
+    fields = list(changes)
+    if not declared.workflow.computed:
+        fields.append(declared.workflow.field)
+        setattr(obj, declared.workflow.field, declared.target)
     for attribute, value in changes.items():
         setattr(obj, attribute, value)
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
@@ -254,7 +270,8 @@ def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> mode
 def create(model: type[models.Model], *, by: Any, state: str | None = None, **values: Any):
     """Create a row of a workflow model in its initial state (or, for history, in `state`)."""
     workflow = workflow_of(model)
-    values[workflow.field] = state or workflow.initial
+    if not workflow.computed:
+        values[workflow.field] = state or workflow.initial
     with moving():
         return model._default_manager.create(**values)
 

@@ -88,15 +88,21 @@ def test_transition_walk(transition, world):
     name = world_name(world, transition.workflow.model)
     field = transition.workflow.field
     users = {role: world.users.get(role, AnonymousUser()) for role in ROLES}
-    for state in transition.workflow.states:
+    # A state that follows from other fields (a property) is walked where the world leaves it.
+    computed = transition.workflow.computed
+    states = [None] if computed else transition.workflow.states
+    for state in states:
         for role, user in users.items():
             obj = world.object(role, name)
             saved = getattr(obj, field)
-            setattr(obj, field, state)
+            if not computed:
+                setattr(obj, field, state)
             try:
                 decision = rules.can(user, transition.name, obj)
             finally:
-                setattr(obj, field, saved)
+                if not computed:
+                    setattr(obj, field, saved)
+            state = saved if computed else state
             passes_who = decision.refusal is None or not decision.refusal.by_whom
             assert passes_who == expected(role, transition), (transition.name, state, role)
             if expected(role, transition) and state not in transition.sources:
