@@ -22,9 +22,9 @@ the API answers 409).
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
