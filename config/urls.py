@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core import views as core_views
+from insieme.evaluations import urls as evaluations_urls
+from insieme.projects import urls as projects_urls
 
 admin.site.site_header = _("Insieme per il lavoro — administration")
 admin.site.site_title = _("Insieme administration")
@@ -21,7 +23,16 @@ urlpatterns = [
     path("organizzazioni/", include("insieme.network.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("insieme.calls.urls")),
-    path("valutazioni/", include("insieme.evaluations.urls")),
+    # The committee's decision opens projects: its view lives in projects (above evaluations).
+    path(
+        "valutazioni/",
+        include(
+            (
+                evaluations_urls.urlpatterns + projects_urls.committee_urlpatterns,
+                evaluations_urls.app_name,
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("insieme.api.urls")),
     path("", include("insieme.employment.urls")),

@@ -19,7 +19,7 @@ from ninja import Status
 from insieme.accounts.models import Role
 from insieme.api import registry
 from insieme.api.core import cleaned, current_user, invalid, require_role
-from insieme.api.endpoints import ERRORS, STAFF, WRITE_ERRORS, _calls_for, application_out
+from insieme.api.endpoints import ERRORS, WRITE_ERRORS, _calls_for, application_out
 from insieme.api.registry import (
     _placements_for,
     _referrals_for,
@@ -48,6 +48,7 @@ from insieme.api.schemas import (
 from insieme.calls import services as call_services
 from insieme.calls.forms import ScreeningForm
 from insieme.calls.models import Application, ApplicationStatus
+from insieme.core import rules
 from insieme.core.models import Comune, ContractType
 from insieme.employment import services as employment_services
 from insieme.employment.forms import (
@@ -58,9 +59,9 @@ from insieme.employment.forms import (
     vacancy_organisations,
 )
 from insieme.employment.models import FollowUp, Referral, Vacancy, VacancyStatus
-from insieme.evaluations import services as evaluation_services
 from insieme.evaluations.forms import DecisionForm
 from insieme.people.models import Person
+from insieme.projects import services as project_services
 
 # The registry's router: a path has one view in Django's URL list, so POST /vacancies must live
 # where GET /vacancies does.
@@ -118,7 +119,7 @@ def call_requirements(request: HttpRequest, call_id: Id) -> list[dict[str, Any]]
 )
 def screen_application(request: HttpRequest, application_id: Id, body: ScreeningIn) -> Any:
     user = current_user(request)
-    require_role(user, *STAFF)
+    require_role(user, *rules.action("application.declare_eligible").roles)
     application = get_object_or_404(
         Application.objects.visible_to(user).for_list(), pk=application_id
     )
@@ -180,14 +181,14 @@ def _decision_out(decision: Any) -> dict[str, Any]:
 )
 def decide_call(request: HttpRequest, call_id: Id, body: DecisionIn) -> Any:
     user = current_user(request)
-    require_role(user, *STAFF)
+    require_role(user, *rules.action("call.decide").roles)
     call = get_object_or_404(_calls_for(user), pk=call_id)
     eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
     form = DecisionForm(
         {"admitted": [str(pk) for pk in body.admitted], "notes": body.notes}, queryset=eligible
     )
     data = cleaned(form)
-    decision = evaluation_services.decide_call(
+    decision = project_services.record_committee_decision(
         call, by=user, admitted=list(data["admitted"]), notes=data["notes"]
     )
     return _decision_out(decision)

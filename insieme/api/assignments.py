@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from ninja import Router
 
-from insieme.accounts.models import Role
-from insieme.api.core import ApiError, cleaned, current_user, invalid, page_of, require_role
+from insieme.api.core import cleaned, current_user, invalid, page_of, require_role
 from insieme.api.endpoints import ERRORS, PAGE, PAGE_SIZE, WRITE_ERRORS, _page_args
 from insieme.api.schemas import AssignmentOut, DeclarationIn, Id, ScoresIn, paged
-from insieme.calls.models import ApplicationStatus
+from insieme.core import rules
 from insieme.evaluations import services
 from insieme.evaluations.forms import DeclarationForm, ScoreForm
 from insieme.evaluations.models import Assignment, AssignmentQuerySet, Declaration
@@ -27,7 +26,7 @@ router = Router(tags=["evaluations"])
 
 
 def _assignments_for(user: Any) -> AssignmentQuerySet:
-    require_role(user, Role.EVALUATOR)
+    require_role(user, *rules.action("assignment.read").roles)
     return Assignment.objects.of(user).for_list()
 
 
@@ -35,18 +34,16 @@ def _own(user: Any, assignment_id: int) -> Assignment:
     return get_object_or_404(_assignments_for(user), pk=assignment_id)
 
 
-def assignment_out(assignment: Assignment, *, criteria: bool = False) -> dict[str, Any]:
+def assignment_out(assignment: Assignment, user: Any, *, criteria: bool = False) -> dict[str, Any]:
     application = assignment.application
     call = application.call
-    # What the page offers: the scores form only once declared, until complete, while the
-    # application is under evaluation.
-    can_score = (
-        assignment.may_read
-        and assignment.completed_at is None
-        and application.status == ApplicationStatus.IN_EVALUATION
-    )
+    # What the page offers, from the same table: the scores form only once declared, until
+    # complete, while the application is under evaluation; the protocol number with the rest of
+    # the application, once declared.
+    can_score = bool(rules.can(user, "assignment.score", assignment))
+    may_read = bool(rules.can(user, "assignment.read", assignment))
     rows = None
-    if criteria and assignment.may_read:
+    if criteria and may_read:
         scores = {s.criterion_id: s for s in assignment.scores.all()}
         rows = [
             {
@@ -65,7 +62,7 @@ def assignment_out(assignment: Assignment, *, criteria: bool = False) -> dict[st
         "id": assignment.pk,
         "application": {
             "id": application.pk,
-            "code": application.code,
+            "code": application.code if may_read else "",
             "title": application.title,
             "call": call.pk,
             "call_code": call.code,
@@ -104,7 +101,10 @@ def list_assignments(
         assignments = assignments.filter(declaration=declaration.value)
     if completed is not None:
         assignments = assignments.filter(completed_at__isnull=not completed)
-    return page_of(request, assignments, *_page_args(page, page_size), assignment_out)
+    user = current_user(request)
+    return page_of(
+        request, assignments, *_page_args(page, page_size), lambda a: assignment_out(a, user)
+    )
 
 
 @router.get(
@@ -116,7 +116,8 @@ def list_assignments(
     ),
 )
 def get_assignment(request: HttpRequest, assignment_id: Id) -> dict[str, Any]:
-    return assignment_out(_own(current_user(request), assignment_id), criteria=True)
+    user = current_user(request)
+    return assignment_out(_own(user, assignment_id), user, criteria=True)
 
 
 @router.post(
@@ -146,7 +147,7 @@ def declare_interest(request: HttpRequest, assignment_id: Id, body: DeclarationI
         note=data["note"],
     )
     return assignment_out(
-        Assignment.objects.for_list().get(pk=assignment.pk), criteria=not body.conflict
+        Assignment.objects.for_list().get(pk=assignment.pk), user, criteria=not body.conflict
     )
 
 
@@ -161,13 +162,8 @@ def declare_interest(request: HttpRequest, assignment_id: Id, body: DeclarationI
 def record_scores(request: HttpRequest, assignment_id: Id, body: ScoresIn) -> Any:
     user = current_user(request)
     assignment = _own(user, assignment_id)
-    if not assignment.may_read:
-        # The page sends the evaluator back to the declaration: nothing is scored before it.
-        raise ApiError(
-            409,
-            "declaration_pending",
-            _("Declare first whether you have a conflict of interest with this application."),
-        )
+    # The page sends the evaluator back to the declaration: nothing is scored before it (409).
+    rules.require(user, "assignment.read", assignment)
     criteria = list(assignment.application.call.criteria.all())
     known = {c.pk for c in criteria}
     given = [row.criterion for row in body.scores]
@@ -196,4 +192,4 @@ def record_scores(request: HttpRequest, assignment_id: Id, body: ScoresIn) -> An
     names = {f"{kind}_{pk}": f"scores.{pk}.{kind}" for pk in known for kind in ("score", "comment")}
     cleaned(form, names)
     services.record_scores(assignment, form.values(), by=user, complete=body.complete)
-    return assignment_out(Assignment.objects.for_list().get(pk=assignment.pk), criteria=True)
+    return assignment_out(Assignment.objects.for_list().get(pk=assignment.pk), user, criteria=True)

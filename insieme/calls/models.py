@@ -18,6 +18,16 @@ class Line(models.TextChoices):
     SELF_EMPLOYMENT = "autoimpiego", _("Self-employment")
 
 
+class CallState(models.TextChoices):
+    """Where a call stands; it follows from its dates and its decision (see calls/rules.py)."""
+
+    DRAFT = "bozza", _("Draft")
+    PUBLISHED = "pubblicato", _("Published, not open yet")
+    OPEN = "aperto", _("Open for applications")
+    CLOSED = "chiuso", _("Closed")
+    DECIDED = "deciso", _("Decided by the committee")
+
+
 class CallQuerySet(models.QuerySet["Call"]):
     def published(self) -> "CallQuerySet":
         return self.filter(published_at__isnull=False)
@@ -86,6 +96,24 @@ class Call(models.Model):
     @property
     def form_is_frozen(self) -> bool:
         return self.form_frozen_at is not None
+
+    @property
+    def has_closed(self) -> bool:
+        return self.closes_at is not None and timezone.now().replace(microsecond=0) > self.closes_at
+
+    @property
+    def state(self) -> str:
+        """The call's workflow state (calls/rules.py): it follows from the publication, the
+        dates and the committee's decision (the evaluations app's `decision`)."""
+        if not self.is_published:
+            return CallState.DRAFT
+        if hasattr(self, "decision"):
+            return CallState.DECIDED
+        if self.has_closed:
+            return CallState.CLOSED
+        if self.accepts_submissions():
+            return CallState.OPEN
+        return CallState.PUBLISHED
 
 
 class EligibilityItem(models.Model):

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,8 +19,10 @@ from insieme.calls.models import (
     Attachment,
     Call,
     EligibilityCheck,
+    FormSection,
     FormVersion,
     InformationRequest,
+    Question,
     QuestionKind,
     new_draft_code,
 )
@@ -52,43 +54,18 @@ def contact_email(application: Application) -> str | None:
 
 @service
 def publish_call(call: Call, *, by) -> Call:
-    if call.opens_at is None or call.closes_at is None:
-        raise ValidationError(
-            _("Set the opening and closing date and time before publishing the call."),
-            code="call_dates_missing",
-        )
-    if call.closes_at <= call.opens_at:
-        raise ValidationError(
-            _("The closing must come after the opening."), code="call_dates_order"
-        )
-    if not call.form_sections.exists():
-        raise ValidationError(
-            _("Define the application form before publishing the call."), code="call_no_form"
-        )
-    if not call.criteria.filter(weight__gt=0).exists():
-        raise ValidationError(
-            _("Define the evaluation criteria, with their weights, before publishing the call."),
-            code="call_no_criteria",
-        )
-    call.published_at = timezone.now()
-    call.save(update_fields=["published_at", "updated_at"])
-    return call
+    """Publish a call whose dates, form and criteria are set (the guards of "call.publish")."""
+    return rules.transition(call, "call.publish", by=by, published_at=timezone.now())  # type: ignore[return-value]
 
 
-def ensure_form_editable(call: Call) -> None:
-    if call.form_is_frozen:
-        raise ValidationError(
-            _(
-                "The form can no longer be changed: applications have already been submitted "
-                "with it."
-            ),
-            code="form_frozen",
-        )
+def ensure_form_editable(call: Call, *, by) -> None:
+    rules.require(by, "call.edit_form", call)
 
 
-def ensure_list_editable(call: Call, kind: str) -> None:
+def ensure_list_editable(call: Call, kind: str, *, by) -> None:
     """Requirements already checked and criteria already scored are part of decisions taken:
     changing or deleting them would rewrite those decisions."""
+    rules.require(by, "call.edit_lists", call)
     if kind == "requisiti" and call.eligibility_items.filter(checks__isnull=False).exists():
         raise ValidationError(
             _(
@@ -105,6 +82,39 @@ def ensure_list_editable(call: Call, kind: str) -> None:
             ),
             code="criteria_used",
         )
+
+
+@service
+def save_call(call: Call, *, by) -> Call:
+    """Create or change a call (its dates and texts; publishing is `publish_call`)."""
+    rules.require(by, "call.edit" if call.pk else "call.create", call)
+    call.save()
+    return call
+
+
+@service
+def save_call_list(call: Call, kind: str, formset: Any, *, by) -> None:
+    """Save the rows of one of a call's lists (requirements, documents, criteria, FAQ)."""
+    ensure_list_editable(call, kind, by=by)
+    formset.save()
+
+
+@service
+def save_form_item(item: FormSection | Question, *, by) -> Any:
+    """Add or change a section or a question of a call's form, until the form is frozen."""
+    call = item.call if isinstance(item, FormSection) else item.section.call
+    ensure_form_editable(call, by=by)
+    item.save()
+    return item
+
+
+@service
+def delete_form_item(item: FormSection | Question, *, by) -> None:
+    call = item.call if isinstance(item, FormSection) else item.section.call
+    ensure_form_editable(call, by=by)
+    if isinstance(item, FormSection) and item.questions.exists():
+        raise ValidationError(_("Delete the section's questions first."), code="section_not_empty")
+    item.delete()
 
 
 def current_form_version(call: Call) -> FormVersion:
@@ -137,8 +147,7 @@ def start_application(
     legal_form: str = "",
 ) -> Application:
     """Open a draft for `by`, registering the applicant person or organisation if new."""
-    if not call.accepts_submissions():
-        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+    rules.require(by, "call.apply", call)
     application = Application(
         code=new_draft_code(),
         call=call,
@@ -197,13 +206,7 @@ def start_application(
 
 
 def _ensure_own_draft(application: Application, by) -> None:
-    if application.owner_id != by.pk:
-        raise PermissionDenied(_("Only the applicant may do this."))
-    if not application.is_draft:
-        raise ValidationError(
-            _("The application has been submitted and can no longer be changed."),
-            code="not_draft",
-        )
+    rules.require(by, "application.edit", application)
 
 
 def refresh_form_version(application: Application) -> None:
@@ -293,28 +296,14 @@ def _next_protocol(call: Call) -> str:
 
 @service
 def submit_application(application: Application, *, by, now: datetime | None = None):
-    """Submit a complete draft before the deadline; it gets its protocol number (`code`)."""
+    """Submit a complete draft before the deadline; it gets its protocol number (`code`).
+
+    The deadline and the completeness are the guards of "application.submit" (calls/rules.py).
+    """
     _ensure_own_draft(application, by)
     moment = now or timezone.now()
     call = application.call
-    if not call.accepts_submissions(moment):
-        raise ValidationError(
-            _("The deadline has passed: the call closed on %(closes)s."),
-            code="call_closed",
-            params={
-                "closes": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M:%S")
-                if call.closes_at
-                else "—"
-            },
-        )
     refresh_form_version(application)
-    missing = missing_items(application)
-    if missing:
-        raise ValidationError(
-            _("The application is incomplete: %(missing)s."),
-            code="incomplete",
-            params={"missing": "; ".join(missing)},
-        )
     code = _next_protocol(call)
     rules.transition(application, "application.submit", by=by)
     application.code = code
@@ -342,19 +331,7 @@ def withdraw_application(application: Application, *, by) -> Application:
 
 @service
 def reply_to_request(request: InformationRequest, reply: str, *, by) -> InformationRequest:
-    if request.application.owner_id != by.pk:
-        raise PermissionDenied(_("Only the applicant may do this."))
-    if request.replied_at is not None:
-        raise ValidationError(_("This request has already been answered."), code="replied")
-    if timezone.now() > request.reply_by:
-        raise ValidationError(
-            _("The deadline to reply to this request has passed."), code="reply_late"
-        )
-    if not request.is_open:
-        raise ValidationError(
-            _("The application has been decided: replies are no longer accepted."),
-            code="reply_decided",
-        )
+    rules.require(by, "information_request.reply", request)
     request.reply = reply
     request.replied_at = timezone.now()
     request.save(update_fields=["reply", "replied_at"])
@@ -368,10 +345,7 @@ def reply_to_request(request: InformationRequest, reply: str, *, by) -> Informat
 def request_information(
     application: Application, *, by, message: str, reply_by: datetime
 ) -> InformationRequest:
-    if not application.awaits_decision:
-        raise ValidationError(
-            _("Information can be requested only before the decision."), code="decided"
-        )
+    rules.require(by, "application.request_information", application)
     if reply_by <= timezone.now():
         raise ValidationError(_("The reply deadline must be in the future."), code="past")
     request = InformationRequest.objects.create(
@@ -395,6 +369,7 @@ def record_screening(
     application: Application, results: list[tuple[Any, bool, str]], *, by
 ) -> Application:
     """Record the check of every eligibility item; the application becomes eligible or not."""
+    rules.require(by, "application.declare_eligible", application)
     items = list(application.call.eligibility_items.all())
     if {item.pk for item, _met, _reason in results} != {item.pk for item in items}:
         raise ValidationError(_("Check every requirement."), code="screening_incomplete")

@@ -36,7 +36,6 @@ from insieme.calls.models import (
     QuestionKind,
 )
 from insieme.calls.schema import answers_form_class, display
-from insieme.core import rules
 from insieme.core.audit import history, log_access
 from insieme.core.listing import Listing, code_in_query_redirect, paginate, posted_search
 
@@ -92,7 +91,7 @@ def manage_list(request):
 def call_create(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        call = form.save()
+        call = services.save_call(form.save(commit=False), by=request.user)
         messages.success(request, _("Call created. Now define its form and lists."))
         return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form})
@@ -104,7 +103,7 @@ def call_edit(request, pk):
     call = get_object_or_404(Call, pk=pk)
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_call(form.save(commit=False), by=request.user)
         messages.success(request, _("Call saved."))
         return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": call})
@@ -180,7 +179,7 @@ def call_list_edit(request, pk, kind):
         raise Http404
     label, formset_class = CALL_LISTS[kind]
     try:
-        services.ensure_list_editable(call, kind)
+        services.ensure_list_editable(call, kind, by=request.user)
     except ValidationError as error:
         if request.method == "POST":
             messages.error(request, error_text(error))
@@ -190,7 +189,7 @@ def call_list_edit(request, pk, kind):
         locked = ""
     formset = formset_class(request.POST or None, instance=call, prefix=kind)
     if request.method == "POST" and formset.is_valid():
-        formset.save()
+        services.save_call_list(call, kind, formset, by=request.user)
         messages.success(request, _("Saved."))
         return redirect("calls:manage", pk=call.pk)
     return render(
@@ -223,13 +222,13 @@ def section_add(request, pk):
     call = get_object_or_404(Call, pk=pk)
     form = SectionForm(request.POST)
     try:
-        services.ensure_form_editable(call)
+        services.ensure_form_editable(call, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("calls:form_builder", pk=call.pk)
     if form.is_valid():
         form.instance.call = call
-        form.save()
+        services.save_form_item(form.save(commit=False), by=request.user)
         messages.success(request, _("Section added."))
         return redirect("calls:form_builder", pk=call.pk)
     return render(
@@ -254,19 +253,20 @@ def section_edit(request, pk, section_pk):
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST":
         try:
-            services.ensure_form_editable(call)
+            services.ensure_form_editable(call, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect("calls:form_builder", pk=call.pk)
         if "delete" in request.POST:
-            if section.questions.exists():
-                messages.error(request, _("Delete the section's questions first."))
+            try:
+                services.delete_form_item(section, by=request.user)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
                 return redirect("calls:section_edit", pk=call.pk, section_pk=section.pk)
-            section.delete()
             messages.success(request, _("Section deleted."))
             return redirect("calls:form_builder", pk=call.pk)
         if form.is_valid():
-            form.save()
+            services.save_form_item(form.save(commit=False), by=request.user)
             messages.success(request, _("Section saved."))
             return redirect("calls:form_builder", pk=call.pk)
     return render(
@@ -287,12 +287,12 @@ def question_edit(request, pk, question_pk=None):
     form = QuestionForm(request.POST or None, instance=question, call=call)
     if request.method == "POST":
         try:
-            services.ensure_form_editable(call)
+            services.ensure_form_editable(call, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect("calls:form_builder", pk=call.pk)
         if form.is_valid():
-            form.save()
+            services.save_form_item(form.save(commit=False), by=request.user)
             messages.success(request, _("Question saved."))
             return redirect("calls:form_builder", pk=call.pk)
     return render(
@@ -309,11 +309,10 @@ def question_delete(request, pk, question_pk):
     call = get_object_or_404(Call, pk=pk)
     question = get_object_or_404(Question, pk=question_pk, section__call=call)
     try:
-        services.ensure_form_editable(call)
+        services.delete_form_item(question, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        question.delete()
         messages.success(request, _("Question deleted."))
     return redirect("calls:form_builder", pk=call.pk)
 
@@ -364,7 +363,6 @@ def review_context(application, screening_form=None, info_form=None) -> dict:
         "sections": answered(application),
         "checks": [(item, checks.get(item.pk)) for item in items],
         "screening_form": screening_form or ScreeningForm(items=items, initial=initial),
-        "can_screen": application.status == ApplicationStatus.SUBMITTED,
         "info_form": info_form or InformationRequestForm(),
         "requests": application.information_requests.all(),
         "history": history(application)[:20],
@@ -514,7 +512,6 @@ def application_detail(request, pk):
         {
             "application": application,
             "sections": answered(application),
-            "can_withdraw": rules.can(request.user, "application.withdraw", application),
             "requests": application.information_requests.all(),
             "reply_form": ReplyForm(),
         },

@@ -9,7 +9,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.evaluations import models
+        from insieme.evaluations import models, rules  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Assignment)
         auditlog.register(models.Score)

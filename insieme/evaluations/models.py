@@ -13,6 +13,15 @@ class Declaration(models.TextChoices):
     CONFLICT = "conflitto", _("Conflict of interest declared")
 
 
+class ReviewState(models.TextChoices):
+    """Where a review stands; it follows from the declaration and the completion."""
+
+    ASSIGNED = "assegnata", _("Assigned, declaration pending")
+    DECLARED = "dichiarata", _("No conflict declared, being scored")
+    CONFLICTED = "in_conflitto", _("Conflict of interest declared")
+    SUBMITTED = "completata", _("Evaluation completed")
+
+
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def active(self) -> "AssignmentQuerySet":
         return self.exclude(declaration=Declaration.CONFLICT)
@@ -74,6 +83,17 @@ class Assignment(models.Model):
     @property
     def may_read(self) -> bool:
         return self.declaration == Declaration.NO_CONFLICT
+
+    @property
+    def state(self) -> str:
+        """The review's workflow state (evaluations/rules.py)."""
+        if self.declaration == Declaration.CONFLICT:
+            return ReviewState.CONFLICTED
+        if self.declaration == Declaration.PENDING:
+            return ReviewState.ASSIGNED
+        if self.completed_at is not None:
+            return ReviewState.SUBMITTED
+        return ReviewState.DECLARED
 
 
 class Score(models.Model):

@@ -1,22 +1,22 @@
-"""Committee work: assignment, conflict-of-interest declarations, scores, ranking, decision."""
+"""Committee work: assignment, conflict-of-interest declarations, scores, ranking.
+
+The decision that admits applications and opens their projects is
+`insieme.projects.services.record_committee_decision` (projects sit above evaluations)."""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role, User
-from insieme.api import webhooks
 from insieme.calls.models import Application, ApplicationStatus, Call, Criterion
-from insieme.calls.services import contact_email, notify
 from insieme.core import rules
 from insieme.core.audit import service
-from insieme.evaluations.models import Assignment, Decision, Declaration, Score
-from insieme.projects.models import Project
+from insieme.evaluations.models import Assignment, Declaration, Score
 
 # Evaluators disagree "a lot" when their totals differ by more than this share of the scale.
 DISAGREEMENT_SHARE = Decimal("0.20")
@@ -35,6 +35,7 @@ def assign_evaluators(call: Call, chosen: list[User], *, by) -> list[Assignment]
     assignments on this call) who is not already on the application — nor has declared a
     conflict with it — takes it; ties go by e-mail address so the result is reproducible.
     """
+    rules.require(by, "call.assign_evaluators", call)
     if not chosen:
         raise ValidationError(_("Choose at least one evaluator."), code="no_evaluators")
     if any(not user.has_role(Role.EVALUATOR) for user in chosen):
@@ -87,28 +88,20 @@ def declare_interest(assignment: Assignment, *, by, conflict: bool, note: str = 
     A conflict may also come to light while reading (in blind mode the evaluator learns who
     applied only from the content): until the evaluation is complete it can still be declared.
     """
-    if assignment.evaluator_id != by.pk:
-        raise PermissionDenied
-    late = assignment.declaration == Declaration.NO_CONFLICT and conflict
-    if assignment.declaration != Declaration.PENDING and not late:
-        raise ValidationError(_("You have already made your declaration."), code="declared")
-    if late and assignment.completed_at is not None:
-        raise ValidationError(
-            _(
-                "Your evaluation is already complete: tell the programme office about the "
-                "conflict of interest."
-            ),
-            code="completed",
-        )
     if conflict and not note.strip():
         raise ValidationError(
             _("Describe the conflict of interest briefly."), code="conflict_note_required"
         )
-    assignment.declaration = Declaration.CONFLICT if conflict else Declaration.NO_CONFLICT
-    assignment.conflict_note = note.strip()
-    assignment.declared_at = timezone.now()
-    assignment.save(update_fields=["declaration", "conflict_note", "declared_at"])
-    return assignment
+    name = "assignment.declare_conflict" if conflict else "assignment.declare_no_conflict"
+    rules.require(by, name, assignment)
+    return rules.transition(  # type: ignore[return-value]
+        assignment,
+        name,
+        by=by,
+        declaration=Declaration.CONFLICT if conflict else Declaration.NO_CONFLICT,
+        conflict_note=note.strip(),
+        declared_at=timezone.now(),
+    )
 
 
 def weighted_total(scores: list[Score]) -> Decimal:
@@ -124,12 +117,7 @@ def record_scores(
     by,
     complete: bool,
 ) -> Assignment:
-    if assignment.evaluator_id != by.pk or not assignment.may_read:
-        raise PermissionDenied
-    if assignment.completed_at is not None:
-        raise ValidationError(_("This evaluation is already complete."), code="completed")
-    if assignment.application.status != ApplicationStatus.IN_EVALUATION:
-        raise ValidationError(_("The application is no longer under evaluation."), code="closed")
+    rules.require(by, "assignment.submit" if complete else "assignment.score", assignment)
     criteria = list(assignment.application.call.criteria.all())
     for criterion in criteria:
         value, comment = values.get(criterion.pk, (None, ""))
@@ -153,10 +141,14 @@ def record_scores(
             defaults={"value": value, "comment": comment.strip()},
         )
     scores = list(assignment.scores.select_related("criterion"))
-    assignment.total = weighted_total(scores) if scores else None
+    total = weighted_total(scores) if scores else None
     if complete:
-        assignment.completed_at = timezone.now()
-    assignment.save(update_fields=["total", "completed_at"])
+        rules.transition(
+            assignment, "assignment.submit", by=by, total=total, completed_at=timezone.now()
+        )
+    else:
+        assignment.total = total
+        assignment.save(update_fields=["total"])
     return assignment
 
 
@@ -246,77 +238,3 @@ def ranking(call: Call) -> list[RankingRow]:
     for index, row in enumerate(rows, start=1):
         row.position = index
     return rows
-
-
-@service
-def decide_call(call: Call, *, by, admitted: list[Application], notes: str = "") -> Decision:
-    """The committee's decision: admit up to the call's limit, the other eligible ones are not
-    selected; every outcome gets today's date and the applicant an e-mail."""
-    if Decision.objects.filter(call=call).exists():
-        raise ValidationError(_("The committee has already decided on this call."), code="decided")
-    if call.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
-        raise ValidationError(
-            _("Finish the eligibility screening of every application first."),
-            code="screening_open",
-        )
-    if call.max_admitted is not None and len(admitted) > call.max_admitted:
-        raise ValidationError(
-            _("This call admits at most %(max)d projects; you chose %(count)d."),
-            code="too_many",
-            params={"max": call.max_admitted, "count": len(admitted)},
-        )
-    admitted_ids = {a.pk for a in admitted}
-    rows = ranking(call)
-    if not admitted_ids <= {
-        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
-    }:
-        raise ValidationError(
-            _("Only eligible applications under evaluation can be admitted."), code="not_eligible"
-        )
-    unscored = [
-        r.application.code for r in rows if r.application.pk in admitted_ids and r.evaluations == 0
-    ]
-    if unscored:
-        raise ValidationError(
-            _(
-                "Only applications with at least one completed evaluation can be admitted: %(codes)s."
-            ),
-            code="not_evaluated",
-            params={"codes": ", ".join(unscored)},
-        )
-    today = timezone.localdate()
-    snapshot = []
-    for row in rows:
-        application = row.application
-        if application.status != ApplicationStatus.IN_EVALUATION:
-            continue
-        is_admitted = application.pk in admitted_ids
-        rules.transition(
-            application,
-            "application.admit" if is_admitted else "application.not_select",
-            by=by,
-        )
-        application.outcome_date = today
-        application.score = row.aggregate
-        application.save(update_fields=["outcome_date", "score", "updated_at"])
-        webhooks.outcome_decided(application)
-        if is_admitted:
-            Project.objects.get_or_create(application=application)
-        snapshot.append(
-            {
-                "position": row.position,
-                "code": application.code,
-                "title": application.title,
-                "applicant": str(application.applicant or ""),
-                "score": str(row.aggregate) if row.aggregate is not None else "",
-                "evaluations": row.evaluations,
-                "outcome": application.status,
-            }
-        )
-        notify(
-            to=contact_email(application),
-            subject=_("Application %(code)s: outcome") % {"code": application.code},
-            template="evaluations/email/outcome.txt",
-            context={"application": application, "admitted": is_admitted},
-        )
-    return Decision.objects.create(call=call, decided_by=by, notes=notes, ranking=snapshot)

@@ -14,6 +14,7 @@ from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.views import answered, error_text
+from insieme.core import rules
 from insieme.core.listing import paginate
 from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
@@ -49,7 +50,7 @@ def own_assignment(request, pk) -> Assignment:
     )
 
 
-def assignment_context(assignment, declaration_form=None, score_form=None) -> dict:
+def assignment_context(user, assignment, declaration_form=None, score_form=None) -> dict:
     application = assignment.application
     call = application.call
     context = {
@@ -58,7 +59,7 @@ def assignment_context(assignment, declaration_form=None, score_form=None) -> di
         "blind": call.blind_evaluation,
         "declaration_form": declaration_form or DeclarationForm(),
     }
-    if assignment.may_read:
+    if rules.can(user, "assignment.read", assignment):
         scores = {s.criterion_id: s for s in assignment.scores.all()}
         initial = {}
         for criterion_pk, score in scores.items():
@@ -68,10 +69,6 @@ def assignment_context(assignment, declaration_form=None, score_form=None) -> di
         context["score_form"] = score_form or ScoreForm(
             criteria=call.criteria.all(), initial=initial
         )
-        context["can_score"] = (
-            assignment.completed_at is None
-            and application.status == ApplicationStatus.IN_EVALUATION
-        )
     return context
 
 
@@ -79,7 +76,9 @@ def assignment_context(assignment, declaration_form=None, score_form=None) -> di
 @require_GET
 def assignment_detail(request, pk):
     assignment = own_assignment(request, pk)
-    return render(request, "evaluations/assignment.html", assignment_context(assignment))
+    return render(
+        request, "evaluations/assignment.html", assignment_context(request.user, assignment)
+    )
 
 
 @role_required(Role.EVALUATOR)
@@ -103,7 +102,7 @@ def declare(request, pk):
             return redirect("evaluations:mine")
         messages.success(request, _("Declaration recorded: you can now read and score it."))
         return redirect("evaluations:assignment", pk=assignment.pk)
-    if assignment.declaration != Declaration.PENDING:
+    if not rules.can(request.user, "assignment.declare_no_conflict", assignment):
         # The late declaration's form sits below the scores: say what is missing up top.
         problems = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join(problems))
@@ -111,7 +110,7 @@ def declare(request, pk):
     return render(
         request,
         "evaluations/assignment.html",
-        assignment_context(assignment, declaration_form=form),
+        assignment_context(request.user, assignment, declaration_form=form),
         status=400,
     )
 
@@ -120,7 +119,7 @@ def declare(request, pk):
 @require_POST
 def score(request, pk):
     assignment = own_assignment(request, pk)
-    if not assignment.may_read:
+    if not rules.can(request.user, "assignment.read", assignment):
         return redirect("evaluations:assignment", pk=assignment.pk)
     form = ScoreForm(request.POST, criteria=assignment.application.call.criteria.all())
     if form.is_valid():
@@ -137,7 +136,7 @@ def score(request, pk):
     return render(
         request,
         "evaluations/assignment.html",
-        assignment_context(assignment, score_form=form),
+        assignment_context(request.user, assignment, score_form=form),
         status=400,
     )
 
@@ -146,14 +145,14 @@ def score(request, pk):
 @require_GET
 def assignment_attachment(request, pk, attachment_pk):
     assignment = own_assignment(request, pk)
-    if not assignment.may_read:
+    if not rules.can(request.user, "assignment.read", assignment):
         return redirect("evaluations:assignment", pk=assignment.pk)
     attachment = get_object_or_404(assignment.application.attachments, pk=attachment_pk)
     # In blind mode the original file name (often the applicant's name) stays hidden.
     name = (
-        f"allegato-{attachment.pk}"
-        if assignment.application.call.blind_evaluation
-        else attachment.original_name
+        attachment.original_name
+        if rules.can(request.user, "assignment.see_applicant", assignment)
+        else f"allegato-{attachment.pk}"
     )
     return FileResponse(
         attachment.file.open("rb"),
@@ -191,7 +190,8 @@ def export_csv(request):
     )
     for a in assignments:
         application = a.application
-        who = "" if application.call.blind_evaluation else str(application.applicant or "")
+        shown = rules.can(request.user, "assignment.see_applicant", a)
+        who = str(application.applicant or "") if shown else ""
         for s in a.scores.all():
             writer.writerow(
                 [
@@ -283,28 +283,6 @@ def ranking_context(call, form=None) -> dict:
         )
         .count(),
     }
-
-
-@role_required(*STAFF)
-@require_POST
-def call_decide(request, pk):
-    call = get_object_or_404(Call, pk=pk)
-    eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
-    form = DecisionForm(request.POST, queryset=eligible)
-    if form.is_valid():
-        try:
-            services.decide_call(
-                call,
-                by=request.user,
-                admitted=list(form.cleaned_data["admitted"]),
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Decision recorded; the applicants are being informed."))
-            return redirect("evaluations:ranking", pk=call.pk)
-    return render(request, "evaluations/ranking.html", ranking_context(call, form), status=400)
 
 
 @role_required(*STAFF)

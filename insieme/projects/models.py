@@ -23,14 +23,6 @@ class ProjectStatus(models.TextChoices):
     DROPPED = "interrotto", _("Dropped")
 
 
-# The project workflow, declared once: from a status, the statuses it may move to.
-PROJECT_TRANSITIONS: dict[str, frozenset[str]] = {
-    ProjectStatus.ACTIVE: frozenset({ProjectStatus.COMPLETED, ProjectStatus.DROPPED}),
-    ProjectStatus.COMPLETED: frozenset(),
-    ProjectStatus.DROPPED: frozenset(),
-}
-# Who may move a project through its workflow.
-PROJECT_MANAGERS = (Role.OPERATOR, Role.ADMIN)
 # Survival follow-ups, in months after the end of the accompaniment.
 FOLLOW_UP_MONTHS = (12, 24)
 
@@ -149,8 +141,11 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.application.title
 
-    def allowed_transitions(self) -> frozenset[str]:
-        return PROJECT_TRANSITIONS[self.status]
+    def allowed_transitions(self) -> set[str]:
+        """The statuses the declared workflow (projects/rules.py) leads to from this one."""
+        from insieme.core.rules import workflow_of
+
+        return workflow_of(Project).targets_from(self.status)
 
 
 class TeamMember(models.Model):
@@ -208,12 +203,6 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def can_change(self, user) -> bool:
-        """Its author or an operator may correct or delete it."""
-        return user.has_role(*PROJECT_MANAGERS) or (
-            self.created_by_id is not None and self.created_by_id == user.pk
-        )
-
 
 class CoachingSession(models.Model):
     project = models.ForeignKey(
@@ -244,10 +233,6 @@ class CoachingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} — {self.topics}"
-
-    def can_change(self, user) -> bool:
-        """The coach who held it or an operator may correct or delete it."""
-        return user.has_role(*PROJECT_MANAGERS) or self.coach_id == user.pk
 
 
 class EventKind(models.TextChoices):

@@ -1,22 +1,29 @@
-"""Changes to projects: coaches, team, milestones, activities, workflow, follow-ups."""
+"""Changes to projects: the committee's decision that opens them, coaches, team, milestones,
+activities, workflow, follow-ups. Each asks the gate (projects/rules.py) first."""
 
 import calendar
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
-from insieme.calls.models import Application, ApplicationStatus
+from insieme.api import webhooks
+from insieme.calls.models import Application, ApplicationStatus, Call
+from insieme.calls.services import contact_email, notify
+from insieme.core import rules
 from insieme.core.audit import service
+from insieme.evaluations.models import Decision
+from insieme.evaluations.services import ranking
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.projects.models import (
     FOLLOW_UP_MONTHS,
-    PROJECT_MANAGERS,
     CoachingSession,
     Event,
     Milestone,
@@ -26,6 +33,7 @@ from insieme.projects.models import (
     SurvivalFollowUp,
     TeamMember,
 )
+from insieme.projects.rules import MILESTONE_TO, PROJECT_TO
 
 
 def add_months(day: date, months: int) -> date:
@@ -38,20 +46,95 @@ def add_months(day: date, months: int) -> date:
 
 @service
 def open_project(*, application: Application, started_on: date | None = None, by) -> Project:
-    """The project of an application admitted to accompaniment (created once)."""
-    if application.status != ApplicationStatus.ACCOMPANIED:
-        raise ValidationError(
-            _("Only an application admitted to accompaniment becomes a project."),
-            code="not_admitted",
-        )
-    project, _created = Project.objects.get_or_create(
-        application=application, defaults={"started_on": started_on or application.outcome_date}
+    """The project of an application admitted to accompaniment (created once), started on the
+    day of the outcome unless told otherwise."""
+    rules.require(by, "project.open", application)
+    existing = Project.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    return rules.create(  # type: ignore[return-value]
+        Project,
+        by=by,
+        application=application,
+        started_on=started_on or application.outcome_date or timezone.localdate(),
     )
-    return project
+
+
+@service
+def record_committee_decision(
+    call: Call, *, by, admitted: list[Application], notes: str = ""
+) -> Decision:
+    """The committee's decision: admit up to the call's limit (each admitted application becomes
+    a project), the other eligible ones are not selected; every outcome gets today's date and
+    the applicant an e-mail. Only once the call has closed and every review is in ("call.decide",
+    evaluations/rules.py)."""
+    rules.require(by, "call.decide", call)
+    if call.max_admitted is not None and len(admitted) > call.max_admitted:
+        raise ValidationError(
+            _("This call admits at most %(max)d projects; you chose %(count)d."),
+            code="too_many",
+            params={"max": call.max_admitted, "count": len(admitted)},
+        )
+    admitted_ids = {a.pk for a in admitted}
+    rows = ranking(call)
+    if not admitted_ids <= {
+        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
+    }:
+        raise ValidationError(
+            _("Only eligible applications under evaluation can be admitted."), code="not_eligible"
+        )
+    unscored = [
+        r.application.code for r in rows if r.application.pk in admitted_ids and r.evaluations == 0
+    ]
+    if unscored:
+        raise ValidationError(
+            _(
+                "Only applications with at least one completed evaluation can be admitted: %(codes)s."
+            ),
+            code="not_evaluated",
+            params={"codes": ", ".join(unscored)},
+        )
+    rules.transition(call, "call.decide", by=by)
+    today = timezone.localdate()
+    snapshot = []
+    for row in rows:
+        application = row.application
+        if application.status != ApplicationStatus.IN_EVALUATION:
+            continue
+        is_admitted = application.pk in admitted_ids
+        rules.transition(
+            application,
+            "application.admit" if is_admitted else "application.not_select",
+            by=by,
+            outcome_date=today,
+            score=row.aggregate,
+        )
+        webhooks.outcome_decided(application)
+        if is_admitted:
+            open_project(application=application, started_on=today, by=by)
+        snapshot.append(
+            {
+                "position": row.position,
+                "code": application.code,
+                "title": application.title,
+                "applicant": str(application.applicant or ""),
+                "score": str(row.aggregate) if row.aggregate is not None else "",
+                "evaluations": row.evaluations,
+                "outcome": application.status,
+            }
+        )
+        notify(
+            to=contact_email(application),
+            subject=gettext("Application %(code)s: outcome") % {"code": application.code},
+            template="evaluations/email/outcome.txt",
+            context={"application": application, "admitted": is_admitted},
+        )
+    return Decision.objects.create(call=call, decided_by=by, notes=notes, ranking=snapshot)
 
 
 @service
 def assign_coaches(*, project: Project, coaches: Iterable[User], by) -> Project:
+    rules.require(by, "project.assign_coaches", project)
     coaches = list(coaches)
     for coach in coaches:
         if not coach.has_role(Role.COACH):
@@ -64,6 +147,7 @@ def assign_coaches(*, project: Project, coaches: Iterable[User], by) -> Project:
 
 @service
 def set_reporting_users(*, project: Project, users: Iterable[User], by) -> Project:
+    rules.require(by, "project.set_reporting_users", project)
     users = list(users)
     for user in users:
         if not user.has_role(Role.APPLICANT):
@@ -76,15 +160,15 @@ def set_reporting_users(*, project: Project, users: Iterable[User], by) -> Proje
 
 @service
 def change_status(*, project: Project, to: str, on: date, reason: str = "", by) -> Project:
-    if not by.has_role(*PROJECT_MANAGERS):
-        raise PermissionDenied
+    """Complete or drop an active project ("project.complete", "project.drop")."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if to not in project.allowed_transitions():
+    if to not in PROJECT_TO:
         raise ValidationError(
             _("A project that is %(current)s cannot become %(target)s."),
             code="bad_transition",
             params={"current": project.get_status_display(), "target": ProjectStatus(to).label},
         )
+    rules.require(by, PROJECT_TO[to], project)
     if to == ProjectStatus.DROPPED and not reason.strip():
         raise ValidationError(_("Say why the project was dropped."), code="reason_required")
     if project.started_on and on < project.started_on:
@@ -93,10 +177,13 @@ def change_status(*, project: Project, to: str, on: date, reason: str = "", by) 
             code="end_before_start",
             params={"start": project.started_on.strftime("%d/%m/%Y")},
         )
-    project.status = to
-    project.ended_on = on
-    project.dropped_reason = reason.strip() if to == ProjectStatus.DROPPED else ""
-    project.save(update_fields=["status", "ended_on", "dropped_reason", "updated_at"])
+    rules.transition(
+        project,
+        PROJECT_TO[to],
+        by=by,
+        ended_on=on,
+        dropped_reason=reason.strip() if to == ProjectStatus.DROPPED else "",
+    )
     if to == ProjectStatus.COMPLETED:
         SurvivalFollowUp.objects.bulk_create(
             SurvivalFollowUp(project=project, months=months, due_on=add_months(on, months))
@@ -107,6 +194,7 @@ def change_status(*, project: Project, to: str, on: date, reason: str = "", by) 
 
 @service
 def add_team_member(*, project: Project, person: Person, role: str = "", by) -> TeamMember:
+    rules.require(by, "project.add_team_member", project)
     if project.team.filter(person=person).exists():
         raise ValidationError(
             _("%(person)s is already in the team."), code="duplicate", params={"person": person}
@@ -117,18 +205,21 @@ def add_team_member(*, project: Project, person: Person, role: str = "", by) -> 
 @service
 def remove_team_member(*, member: TeamMember, by) -> None:
     """Take a person out of the team (added by mistake or gone); the history keeps it."""
+    rules.require(by, "team_member.remove", member)
     member.delete()
 
 
 @service
 def add_milestone(*, project: Project, title: str, due_on: date, by) -> Milestone:
-    return Milestone.objects.create(project=project, title=title, due_on=due_on, created_by=by)
+    rules.require(by, "project.add_milestone", project)
+    return rules.create(  # type: ignore[return-value]
+        Milestone, by=by, project=project, title=title, due_on=due_on, created_by=by
+    )
 
 
 @service
 def change_milestone(*, milestone: Milestone, title: str, due_on: date, by) -> Milestone:
-    if not milestone.can_change(by):
-        raise PermissionDenied
+    rules.require(by, "milestone.change", milestone)
     milestone.title = title
     milestone.due_on = due_on
     milestone.save(update_fields=["title", "due_on"])
@@ -137,8 +228,7 @@ def change_milestone(*, milestone: Milestone, title: str, due_on: date, by) -> M
 
 @service
 def delete_milestone(*, milestone: Milestone, by) -> None:
-    if not milestone.can_change(by):
-        raise PermissionDenied
+    rules.require(by, "milestone.delete", milestone)
     tranches = list(milestone.tranches.select_related("grant"))  # type: ignore[attr-defined]
     if tranches:
         raise ValidationError(
@@ -154,9 +244,11 @@ def delete_milestone(*, milestone: Milestone, by) -> None:
 
 @service
 def set_milestone_status(*, milestone: Milestone, status: str, by) -> Milestone:
-    milestone.status = status
-    milestone.save(update_fields=["status"])
-    return milestone
+    """Move a milestone to `status` through its declared transition (none if it is there)."""
+    if status == milestone.status:
+        rules.require(by, "project.add_milestone", milestone.project)
+        return milestone
+    return rules.transition(milestone, MILESTONE_TO[status], by=by)  # type: ignore[return-value]
 
 
 @service
@@ -171,6 +263,7 @@ def record_session(
     next_steps: str = "",
     by,
 ) -> CoachingSession:
+    rules.require(by, "project.record_session", project)
     if not project.coaches.filter(pk=coach.pk).exists():
         raise ValidationError(
             _("%(coach)s does not accompany this project."),
@@ -200,8 +293,7 @@ def change_session(
     next_steps: str = "",
     by,
 ) -> CoachingSession:
-    if not session.can_change(by):
-        raise PermissionDenied
+    rules.require(by, "session.change", session)
     if coach.pk != session.coach_id and not session.project.coaches.filter(pk=coach.pk).exists():
         raise ValidationError(
             _("%(coach)s does not accompany this project."),
@@ -220,8 +312,7 @@ def change_session(
 
 @service
 def delete_session(*, session: CoachingSession, by) -> None:
-    if not session.can_change(by):
-        raise PermissionDenied
+    rules.require(by, "session.delete", session)
     session.delete()
 
 
@@ -229,6 +320,7 @@ def delete_session(*, session: CoachingSession, by) -> None:
 def create_event(
     *, kind: str, title: str, date: date, hours: Decimal, place: str = "", description: str = "", by
 ) -> Event:
+    rules.require(by, "event.create")
     return Event.objects.create(
         kind=kind, title=title, date=date, hours=hours, place=place, description=description
     )
@@ -246,6 +338,7 @@ def change_event(
     description: str = "",
     by,
 ) -> Event:
+    rules.require(by, "event.change", event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     longest = event.participations.order_by("-hours").values_list(
         "hours", flat=True
@@ -272,14 +365,14 @@ def change_event(
 @service
 def delete_event(*, event: Event, by) -> None:
     """Remove an event entered by mistake, with its participations (operators only)."""
-    if not by.has_role(*PROJECT_MANAGERS):
-        raise PermissionDenied
+    rules.require(by, "event.delete", event)
     event.participations.all().delete()
     event.delete()
 
 
 @service
 def remove_participant(*, participation: Participation, by) -> None:
+    rules.require(by, "participation.remove", participation)
     participation.delete()
 
 
@@ -292,6 +385,9 @@ def add_participant(
     project: Project | None = None,
     by,
 ) -> Participation:
+    rules.require(by, "event.add_participant", event)
+    if project is not None:
+        rules.require(by, "project.enrol_in_event", project)
     if (person is None) == (organisation is None):
         raise ValidationError(
             _("Choose either a person or an organisation."), code="one_participant"
@@ -305,6 +401,7 @@ def add_participant(
 def set_attendance(
     *, participation: Participation, attended: bool, hours: Decimal | None = None, by
 ) -> Participation:
+    rules.require(by, "participation.set_attendance", participation)
     if hours is None:
         hours = participation.event.hours if attended else Decimal("0")
     if hours > participation.event.hours:
@@ -329,6 +426,7 @@ def record_follow_up(
     notes: str = "",
     by,
 ) -> SurvivalFollowUp:
+    rules.require(by, "follow_up.record", follow_up)
     follow_up.done_on = done_on
     follow_up.still_operating = still_operating
     follow_up.people_working = people_working

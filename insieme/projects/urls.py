@@ -29,3 +29,8 @@ urlpatterns = [
     path("partecipazioni/<int:pk>/rimuovi/", views.participant_remove, name="participant_remove"),
     path("partecipazioni/<int:pk>/presenza/", views.attendance, name="attendance"),
 ]
+
+# Added to the evaluations namespace by config/urls.py, under valutazioni/.
+committee_urlpatterns = [
+    path("bandi/<int:pk>/decisione/", views.call_decide, name="decide"),
+]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 from insieme.core.listing import paginate
 from insieme.core.models import ContractType
 from insieme.grants.models import TwoDecimals
@@ -29,7 +30,6 @@ from insieme.projects.forms import (
 )
 from insieme.projects.models import (
     HOURS,
-    PROJECT_MANAGERS,
     CoachingSession,
     Event,
     Milestone,
@@ -51,9 +51,11 @@ def _project(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).for_list(), pk=pk)
 
 
-def _manager_only(request: HttpRequest) -> None:
-    if not request.user.has_role(*PROJECT_MANAGERS):  # type: ignore[union-attr]
-        raise PermissionDenied
+def _ask(request: HttpRequest, name: str, obj=None) -> None:
+    """The gate's answer for who acts (403) before a form is shown or read."""
+    decision = rules.can(request.user, name, obj)
+    if decision.refusal is not None and decision.refusal.by_whom:
+        raise PermissionDenied(decision.reason)
 
 
 def _show_errors(request: HttpRequest, error: ValidationError) -> None:
@@ -131,7 +133,17 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
     from insieme.grants.models import Grant, Microcredit
 
     grants = Grant.objects.filter(application=project.application).select_related("fund")
-    is_manager = user.has_role(*PROJECT_MANAGERS)
+    decisions = rules.allowed_actions(
+        user,
+        project,
+        [
+            "project.assign_coaches",
+            "project.set_reporting_users",
+            "project.complete",
+            "project.drop",
+        ],
+    )
+    is_manager = bool(decisions["project.assign_coaches"])
     context = {
         "project": project,
         "application": project.application,
@@ -150,9 +162,10 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
             "lender"
         ),
         "is_manager": is_manager,
+        "can_change_status": decisions["project.complete"] or decisions["project.drop"],
         "changeable": {
-            "milestone": {m.pk for m in milestones if m.can_change(user)},
-            "session": {s.pk for s in sessions if s.can_change(user)},
+            "milestone": {m.pk for m in milestones if rules.can(user, "milestone.change", m)},
+            "session": {s.pk for s in sessions if rules.can(user, "session.change", s)},
         },
         "milestone_statuses": MilestoneStatusForm().fields["status"].choices,  # type: ignore[attr-defined]
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
@@ -175,7 +188,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_coaches(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _manager_only(request)
+    _ask(request, "project.assign_coaches", project)
     form = CoachesForm(request.POST)
     if form.is_valid():
         services.assign_coaches(
@@ -191,7 +204,7 @@ def project_coaches(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_reporting_users(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _manager_only(request)
+    _ask(request, "project.set_reporting_users", project)
     form = ReportingUsersForm(request.POST, project=project)
     if form.is_valid():
         services.set_reporting_users(project=project, users=form.chosen_users(), by=request.user)
@@ -259,10 +272,14 @@ def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MilestoneStatusForm(request.POST)
     if form.is_valid():
-        services.set_milestone_status(
-            milestone=milestone, status=form.cleaned_data["status"], by=request.user
-        )
-        messages.success(request, _("Milestone updated."))
+        try:
+            services.set_milestone_status(
+                milestone=milestone, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("Milestone updated."))
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect("projects:detail", pk=milestone.project_id)
@@ -295,7 +312,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:detail", pk=project.pk)
 
 
-def _own_item(request: HttpRequest, model, pk: int):
+def _own_item(request: HttpRequest, model, pk: int, action: str):
     """A milestone or session of a visible project (else 404) that the user may change (403)."""
     item = get_object_or_404(
         model.objects.select_related("project__application").filter(
@@ -303,15 +320,14 @@ def _own_item(request: HttpRequest, model, pk: int):
         ),
         pk=pk,
     )
-    if not item.can_change(request.user):
-        raise PermissionDenied
+    _ask(request, action, item)
     return item
 
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = _own_item(request, Milestone, pk)
+    milestone = _own_item(request, Milestone, pk, "milestone.change")
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
         services.change_milestone(milestone=milestone, **form.cleaned_data, by=request.user)
@@ -333,7 +349,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 @require_POST
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = _own_item(request, Milestone, pk)
+    milestone = _own_item(request, Milestone, pk, "milestone.delete")
     project_pk = milestone.project_id
     try:
         services.delete_milestone(milestone=milestone, by=request.user)
@@ -347,7 +363,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_item(request, CoachingSession, pk)
+    session = _own_item(request, CoachingSession, pk, "session.change")
     assert isinstance(request.user, User)
     form = SessionForm(
         request.POST or None, instance=session, project=session.project, user=request.user
@@ -376,7 +392,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 @require_POST
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_item(request, CoachingSession, pk)
+    session = _own_item(request, CoachingSession, pk, "session.delete")
     project_pk = session.project_id
     services.delete_session(session=session, by=request.user)
     messages.success(request, _("Coaching session deleted."))
@@ -387,7 +403,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _manager_only(request)
+    _ask(request, "project.complete", project)
     form = StatusForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,7 +552,7 @@ def _event_context(request: HttpRequest, event: Event, form=None) -> dict:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
     context = _event_context(request, event)
-    context["is_manager"] = request.user.has_role(*PROJECT_MANAGERS)  # type: ignore[union-attr]
+    context["is_manager"] = bool(rules.can(request.user, "event.delete", event))
     return render(request, "projects/event_detail.html", context)
 
 
@@ -604,3 +620,33 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "projects": visible.filter(status=ProjectStatus.ACTIVE).count(),
         },
     )
+
+
+# The committee's decision (in the evaluations namespace, see config/urls.py) -----------------
+
+
+@role_required(Role.OPERATOR, Role.ADMIN)
+@require_POST
+def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the committee's decision on a call: the admitted applications become projects."""
+    from insieme.calls.models import ApplicationStatus, Call
+    from insieme.evaluations.forms import DecisionForm
+    from insieme.evaluations.views import ranking_context
+
+    call = get_object_or_404(Call, pk=pk)
+    eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
+    form = DecisionForm(request.POST, queryset=eligible)
+    if form.is_valid():
+        try:
+            services.record_committee_decision(
+                call,
+                by=request.user,
+                admitted=list(form.cleaned_data["admitted"]),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded; the applicants are being informed."))
+            return redirect("evaluations:ranking", pk=call.pk)
+    return render(request, "evaluations/ranking.html", ranking_context(call, form), status=400)

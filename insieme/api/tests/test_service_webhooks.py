@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from insieme.api.models import DeliveryStatus, WebhookDelivery
 from insieme.api.tests.support import events
 from insieme.calls import services as calls_services
-from insieme.calls.tests.helpers import eligible, make_call, submitted
+from insieme.calls.tests.helpers import close, eligible, make_call, submitted
 from insieme.employment.tests import factories as employment_factories
-from insieme.evaluations import services as evaluation_services
 from insieme.grants import services as grant_services
 from insieme.grants.services import TranchePlan
+from insieme.projects.services import record_committee_decision
 from insieme.projects.tests import factories as project_factories
 
 
@@ -69,8 +69,9 @@ def test_the_committee_decision_sends_every_outcome(
 ):
     call = make_call()
     application = eligible(call, applicant, operator)
+    close(call)
     with django_capture_on_commit_callbacks(execute=True):
-        evaluation_services.decide_call(call, by=operator, admitted=[])
+        record_committee_decision(call, by=operator, admitted=[])
     ((event, data),) = events(receiver)
     assert event == "application.outcome_decided"
     assert (data["application"]["id"], data["application"]["status"]) == (

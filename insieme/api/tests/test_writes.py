@@ -12,7 +12,7 @@ from django.utils import timezone
 from insieme.api.models import WebhookDelivery
 from insieme.api.tests.support import FORBIDDEN, ROLES, events
 from insieme.calls.models import Application, ApplicationStatus, EligibilityCheck
-from insieme.calls.tests.helpers import eligible, make_call, submitted
+from insieme.calls.tests.helpers import close, eligible, make_call, submitted
 from insieme.core.models import ContractType
 from insieme.employment import services as employment_services
 from insieme.employment.models import FollowUp, Placement, ReferralOutcome, Vacancy
@@ -50,6 +50,7 @@ def _screening(cast, world) -> Case:
 def _decision(cast, world) -> Case:
     call = make_call("DC-2026")
     eligible(call, cast["applicant"], cast["operator"])
+    close(call)
     return Case(
         "post",
         f"calls/{call.pk}/decision",
@@ -400,6 +401,11 @@ def test_the_committee_decides_once(cast, world, api_as):
     call = make_call("DC-2026")
     eligible(call, cast["applicant"], cast["operator"])
     api = api_as(cast["operator"], scopes=("read", "write"))
+    early = api.post(f"calls/{call.pk}/decision", {"admitted": []})
+    assert early.status_code == 409
+    assert early.json()["code"] == "call_open"
+    assert early.json()["message"].startswith("La commissione decide solo dopo la chiusura")
+    close(call)
     first = api.post(f"calls/{call.pk}/decision", {"admitted": []})
     assert first.status_code == 200
     assert [row["outcome"] for row in first.json()["ranking"]] == ["non_selezionata"]

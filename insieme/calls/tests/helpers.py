@@ -118,3 +118,13 @@ def eligible(call: Call, user, operator, **kwargs) -> Application:
     application = submitted(call, user, **kwargs)
     results = [(item, True, "") for item in call.eligibility_items.all()]
     return services.record_screening(application, results, by=operator)
+
+
+def close(call: Call) -> Call:
+    """The call's deadline moved into the past (the committee decides only on a closed call)."""
+    now = timezone.now()
+    Call.objects.filter(pk=call.pk).update(
+        opens_at=now - timedelta(days=20), closes_at=now - timedelta(minutes=1)
+    )
+    call.refresh_from_db()
+    return call

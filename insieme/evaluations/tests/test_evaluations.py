@@ -13,10 +13,11 @@ from django.utils import timezone
 from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.calls.models import ApplicationStatus
-from insieme.calls.tests.helpers import eligible, make_call, submitted
+from insieme.calls.tests.helpers import close, eligible, make_call, submitted
 from insieme.evaluations import services
 from insieme.evaluations.models import Assignment, Declaration
 from insieme.projects.models import Project
+from insieme.projects.services import record_committee_decision
 
 
 @pytest.fixture
@@ -332,6 +333,7 @@ def test_the_committee_admits_up_to_the_limit_and_records_every_outcome(
         a = assign(application, evaluator, operator)
         services.declare_interest(a, by=evaluator, conflict=False)
         score(a, evaluator, *marks)
+    close(call)
     client = client_as(operator)
     review = client.get(reverse("calls:review", args=[applications[0].pk])).content.decode()
     assert "totale ponderato 94,00" in review
@@ -365,27 +367,26 @@ def test_the_committee_admits_up_to_the_limit_and_records_every_outcome(
     assert minutes["Content-Type"] == "application/pdf"
     assert minutes.content.startswith(b"%PDF")
     with pytest.raises(ValidationError):
-        services.decide_call(call, by=operator, admitted=[])
+        record_committee_decision(call, by=operator, admitted=[])
 
 
 def test_no_decision_while_screening_is_open(operator, applicant, call):
     submitted(call, applicant)
+    close(call)
     with pytest.raises(ValidationError, match="istruttoria"):
-        services.decide_call(call, by=operator, admitted=[])
+        record_committee_decision(call, by=operator, admitted=[])
 
 
 def test_an_application_nobody_has_scored_cannot_be_admitted(
     client_as, operator, applicant, evaluator, call
 ):
     scored = eligible(call, applicant, operator, title="Valutata")
-    pending = eligible(call, applicant, operator, title="In attesa")
+    pending = eligible(call, applicant, operator, title="Senza valutatori")
     done = assign(scored, evaluator, operator)
     services.declare_interest(done, by=evaluator, conflict=False)
     score(done, evaluator, 8, 4)
-    assign(pending, evaluator, operator)
+    close(call)
     client = client_as(operator)
-    page = client.get(reverse("evaluations:ranking", args=[call.pk])).content.decode()
-    assert "Valutazioni non ancora complete: 1." in page
     response = client.post(
         reverse("evaluations:decide", args=[call.pk]), {"admitted": [pending.pk]}
     )
@@ -394,6 +395,54 @@ def test_an_application_nobody_has_scored_cannot_be_admitted(
     assert "almeno una valutazione completata" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == ApplicationStatus.IN_EVALUATION
+
+
+def test_the_committee_decides_only_once_the_call_has_closed(
+    client_as, operator, applicant, evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    done = assign(application, evaluator, operator)
+    services.declare_interest(done, by=evaluator, conflict=False)
+    score(done, evaluator, 8, 4)
+    client = client_as(operator)
+    page = client.get(reverse("evaluations:ranking", args=[call.pk])).content.decode()
+    assert "La commissione decide solo dopo la chiusura del bando" in page
+    response = client.post(
+        reverse("evaluations:decide", args=[call.pk]), {"admitted": [application.pk]}
+    )
+    assert response.status_code == 400
+    assert "La commissione decide solo dopo la chiusura del bando" in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        record_committee_decision(call, by=operator, admitted=[application])
+    assert refused.value.code == "call_open"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_EVALUATION
+    assert not Project.objects.exists()
+    close(call)
+    record_committee_decision(call, by=operator, admitted=[application])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.ACCOMPANIED
+    project = Project.objects.get(application=application)
+    assert project.started_on == timezone.localdate()
+
+
+def test_the_committee_waits_for_every_assigned_review(
+    client_as, operator, applicant, evaluator, second_evaluator, call
+):
+    application = eligible(call, applicant, operator)
+    done = assign(application, evaluator, operator)
+    services.declare_interest(done, by=evaluator, conflict=False)
+    score(done, evaluator, 8, 4)
+    still_open = assign(application, second_evaluator, operator)
+    close(call)
+    with pytest.raises(ValidationError, match="1 ancora aperte") as refused:
+        record_committee_decision(call, by=operator, admitted=[application])
+    assert refused.value.code == "reviews_open"
+    # A review withdrawn by a conflict of interest is not waited for.
+    services.declare_interest(still_open, by=second_evaluator, conflict=True, note="Socio")
+    record_committee_decision(call, by=operator, admitted=[application])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.ACCOMPANIED
 
 
 def test_a_withdrawn_application_is_not_ranked(client_as, operator, applicant, evaluator, call):
@@ -513,11 +562,12 @@ def test_every_status_change_is_audited_with_who_made_it(operator, applicant, ev
     application = eligible(call, applicant, operator)
     done = _declared(assign(application, evaluator, operator), evaluator)
     score(done, evaluator, 8, 4)
-    services.decide_call(call, by=operator, admitted=[application])
     withdrawn = eligible(call, applicant, operator, title="Ritirata")
     from insieme.calls import services as calls_services
 
     calls_services.withdraw_application(withdrawn, by=applicant)
+    close(call)
+    record_committee_decision(call, by=operator, admitted=[application])
 
     def status_changes(app):
         return [

@@ -11,7 +11,7 @@ from django.urls import reverse
 from insieme.calls.models import ApplicationStatus
 from insieme.calls.tests.helpers import make_call
 from insieme.calls.tests.test_manage_list import add_applications
-from insieme.evaluations.models import Assignment
+from insieme.evaluations.models import Assignment, Declaration
 
 
 def query_count(client, url) -> int:
@@ -32,8 +32,12 @@ def call(db):
 
 def assign(applications, evaluator, operator):
     for application in applications:
+        # Declared: the protocol number comes with the application, after the declaration.
         Assignment.objects.create(
-            application=application, evaluator=evaluator, assigned_by=operator
+            application=application,
+            evaluator=evaluator,
+            assigned_by=operator,
+            declaration=Declaration.NO_CONFLICT,
         )
 
 

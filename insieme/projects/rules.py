@@ -1,0 +1,146 @@
+"""What may be done to projects, their milestones, sessions and events (see core/rules.py).
+
+A project is opened by the committee's decision (`record_committee_decision`), active until it
+is completed or dropped. Its milestones are planned, then reached or missed (and may be set
+back to planned when entered by mistake). The operators and administrators manage projects;
+the coaches of a project record its work.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from insieme.accounts.models import Role
+from insieme.calls.models import Application, ApplicationStatus
+from insieme.core.rules import Action, Workflow, refuse, register
+from insieme.projects.models import (
+    CoachingSession,
+    Milestone,
+    MilestoneStatus,
+    Participation,
+    Project,
+    ProjectStatus,
+)
+
+MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
+# Who works on projects: the managers and the coaches (each on the projects they accompany).
+WORKERS = MANAGERS | {Role.COACH}
+
+
+def _manages(user) -> bool:
+    return user.has_role(*MANAGERS)
+
+
+def project_of(obj) -> Project:
+    return obj if isinstance(obj, Project) else obj.project
+
+
+def accompanies(user, obj):
+    """A manager, or a coach of the object's project."""
+    if _manages(user):
+        return None
+    project = project_of(obj)
+    if project is not None and project.coaches.filter(pk=user.pk).exists():
+        return None
+    return refuse(_("You do not accompany this project."), "not_project_coach")
+
+
+def wrote_milestone(user, milestone: Milestone):
+    """Its author or a manager may correct or delete a milestone."""
+    if _manages(user) or (
+        milestone.created_by_id is not None and milestone.created_by_id == user.pk
+    ):
+        return None
+    return refuse(_("Only its author or the programme office may change this milestone."), "author")
+
+
+def held_session(user, session: CoachingSession):
+    """The coach who held it or a manager may correct or delete a session."""
+    if _manages(user) or session.coach_id == user.pk:
+        return None
+    return refuse(_("Only the coach who held it may change this session."), "not_session_coach")
+
+
+def on_a_visible_project(user, participation: Participation):
+    """A participation on behalf of no project, or of a project the user accompanies."""
+    if participation.project_id is None:
+        return None
+    return accompanies(user, participation.project)
+
+
+def admitted(user, application: Application):
+    if application.status != ApplicationStatus.ACCOMPANIED:
+        return refuse(
+            _("Only an application admitted to accompaniment becomes a project."), "not_admitted"
+        )
+    return None
+
+
+PROJECT = Workflow(Project, "status", initial=ProjectStatus.ACTIVE)
+PROJECT.transition(
+    "project.complete",
+    {ProjectStatus.ACTIVE},
+    ProjectStatus.COMPLETED,
+    MANAGERS,
+    label=_("Complete"),
+)
+PROJECT.transition(
+    "project.drop",
+    {ProjectStatus.ACTIVE},
+    ProjectStatus.DROPPED,
+    MANAGERS,
+    label=_("Drop"),
+)
+
+MILESTONE = Workflow(Milestone, "status", initial=MilestoneStatus.PLANNED)
+MILESTONE.transition(
+    "milestone.reach",
+    {MilestoneStatus.PLANNED, MilestoneStatus.MISSED},
+    MilestoneStatus.DONE,
+    WORKERS,
+    label=_("Reached"),
+    who=accompanies,
+)
+MILESTONE.transition(
+    "milestone.miss",
+    {MilestoneStatus.PLANNED, MilestoneStatus.DONE},
+    MilestoneStatus.MISSED,
+    WORKERS,
+    label=_("Missed"),
+    who=accompanies,
+)
+MILESTONE.transition(
+    "milestone.replan",
+    {MilestoneStatus.DONE, MilestoneStatus.MISSED},
+    MilestoneStatus.PLANNED,
+    WORKERS,
+    label=_("Planned"),
+    who=accompanies,
+)
+# The transition that brings a milestone to each status.
+MILESTONE_TO = {t.target: t.name for t in MILESTONE.transitions}
+PROJECT_TO = {t.target: t.name for t in PROJECT.transitions}
+
+ACTIONS = [
+    # An admitted application becomes a project (obj: the application).
+    Action("project.open", MANAGERS, label=_("Open the project"), guards=(admitted,)),
+    Action("project.assign_coaches", MANAGERS, label=_("Assign coaches")),
+    Action("project.set_reporting_users", MANAGERS, label=_("Applicant accounts")),
+    Action("project.add_team_member", WORKERS, who=accompanies),
+    Action("team_member.remove", WORKERS, who=accompanies),
+    Action("project.add_milestone", WORKERS, who=accompanies),
+    Action("milestone.change", WORKERS, who=wrote_milestone),
+    Action("milestone.delete", WORKERS, who=wrote_milestone),
+    Action("project.record_session", WORKERS, who=accompanies),
+    Action("session.change", WORKERS, who=held_session),
+    Action("session.delete", WORKERS, who=held_session),
+    Action("follow_up.record", WORKERS, who=accompanies),
+    Action("event.create", WORKERS, label=_("New event")),
+    Action("event.change", WORKERS),
+    Action("event.delete", MANAGERS, label=_("Delete the event")),
+    Action("event.add_participant", WORKERS),
+    # Taking part in an event on behalf of a project: its coaches and the managers.
+    Action("project.enrol_in_event", WORKERS, who=accompanies),
+    Action("participation.remove", WORKERS, who=on_a_visible_project),
+    Action("participation.set_attendance", WORKERS, who=on_a_visible_project),
+]
+
+register(PROJECT, MILESTONE, *ACTIONS)
