@@ -121,7 +121,7 @@ def test_an_evaluator_sees_only_their_own_assignments_never_a_conflicted_one(
     row = body["results"][0]
     assert row["application"] == {
         "id": application.pk,
-        "code": application.code,
+        "code": "",  # the protocol number comes with the application, once declared
         "title": application.title,
         "call": call.pk,
         "call_code": "EV-2026",

@@ -386,8 +386,8 @@ def test_a_screened_application_cannot_be_screened_again(cast, world, api_as):
     assert response.status_code == 409
     assert response.json() == {
         "code": "invalid_transition",
-        "message": "Questa azione non è possibile nello stato attuale della candidatura.",
-        "message_en": "This action is not possible in the application's current state.",
+        "message": "Questa azione non è possibile nello stato attuale (Ammissibile, in valutazione).",
+        "message_en": "This action is not possible in the current state (Ammissibile, in valutazione).",
         "fields": {},
     }
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.IN_EVALUATION
