@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import PASSWORD, make_user
 from insieme.accounts.models import Role
 from insieme.calls.models import Application, ApplicationStatus
-from insieme.calls.tests.helpers import PDF_BYTES, make_call
+from insieme.calls.tests.helpers import PDF_BYTES, close, make_call
 from insieme.projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,7 +128,8 @@ def test_an_association_applies_and_the_committee_admits_it(
     expect(judge.get_by_text("Valutazione completata.")).to_be_visible()
     expect(judge.locator("#total")).to_have_text("80,00")
 
-    # The office ranks the call and admits the application.
+    # The call closes; the office ranks it and admits the application.
+    close(call)
     office.goto(live_server.url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()
     expect(office.get_by_role("cell", name="80,00")).to_be_visible()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from insieme.accounts.models import Role
-from insieme.calls.tests.helpers import eligible, make_call
+from insieme.calls.tests.helpers import close, eligible, make_call
 from insieme.evaluations import services as evaluations
 from insieme.evaluations.models import Assignment
 from insieme.grants.models import (
@@ -204,7 +204,9 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
         complete=True,
     )
 
-    # Admission: the committee's decision opens the project; the office assigns its coach.
+    # Admission, once the call has closed: the committee's decision opens the project; the
+    # office assigns its coach.
+    close(call)
     office = logged_in_page(browser, live_server, operator)
     office.goto(live_server.url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.calls.models import Application, ApplicationStatus
-from insieme.calls.tests.helpers import PDF_BYTES, make_call
+from insieme.calls.tests.helpers import PDF_BYTES, close, make_call
 from insieme.employment.models import Placement
 from insieme.employment.tests import factories as jobs
 from insieme.grants.models import Disbursement, Grant
@@ -122,7 +122,8 @@ def test_from_application_to_grant_and_job_the_dashboard_follows(
     judge.get_by_role("button", name="Completa la valutazione").click()
     expect(judge.get_by_text("Valutazione completata.")).to_be_visible()
 
-    # The committee's decision admits it to accompaniment.
+    # Once the call has closed, the committee's decision admits it to accompaniment.
+    close(call)
     office.goto(url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()
     expect(office.get_by_label(re.compile(re.escape(code)))).to_be_checked()
