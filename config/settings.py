@@ -292,15 +292,34 @@ PEOPLE_RETENTION_DAYS = int(env("PEOPLE_RETENTION_DAYS", str(5 * 365)))
 # Every handler masks codici fiscali (insieme.core.logging). The test suite also writes what the
 # code logs, unmasked, to var/log/test-<run>-<worker>.log and fails if a code is found there at
 # the end (conftest.py): the masking is a second line of defence, not a licence to log codes.
+# Django's own defaults (django.utils.log.DEFAULT_LOGGING) are replaced, not added to: its
+# "django" logger wrote to an unmasked console of its own when DEBUG is on, and runserver's request
+# lines ("django.server", which do not propagate) to another. The gunicorn access log is masked by
+# config/gunicorn.py.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_fiscal_codes": {"()": "insieme.core.logging.MaskFiscalCodes"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_fiscal_codes"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_fiscal_codes"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Through the root's handlers only (no ADMINS: Django's mail_admins sent nothing).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
@@ -321,5 +340,5 @@ if TESTING:
         "delay": True,
         "formatter": "suite",
     }
-    LOGGING["formatters"] = {"suite": {"format": "%(levelname)s %(name)s %(message)s"}}
+    LOGGING["formatters"]["suite"] = {"format": "%(levelname)s %(name)s %(message)s"}
     LOGGING["root"]["handlers"].append("suite_file")
