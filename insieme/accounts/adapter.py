@@ -38,7 +38,7 @@ def _known_accounts(request: HttpRequest) -> list[str]:
         salt=KNOWN_BROWSER_SALT,
         max_age=KNOWN_BROWSER_DAYS * 86400,
     )
-    return [ref for ref in value.split(",") if ref]
+    return [ref for ref in (value or "").split(",") if ref]
 
 
 class AccountAdapter(DefaultAccountAdapter):

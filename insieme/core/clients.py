@@ -54,6 +54,6 @@ class AuditlogMiddleware(_AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:
-        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+        if getattr(settings, "AUDITLOG_DISABLE_REMOTE_ADDR", False):
             return None
         return client_ip(request)

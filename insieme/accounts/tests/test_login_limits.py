@@ -99,9 +99,7 @@ def test_staff_still_get_in_with_password_and_code_after_an_attack(settings, cli
     assert response.wsgi_request.user == operator
 
 
-def test_failures_from_many_addresses_slow_guessing_but_not_the_owners_browser(
-    settings, applicant
-):
+def test_failures_from_many_addresses_slow_guessing_but_not_the_owners_browser(settings, applicant):
     settings.TRUSTED_PROXIES = 1
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,
