@@ -49,7 +49,7 @@ serve: setup
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	.venv/bin/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	.venv/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-3}
 
 ## Background worker for the tasks framework (database queue).
 worker: setup

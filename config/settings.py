@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "insieme.core.clients.AuditlogMiddleware",
     "insieme.accounts.middleware.RequireStaffMFAMiddleware",
 ]
 
@@ -193,8 +193,12 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Insieme] "
+# Failed sign-ins (insieme.accounts.adapter, docs/deploy.md): per client address, per account from
+# one client address ("key"), and per account from everywhere; the last one never applies to a
+# browser the account has signed in from before, so nobody can lock its owner out.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed_account": env("LOGIN_ACCOUNT_RATE_LIMIT", "30/h/key"),
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
@@ -250,6 +254,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production defaults are strict; a deployer behind a TLS proxy keeps them.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the application append to X-Forwarded-For: the client's
+# address is the entry the farthest of them wrote (insieme.core.clients). 0: no proxy, the header
+# is ignored. Rate limits and the audit log depend on it: set it to the real number.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -284,15 +292,34 @@ PEOPLE_RETENTION_DAYS = int(env("PEOPLE_RETENTION_DAYS", str(5 * 365)))
 # Every handler masks codici fiscali (insieme.core.logging). The test suite also writes what the
 # code logs, unmasked, to var/log/test-<run>-<worker>.log and fails if a code is found there at
 # the end (conftest.py): the masking is a second line of defence, not a licence to log codes.
+# Django's own defaults (django.utils.log.DEFAULT_LOGGING) are replaced, not added to: its
+# "django" logger wrote to an unmasked console of its own when DEBUG is on, and runserver's request
+# lines ("django.server", which do not propagate) to another. The gunicorn access log is masked by
+# config/gunicorn.py.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_fiscal_codes": {"()": "insieme.core.logging.MaskFiscalCodes"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_fiscal_codes"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_fiscal_codes"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Through the root's handlers only (no ADMINS: Django's mail_admins sent nothing).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
@@ -313,5 +340,5 @@ if TESTING:
         "delay": True,
         "formatter": "suite",
     }
-    LOGGING["formatters"] = {"suite": {"format": "%(levelname)s %(name)s %(message)s"}}
+    LOGGING["formatters"]["suite"] = {"format": "%(levelname)s %(name)s %(message)s"}
     LOGGING["root"]["handlers"].append("suite_file")

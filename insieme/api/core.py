@@ -23,6 +23,7 @@ from ninja.throttling import AuthRateThrottle
 
 from insieme.api.models import ApiToken, Scope, split_token
 from insieme.api.services import may_hold_tokens
+from insieme.core.clients import client_ip
 
 CONTEXT_SEPARATOR = "\x04"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -163,6 +164,10 @@ class TokenRateThrottle(AuthRateThrottle):
         token = getattr(request, "auth", None)
         ident = token.lookup if isinstance(token, ApiToken) else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: HttpRequest) -> str:
+        # Requests without a valid token are counted per client, as everywhere else.
+        return client_ip(request)
 
     def allow_request(self, request: HttpRequest) -> bool:
         # The limit is read at each request so that a deployer (or a test) can change it.

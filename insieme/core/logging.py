@@ -3,7 +3,7 @@
 Codes must never be in URLs or log messages in the first place; the filter is the second line of
 defence for what slips through anyway, such as a database error quoting a duplicate value
 (``Key (fiscal_code)=(…) already exists``) or a mistyped address in a "Not Found" warning.
-Every handler in settings.LOGGING uses it.
+Every handler in settings.LOGGING and in gunicorn's config/gunicorn.py uses it.
 """
 
 import copy

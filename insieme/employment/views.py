@@ -17,6 +17,7 @@ from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
 from insieme.core import counts
 from insieme.core.audit import log_access
+from insieme.core.clients import client_ip
 from insieme.core.counts import CountingPaginator
 from insieme.core.listing import paginate
 from insieme.core.models import Comune
@@ -98,7 +99,7 @@ def _too_many_sign_ups(request) -> bool:
     """
     if request.user.is_authenticated and request.user.has_role(Role.OPERATOR):
         return False
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     key = "employment-signup:" + hashlib.sha256(address.encode()).hexdigest()
     cache.add(key, 0, timeout=3600)
     try:

@@ -167,6 +167,25 @@ def test_too_many_submissions_from_one_address_are_stopped(client, db):
     assert not Registration.objects.exists()
 
 
+@pytest.mark.parametrize("hops", [0, 1])
+def test_the_sign_up_budget_counts_real_clients_behind_the_proxy(settings, client, db, hops):
+    settings.TRUSTED_PROXIES = hops
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(SIGNUP_ATTEMPTS_PER_HOUR):
+        # A new made-up entry each time, the proxy's true one after it.
+        forwarded = f"198.51.100.{n}, 203.0.113.9"
+        client.post(URL, answers(comune="Milano"), HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+    response = client.post(
+        URL, answers(), HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9", **proxy
+    )
+    assert response.status_code == 429  # the made-up entries bought nothing
+    neighbour = client.post(URL, answers(), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
+    # Behind the proxy another client has a budget of its own; without one, the proxy's
+    # address is all the application knows, and it is spent.
+    assert (neighbour.status_code == 429) is not bool(hops)
+    assert Registration.objects.exists() == bool(hops)
+
+
 def test_operators_signing_people_up_at_the_desk_are_not_limited(client_as, operator):
     client = client_as(operator)
     for _ in range(SIGNUP_ATTEMPTS_PER_HOUR + 1):
