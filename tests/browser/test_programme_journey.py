@@ -113,7 +113,7 @@ def test_from_application_to_grant_and_job_the_dashboard_follows(
     # The evaluator logs in with her second factor, declares no conflict and scores.
     judge = browser_as(browser, url, evaluator)
     judge.get_by_role("link", name="Valutazioni").first.click()
-    judge.get_by_role("link", name=code).click()
+    judge.get_by_role("link", name="Prima la dichiarazione").click()
     judge.get_by_label("Dichiaro di non avere conflitti di interessi").check(force=True)
     judge.get_by_role("button", name="Registra la dichiarazione").click()
     # The scales read as numbers (they once read "0-1E+1, peso 6E+1").
