@@ -147,7 +147,8 @@ def test_only_staff_pay_review_cancel_and_revoke(operator, admin_user, applicant
     payment = Disbursement.all_objects.get(pk=payment.pk)
     assert payment.state == PaymentStatus.CANCELLED
     refusal = decide(operator, "disbursement.cancel", payment).refusal
-    assert refusal is not None and refusal.code == "already_cancelled"
+    assert refusal is not None
+    assert refusal.code == "already_cancelled"
     # The coach does not report for the project; the applicant does, the operator on its behalf.
     assert not rules.can(coach, "expense.submit", grant)
     assert rules.can(applicant, "expense.submit", grant)
@@ -166,7 +167,8 @@ def test_an_expense_moves_only_along_its_workflow(operator, applicant, media):
     # Once reviewed the project can no longer correct it; the refusal says to ask for a reopening.
     with translation.override("it"):
         refusal = rules.can(applicant, "expense.change", item).refusal
-    assert refusal is not None and refusal.code == "already_reviewed"
+    assert refusal is not None
+    assert refusal.code == "already_reviewed"
     assert not refusal.by_whom
 
 
