@@ -9,7 +9,7 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.grants import models
+        from insieme.grants import models, rules  # noqa: F401 (rules registers the gate's table)
 
         for model in (
             models.Fund,

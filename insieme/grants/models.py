@@ -1,4 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -144,6 +145,15 @@ class Fund(models.Model):
         return self.name
 
 
+class GrantStatus(models.TextChoices):
+    """Where a grant stands; it follows from its amounts (grants/rules.py declares the moves)."""
+
+    AWARDED = "assegnato", _("Awarded")
+    REDUCED = "ridotto", _("Reduced")
+    COMPLETED = "saldato", _("Fully paid")
+    REVOKED = "revocato", _("Revoked")
+
+
 class GrantQuerySet(models.QuerySet["Grant"]):
     def visible_to(self, user) -> "GrantQuerySet":
         if not user.is_authenticated:
@@ -239,6 +249,23 @@ class Grant(models.Model):
     def net_amount(self) -> Decimal:
         return self.amount_awarded - self.amount_revoked
 
+    @property
+    def state(self) -> str:
+        """Revoked when nothing is left of it or a revocation took what was unpaid; fully paid
+        when the payments in force reach the net amount; reduced after a reduction."""
+        if self.net_amount <= 0 or (
+            self.pk and self.revocations.filter(kind=RevocationKind.REVOCATION).exists()
+        ):
+            return GrantStatus.REVOKED
+        paid = getattr(self, "paid", None)
+        if paid is None:
+            from insieme.grants.figures import paid_on_grant
+
+            paid = paid_on_grant(self) if self.pk else ZERO
+        if paid >= self.net_amount:
+            return GrantStatus.COMPLETED
+        return GrantStatus.REDUCED if self.amount_revoked else GrantStatus.AWARDED
+
 
 class TrancheCondition(models.TextChoices):
     NONE = "nessuna", _("None: payable at the award or start")
@@ -250,6 +277,14 @@ class TrancheCondition(models.TextChoices):
     @classmethod
     def with_threshold(cls) -> list[str]:
         return [cls.APPROVED_EXPENSES, cls.EXPENSES_SHARE]
+
+
+class TrancheStatus(models.TextChoices):
+    """Where a tranche stands; it follows from its grant's schedule (grants/figures.py)."""
+
+    PLANNED = "prevista", _("Planned")
+    PAYABLE = "erogabile", _("Payable")
+    PAID = "erogata", _("Paid")
 
 
 class Tranche(models.Model):
@@ -298,6 +333,9 @@ class Tranche(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
+    # Where the tranche stands (a grants.figures.TrancheState), set by the grant's schedule.
+    schedule: Any = None
+
     class Meta:
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
@@ -343,12 +381,23 @@ class Tranche(models.Model):
     def planned_amount(self) -> Decimal:
         return self.planned
 
+    @property
+    def state(self) -> str:
+        from insieme.grants.figures import tranche_state
+
+        return tranche_state(self).status
+
 
 class DisbursementManager(models.Manager["Disbursement"]):
     """Payments in force: a cancelled payment is kept (and shown) but no longer counts."""
 
     def get_queryset(self) -> models.QuerySet["Disbursement"]:
         return super().get_queryset().filter(cancelled_at__isnull=True)
+
+
+class PaymentStatus(models.TextChoices):
+    IN_FORCE = "in_vigore", _("In force")
+    CANCELLED = "annullata", _("Cancelled")
 
 
 class Disbursement(models.Model):
@@ -408,6 +457,10 @@ class Disbursement(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def state(self) -> str:
+        return PaymentStatus.CANCELLED if self.is_cancelled else PaymentStatus.IN_FORCE
 
 
 class RevocationKind(models.TextChoices):
@@ -488,13 +541,6 @@ class Reviewed(models.Model):
 
     class Meta:
         abstract = True
-
-    def record_review(self, *, approve: bool, reason: str, by) -> None:
-        self.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
-        self.review_reason = reason.strip()
-        self.reviewed_by = by
-        self.reviewed_at = timezone.now()
-        self.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
 
 
 class ExpenseItem(Reviewed):
@@ -594,15 +640,6 @@ class MicrocreditStatus(models.TextChoices):
         return [cls.GRANTED, cls.REPAYING, cls.REPAID, cls.DEFAULTED]
 
 
-MICROCREDIT_TRANSITIONS: dict[str, frozenset[str]] = {
-    MicrocreditStatus.REQUESTED: frozenset({MicrocreditStatus.GRANTED}),
-    MicrocreditStatus.GRANTED: frozenset({MicrocreditStatus.REPAYING, MicrocreditStatus.DEFAULTED}),
-    MicrocreditStatus.REPAYING: frozenset({MicrocreditStatus.REPAID, MicrocreditStatus.DEFAULTED}),
-    MicrocreditStatus.REPAID: frozenset(),
-    MicrocreditStatus.DEFAULTED: frozenset(),
-}
-
-
 class Microcredit(models.Model):
     """A loan to a project by a lender of the network."""
 
@@ -648,16 +685,6 @@ class Microcredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lender} {self.amount}"
-
-    def allowed_transitions(self) -> frozenset[str]:
-        return MICROCREDIT_TRANSITIONS[self.status]
-
-    @property
-    def next_statuses(self) -> list[tuple[str, str]]:
-        allowed = self.allowed_transitions()
-        return [
-            (value, str(label)) for value, label in MicrocreditStatus.choices if value in allowed
-        ]
 
 
 class DeMinimisDeclaration(models.Model):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 from insieme.core.audit import log_access
 from insieme.core.listing import Listing, paginate
 from insieme.grants import services
@@ -42,10 +43,12 @@ from insieme.grants.models import (
     Fund,
     Grant,
     Microcredit,
+    MicrocreditStatus,
     Tranche,
     cents,
     money_sum,
 )
+from insieme.grants.rules import MICROCREDIT
 from insieme.network.models import Organisation
 from insieme.projects.models import Project
 
@@ -56,6 +59,14 @@ READERS = (Role.OPERATOR, Role.ADMIN, Role.COACH, Role.APPLICANT)
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _may_act(request: HttpRequest, name: str, obj) -> None:
+    """The door of an action's page: 403 when the gate refuses because of who acts (a refusal
+    because of the state is the service's to explain, on the page)."""
+    refusal = rules.can(request.user, name, obj).refusal
+    if refusal is not None and refusal.by_whom:
+        raise PermissionDenied(str(refusal))
 
 
 # Funds ---------------------------------------------------------------------------------------
@@ -183,27 +194,24 @@ def award(request: HttpRequest, project_pk: int) -> HttpResponse:
 def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
     user = request.user
     assert isinstance(user, User)
-    is_manager = user.has_role(*MANAGERS)
     # Grants imported from a workbook may belong to an application without a project row.
     project = getattr(grant.application, "project", None)
-    can_report = is_manager or (
-        project is not None and Project.objects.reported_by(user).filter(pk=project.pk).exists()
-    )
     reports = list(grant.final_reports.select_related("submitted_by", "reviewed_by"))
+    expenses = list(grant.expenses.select_related("reviewed_by", "entered_by"))
+    for item in expenses:
+        item.grant = grant  # the gate's answers about the project's reporters, asked once
     return {
         "grant": grant,
         "project": project,
         "tranches": services.tranche_schedule(grant),
-        "expenses": grant.expenses.select_related("reviewed_by", "entered_by"),
+        "expenses": expenses,
         "disbursements": Disbursement.all_objects.filter(grant=grant).select_related(
             "tranche", "cancelled_by"
         ),
         "revocations": grant.revocations.all(),
         "final_reports": reports,
-        "can_submit_report": can_report
-        and not any(r.status != ExpenseStatus.REJECTED for r in reports),
-        "is_manager": is_manager,
-        "can_report": can_report,
+        # Staff see the grant's context (its project and fund) and pay its tranches.
+        "is_manager": rules.holds_role(user, rules.action("grant.award").roles),
         "expense_form": forms.get("expense_form") or ExpenseForm(),
         "report_form": forms.get("report_form") or FinalReportForm(auto_id="relazione-%s"),
         "pay_form": PayTrancheForm(initial={"paid_on": timezone.localdate()}),
@@ -256,8 +264,6 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.submit_expense(grant=grant, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            if error.code == "not_allowed":
-                raise PermissionDenied from error
             form.add_error(None, error)
     if not form.is_valid():
         context = _grant_context(request, grant, expense_form=form)
@@ -289,8 +295,7 @@ def expense_attachment(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def expense_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = _expense(request, pk)
-    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
-        raise PermissionDenied
+    _may_act(request, "expense.approve", item)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -316,8 +321,7 @@ def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
     tranche = get_object_or_404(
         Tranche.objects.filter(grant__in=Grant.objects.visible_to(request.user)), pk=pk
     )
-    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
-        raise PermissionDenied
+    _may_act(request, "tranche.pay", tranche)
     label = services.tranche_label(tranche)
     form = PayTrancheForm(request.POST)
     if form.is_valid():
@@ -485,8 +489,7 @@ def final_report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
-    if not request.user.has_role(*MANAGERS):  # type: ignore[union-attr]
-        raise PermissionDenied
+    _may_act(request, "grant.reduce", grant)
     form = RevocationForm(request.POST, auto_id="revoca-%s")
     if form.is_valid():
         try:
@@ -524,12 +527,29 @@ def microcredit_add(request: HttpRequest, project_pk: int) -> HttpResponse:
         {
             "project": project,
             "form": form,
-            "microcredits": Microcredit.objects.filter(
-                application=project.application
-            ).select_related("lender", "fund"),
+            "microcredits": _with_moves(
+                request,
+                Microcredit.objects.filter(application=project.application).select_related(
+                    "lender", "fund"
+                ),
+            ),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _with_moves(request: HttpRequest, loans) -> list[Microcredit]:
+    """Each loan with the moves the gate offers this user (`loan.moves`: status, label); a move
+    a guard refuses is still offered, so that its reason is shown when it is chosen."""
+    loans = list(loans)
+    for loan in loans:
+        loan.moves = [  # type: ignore[attr-defined]
+            (transition.target, str(MicrocreditStatus(transition.target).label))
+            for transition in MICROCREDIT.transitions
+            if (refusal := rules.can(request.user, transition.name, loan).refusal) is None
+            or not (refusal.by_whom or refusal.code == rules.STATE)
+        ]
+    return loans
 
 
 @role_required(*MANAGERS)

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from hypothesis import HealthCheck, example, given, settings
@@ -282,7 +282,7 @@ def test_expense_entered_by_an_operator_is_marked_on_behalf(operator, applicant,
     grant = award(f.project(reporting=[applicant]), f.fund(), by=operator)
     assert expense(grant, "10.00", operator).on_behalf is True
     assert expense(grant, "10.00", applicant).on_behalf is False
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         expense(grant, "10.00", outsider)
     item = grant.expenses.first()
     with pytest.raises(ValidationError, match=r"why|perché"):
