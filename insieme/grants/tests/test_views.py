@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from insieme.core.decimals import parse_amount
 from insieme.grants import services
-from insieme.grants.forms import parse_amount
 from insieme.grants.models import (
     DeMinimisDeclaration,
     ExpenseItem,
