@@ -39,6 +39,8 @@ lint: setup
 	DEBUG=1 .venv/bin/mypy insieme config
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check-translations
+	.venv/bin/lint-imports --cache-dir var/import-linter
+	$(PY) scripts/check-module-size
 
 ## Refresh the Italian catalogue after changing strings (then translate what is new).
 messages: setup

@@ -248,7 +248,6 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
         accompanies. Anyone else: none."""
         from insieme.accounts.models import Role
         from insieme.employment.links import partner_organisations
-        from insieme.projects.models import Project
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -261,7 +260,9 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
             )
             scope |= Q(employer__in=partner_organisations(user)) & Q(models.Exists(referred))
         if user.has_role(Role.COACH):
-            scope |= Q(application__project__in=Project.objects.visible_to(user))
+            # The projects it coaches, named by the lookup (projects sits above employment).
+            coached = Application.objects.filter(pk=models.OuterRef("application"))
+            scope |= Q(models.Exists(coached.filter(project__coaches=user)))
         return self.filter(scope)
 
 

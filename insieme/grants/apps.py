@@ -10,6 +10,10 @@ class GrantsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from insieme.grants import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.grants.project_page import grants_of_project
+        from insieme.projects.page import add_to_project_page
+
+        add_to_project_page(grants_of_project)
 
         for model in (
             models.Fund,

@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 from typing import cast
 
@@ -8,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core import uploads
+from insieme.core.decimals import ItalianDecimalField
 from insieme.grants.models import (
     ExpenseItem,
     Fund,
@@ -20,25 +20,6 @@ from insieme.network.models import Organisation
 from insieme.projects.models import Milestone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def parse_amount(value: str) -> str:
-    """Read an amount as people type it in Italy: 5.000,00 · 5000,5 · 5000.50 · € 5.000."""
-    text = re.sub(r"[\s€]", "", value)
-    if "," in text:
-        return text.replace(".", "").replace(",", ".")
-    if text.count(".") > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", text):
-        return text.replace(".", "")
-    return text
-
-
-class ItalianDecimalField(forms.DecimalField):
-    default_error_messages = {"invalid": _("Enter an amount such as 1.250,50.")}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = parse_amount(value)
-        return super().to_python(value)
 
 
 class MoneyField(ItalianDecimalField):

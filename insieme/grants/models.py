@@ -4,35 +4,19 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
+from insieme.core.decimals import CENT, MONEY, TwoDecimals
 from insieme.network.models import Organisation
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MONEY = models.DecimalField(max_digits=12, decimal_places=2)
 # Regulation (EU) 2023/2831: ceiling of de minimis aid to one undertaking over three years.
 DE_MINIMIS_CEILING = Decimal("300000.00")
 DE_MINIMIS_YEARS = 3
-
-
-class TwoDecimals(Round):
-    """ROUND(x, 2) read back as an exact Decimal with two places, on every database.
-
-    SQLite sums decimals as floats and Django turns a computed float into a Decimal of 15
-    significant digits (8.32000000000001); PostgreSQL already returns numeric(…, 2).
-    """
-
-    def __init__(self, expression, output_field=None):
-        super().__init__(expression, 2, output_field=output_field or MONEY)
-
-    def convert_value(self, value, expression, connection):
-        # Runs after the backend's converter (float -> Decimal of 15 digits).
-        return None if value is None else Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
 
 def cents(expression) -> TwoDecimals:

@@ -16,6 +16,7 @@ from insieme.people import fiscal_code as codes
 from insieme.people.documents import validate_document
 from insieme.people.duplicates import similar_people
 from insieme.people.models import (
+    PERSON_SEARCH_FIELDS,
     Consent,
     ConsentChannel,
     ConsentPurpose,
@@ -232,7 +233,7 @@ class PersonForm(forms.ModelForm):
 class SearchForm(forms.Form):
     """The people list's filters. Search, sorting and pages are `insieme.core.listing`'s."""
 
-    SEARCH_FIELDS = ("last_name", "first_name", "fiscal_code", "residence_comune__name")
+    SEARCH_FIELDS = PERSON_SEARCH_FIELDS
     SORTS: dict[str, str | tuple[str, ...]] = {
         "cognome": ("last_name", "first_name"),
         "nascita": ("birth_date", "last_name"),

@@ -34,6 +34,10 @@ class Shift(models.TextChoices):
     WEEKENDS = "weekend", _("Weekends too")
 
 
+# What a search for people looks in (PersonQuerySet.search and the people list's SearchForm).
+PERSON_SEARCH_FIELDS = ("last_name", "first_name", "fiscal_code", "residence_comune__name")
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user) -> "PersonQuerySet":
         """The people `user` may see (see docs/guida/persone.md, "Chi vede cosa")."""
@@ -61,9 +65,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def search(self, text: str) -> "PersonQuerySet":
         from insieme.core.listing import search
-        from insieme.people.forms import SearchForm
 
-        return cast("PersonQuerySet", search(self, text, SearchForm.SEARCH_FIELDS))
+        return cast("PersonQuerySet", search(self, text, PERSON_SEARCH_FIELDS))
 
     def active(self) -> "PersonQuerySet":
         return self.filter(pseudonymised_at__isnull=True)

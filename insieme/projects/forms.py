@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
-from insieme.grants.forms import ItalianDecimalField
+from insieme.core.decimals import ItalianDecimalField
 from insieme.network.models import Organisation
 from insieme.people.fiscal_code import normalise
 from insieme.people.models import Person

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
-from insieme.grants.models import TwoDecimals
+from insieme.core.decimals import TwoDecimals
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.core import rules
+from insieme.core.decimals import TwoDecimals
 from insieme.core.listing import paginate
 from insieme.core.models import ContractType
-from insieme.grants.models import TwoDecimals
-from insieme.projects import services
+from insieme.projects import page, services
 from insieme.projects.forms import (
     AttendanceForm,
     CoachesForm,
@@ -130,9 +130,6 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         reverse=True,
     )
     placements, job_figures = jobs_created(project, user)
-    from insieme.grants.models import Grant, Microcredit
-
-    grants = Grant.objects.filter(application=project.application).select_related("fund")
     decisions = rules.allowed_actions(
         user,
         project,
@@ -157,10 +154,6 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "follow_ups": project.follow_ups.all(),
         "placements": placements,
         "job_figures": job_figures,
-        "grants": grants.with_figures(),
-        "microcredits": Microcredit.objects.filter(application=project.application).select_related(
-            "lender"
-        ),
         "is_manager": is_manager,
         "can_change_status": decisions["project.complete"] or decisions["project.drop"],
         "changeable": {
@@ -172,6 +165,8 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "session_form": forms.get("session_form") or SessionForm(project=project, user=user),
         "team_form": forms.get("team_form") or TeamMemberForm(),
     }
+    # The panels of the apps above projects (grants), registered in their AppConfig.ready.
+    context.update(page.context_of(project))
     if is_manager:
         context["coaches_form"] = CoachesForm(initial={"coaches": project.coaches.all()})
         context["reporting_form"] = ReportingUsersForm(project=project)

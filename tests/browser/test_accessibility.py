@@ -28,9 +28,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from conftest import make_user
 from insieme.accounts.demo import DEMO_PASSWORD, current_code, demo_totp_secret, ensure_demo_users
 from insieme.accounts.models import Role, User
+from insieme.accounts.navigation import entries_for
 from insieme.calls import services as calls
 from insieme.calls.tests.helpers import complete, eligible, make_call, start
-from insieme.core.navigation import entries_for
 from insieme.employment.models import Interview, Registration, Vacancy
 from insieme.evaluations import services as evaluations
 from insieme.evaluations.models import Assignment

@@ -442,7 +442,7 @@ def test_the_ledger_always_adds_up(operator, budget, steps):
 def test_amounts_typed_the_italian_way_read_back_exactly(value):
     from django.utils.formats import number_format
 
-    from insieme.grants.forms import parse_amount
+    from insieme.core.decimals import parse_amount
 
     italian = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     assert D(parse_amount(italian)) == value

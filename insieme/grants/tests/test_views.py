@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from insieme.core.decimals import parse_amount
 from insieme.grants import services
-from insieme.grants.forms import parse_amount
 from insieme.grants.models import (
     DeMinimisDeclaration,
     ExpenseItem,
@@ -630,3 +630,19 @@ def test_grant_page_has_one_field_per_id(cast, client_as):
     html = page.content.decode()
     assert html.count('id="id_amount"') == 1
     assert html.count('id="revoca-amount"') == 1
+
+
+def test_the_project_page_shows_its_grants_panel_from_grants(cast, client_as):
+    """Projects imports nothing of grants: the panel comes from GrantsConfig.ready's registration."""
+    project, other = f.project(), f.project()
+    grant = make_grant(cast["operator"], project=project)
+    client = client_as(cast["operator"])
+    page = client.get(reverse("projects:detail", args=[project.pk])).text
+    assert "Contributi e microcredito" in page
+    assert reverse("grants:grant_detail", args=[grant.pk]) in page
+    assert "5.000,00 EUR netti" in page
+    assert reverse("grants:award", args=[project.pk]) in page
+    assert "Nessun contributo né microcredito finora." not in page
+    empty = client.get(reverse("projects:detail", args=[other.pk])).text
+    assert "Nessun contributo né microcredito finora." in empty
+    assert reverse("grants:grant_detail", args=[grant.pk]) not in empty

@@ -180,3 +180,17 @@ def test_the_demo_partner_acts_for_a_company_with_open_vacancies(demo):
     partner = User.objects.get(email="partner@insieme.example")
     organisation = Organisation.objects.of_member(partner).get()
     assert Vacancy.objects.visible_to(partner).filter(organisation=organisation).count() == 2
+
+
+def test_seed_demo_loads_the_accounts_and_the_programme_and_prints_the_logins(db, settings):
+    """`make run` calls it: the command lives with the demo programme (impact), above accounts."""
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    assert "finanziatore@insieme.example" in out.getvalue()
+    assert User.objects.filter(email="operatore@insieme.example").exists()
+    assert Project.objects.exists()

@@ -1,4 +1,5 @@
-"""The main navigation: which entries each role sees. Apps add their entries here."""
+"""The main navigation: which entries each role sees (by URL name, so no app is imported here).
+Apps add their entries here."""
 
 from dataclasses import dataclass
 

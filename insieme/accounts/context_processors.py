@@ -1,4 +1,4 @@
-from insieme.core.navigation import entries_for
+from insieme.accounts.navigation import entries_for
 
 
 def navigation(request):
