@@ -394,11 +394,13 @@ def interview(request, pk: int):
 @require_POST
 def interview_missed(request, pk: int):
     item = get_object_or_404(Interview, pk=pk, status=InterviewStatus.BOOKED)
-    status = request.POST.get("status")
-    if status not in (InterviewStatus.NO_SHOW, InterviewStatus.CANCELLED):
-        messages.error(request, _("Choose whether the person did not come or it was cancelled."))
+    try:
+        services.mark_interview_missed(
+            interview=item, status=request.POST.get("status", ""), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        services.mark_interview_missed(interview=item, status=status, by=request.user)
         messages.success(request, _("Interview updated."))
     return redirect("employment:person", pk=item.person_id)
 
@@ -481,10 +483,14 @@ def action_status(request, pk: int):
     action = get_object_or_404(Action.objects.select_related("goal"), pk=pk)
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        services.set_action_status(
-            action=action, status=form.cleaned_data["status"], by=request.user
-        )
-        messages.success(request, _("Action updated."))
+        try:
+            services.set_action_status(
+                action=action, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Action updated."))
     return redirect(reverse("employment:person", args=[action.goal.person_id]) + "#piano")
 
 
@@ -550,13 +556,17 @@ def attendance(request, pk: int):
     enrolment = get_object_or_404(Enrolment, pk=pk)
     form = AttendanceForm(request.POST, instance=Enrolment.objects.get(pk=pk))
     if form.is_valid():
-        services.record_attendance(
-            enrolment=enrolment,
-            hours_attended=form.cleaned_data["hours_attended"],
-            status=form.cleaned_data["status"],
-            by=request.user,
-        )
-        messages.success(request, _("Attendance saved."))
+        try:
+            services.record_attendance(
+                enrolment=enrolment,
+                hours_attended=form.cleaned_data["hours_attended"],
+                status=form.cleaned_data["status"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance saved."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("employment:service_detail", pk=enrolment.service_id)
@@ -626,9 +636,17 @@ def vacancy_edit(request, pk: int | None = None):
         _data(request), instance=instance, organisations=vacancy_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        vacancy = services.save_vacancy(vacancy=form.save(commit=False), by=request.user)
-        messages.success(request, _("Vacancy saved."))
-        return redirect("employment:vacancy", pk=vacancy.pk)
+        try:
+            vacancy = services.save_vacancy(
+                vacancy=form.save(commit=False),
+                status=form.cleaned_data["status"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Vacancy saved."))
+            return redirect("employment:vacancy", pk=vacancy.pk)
     return render(
         request,
         "employment/vacancy_form.html",
