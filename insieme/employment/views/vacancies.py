@@ -97,21 +97,22 @@ def vacancy_edit(request, pk: int | None = None):
 @require_GET
 def vacancy(request, pk: int):
     item = _vacancy_visible(request, pk)
-    referrals = item.referrals.select_related("person", "proposed_by", "placement").annotate(
-        shares_cv=links.cv_consent_in_force()
-    )
+    referrals = list(item.referrals.select_related("person", "proposed_by", "placement"))
     is_operator = request.user.has_role(Role.OPERATOR)
+    # A partner reads the contacts and the CV of the people proposed to it, as long as they
+    # agree to share them (employment/rules.py, "person.read_cv"): each read is recorded.
+    cv_readable = set()
     for referral in referrals:
-        # A partner reads the contacts and the CV of the people proposed to it, as long as
-        # they agree to share them (employment/rules.py, "person.read_cv"): each read is recorded.
-        referral.cv_readable = bool(rules.can(request.user, "person.read_cv", referral.person))
-        if referral.cv_readable and not is_operator:
-            log_access(referral.person, by=request.user, what="referred candidate")
+        if rules.can(request.user, "person.read_cv", referral.person):
+            cv_readable.add(referral.pk)
+            if not is_operator:
+                log_access(referral.person, by=request.user, what="referred candidate")
     context = {
         "vacancy": item,
         "skills": labels_for(item.skills),
         "ateco_title": activities.title(item.ateco_code),
         "referrals": referrals,
+        "cv_readable": cv_readable,
         "is_operator": is_operator,
         "shortlist": matching.candidates_for(item) if is_operator else [],
     }
