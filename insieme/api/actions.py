@@ -328,11 +328,9 @@ def _save_vacancy(user: Any, instance: Vacancy, values: dict[str, Any]) -> Vacan
         organisations=vacancy_organisations(user),
     )
     data = cleaned(form)
-    if instance.pk is None:
-        data["status"] = data.get("status") or VacancyStatus.OPEN
-    vacancy = form.save(commit=False)
-    vacancy.status = data["status"]
-    return employment_services.save_vacancy(vacancy=vacancy, by=user)
+    return employment_services.save_vacancy(
+        vacancy=form.save(commit=False), status=data.get("status") or VacancyStatus.OPEN, by=user
+    )
 
 
 def _current(vacancy: Vacancy) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from insieme.api.schemas import (
     VacancyOut,
     paged,
 )
+from insieme.core import rules
 from insieme.core.audit import log_access
 from insieme.employment import links
 from insieme.employment.models import (
@@ -241,8 +242,10 @@ def referral_out(referral: Referral, user: Any) -> dict[str, Any]:
     they agree to share the CV (the consent can be withdrawn after the proposal), and each such
     read is recorded in the audit log."""
     shares_cv = bool(getattr(referral, "shares_cv", False))
-    named = user.has_role(*STAFF) or shares_cv
-    if named and not user.has_role(*STAFF):
+    # The CV rule lives once, in employment/rules.py: the office reads every candidate; a
+    # partner a candidate referred to it while the consent is in force; an administrator none.
+    named = bool(rules.can(user, "person.read_cv", referral.person))
+    if named and not user.has_role(Role.OPERATOR):
         log_access(referral.person, by=user, what="referred candidate")
     return {
         "id": referral.pk,

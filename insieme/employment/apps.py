@@ -9,7 +9,7 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.employment import models, timeline
+        from insieme.employment import models, rules, timeline  # noqa: F401 (rules registers the gate's table)
 
         for model in (
             models.Registration,

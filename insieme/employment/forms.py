@@ -27,6 +27,7 @@ from insieme.employment.models import (
     ReferralOutcome,
     Service,
     Vacancy,
+    VacancyStatus,
 )
 from insieme.employment.services import add_months
 from insieme.employment.skills import skill_choices
@@ -355,6 +356,9 @@ class VacancyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     comune = ComuneChoiceField(label=_("Comune of the workplace"))
+    # Not written on the instance: closing and opening again are the vacancy's transitions
+    # (employment/rules.py), made by the service.
+    status = forms.ChoiceField(label=_("status"), choices=VacancyStatus.choices)
 
     class Meta:
         model = Vacancy
@@ -370,7 +374,6 @@ class VacancyForm(forms.ModelForm):
             "skills",
             "openings",
             "deadline",
-            "status",
         ]
         widgets = {
             "deadline": DateInput(),
@@ -387,6 +390,7 @@ class VacancyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        self.fields["status"].initial = self.instance.status
         if self.instance.pk is None:
             self.fields["status"].widget = forms.HiddenInput()
 

@@ -20,18 +20,6 @@ class RegistrationStatus(models.TextChoices):
     CLOSED = "chiusa", _("Closed")
 
 
-# The registration workflow, declared once: from each state, the states a service may move it to.
-REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    RegistrationStatus.WAITING: frozenset(
-        {RegistrationStatus.CONTACTED, RegistrationStatus.BOOKED, RegistrationStatus.CLOSED}
-    ),
-    RegistrationStatus.CONTACTED: frozenset({RegistrationStatus.BOOKED, RegistrationStatus.CLOSED}),
-    RegistrationStatus.BOOKED: frozenset(
-        {RegistrationStatus.ACTIVE, RegistrationStatus.CONTACTED, RegistrationStatus.CLOSED}
-    ),
-    RegistrationStatus.ACTIVE: frozenset({RegistrationStatus.CLOSED}),
-    RegistrationStatus.CLOSED: frozenset(),
-}
 QUEUE_STATUSES = (RegistrationStatus.WAITING, RegistrationStatus.CONTACTED)
 OPEN_STATUSES = (
     RegistrationStatus.WAITING,
@@ -120,9 +108,6 @@ class Registration(models.Model):
             and self.first_contact_on is None
             and self.days_waited(today) > first_contact_target_days()
         )
-
-    def can_move_to(self, status: str) -> bool:
-        return status in REGISTRATION_TRANSITIONS[self.status]
 
 
 class ContactOutcome(models.TextChoices):

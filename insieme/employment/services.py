@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from insieme.accounts.models import Role
 from insieme.api import webhooks
 from insieme.calls.models import Application
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune, ContractType
 from insieme.core.tasks import send_email
 from insieme.employment import links
+from insieme.employment import rules as employment_rules
 from insieme.employment.models import (
     FOLLOW_UP_MONTHS,
     Action,
@@ -29,8 +31,10 @@ from insieme.employment.models import (
     ContactAttempt,
     ContactOutcome,
     Enrolment,
+    EnrolmentStatus,
     FollowUp,
     Goal,
+    GoalStatus,
     Interview,
     InterviewKind,
     InterviewStatus,
@@ -42,6 +46,7 @@ from insieme.employment.models import (
     RegistrationStatus,
     Service,
     Vacancy,
+    VacancyStatus,
 )
 from insieme.network.models import Organisation
 from insieme.people import services as people_services
@@ -63,28 +68,18 @@ def _mail(subject: str, template: str, context: dict[str, Any], to: str) -> None
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
 
 
-def _move(registration: Registration, status: str) -> None:
-    """The only place a registration's status changes, along the declared workflow."""
-    if registration.status == status:
-        return
-    if not registration.can_move_to(status):
-        raise ValidationError(
-            _("A sign-up in the state “%(current)s” cannot move to “%(target)s”."),
-            code="invalid_transition",
-            params={
-                "current": registration.get_status_display(),
-                "target": RegistrationStatus(status).label,
-            },
-        )
-    registration.status = status
-    if status == RegistrationStatus.CLOSED:
-        registration.closed_on = timezone.localdate()
+def _move(registration: Registration, name: str, *, by: Any, **changes: Any) -> None:
+    """Move a sign-up along its declared workflow (employment/rules.py), with other changes."""
+    if name == "registration.close":
+        changes.setdefault("closed_on", timezone.localdate())
+    rules.transition(registration, name, by=by, **changes)
 
 
 def _with_code(obj: Interview | Placement) -> Any:
     """Save a new interview or placement with its readable code (COL-000123, INS-000123)."""
-    obj.code = f"tmp-{uuid.uuid4().hex}"
-    obj.save()
+    if obj.pk is None:
+        obj.code = f"tmp-{uuid.uuid4().hex}"
+        obj.save()
     code = f"{obj.CODE_PREFIX}-{obj.pk:06d}"
     # An imported workbook may already use the code this number gives.
     taken = set(type(obj).objects.filter(code__startswith=code).values_list("code", flat=True))
@@ -137,10 +132,11 @@ def sign_up(
     registration = person.registrations.open().order_by("-registered_on").first()
     is_new = registration is None
     if registration is None:
-        registration = Registration.objects.create(
+        registration = rules.create(
+            Registration,
+            by=by,
             person=person,
             registered_on=timezone.localdate(),
-            status=RegistrationStatus.WAITING,
             self_signed_up=True,
         )
     if cv_consent and (created or at_the_desk) and not links.has_cv_consent(person):
@@ -164,6 +160,7 @@ def sign_up(
 
 @service
 def assign(*, registration: Registration, operator: Any, by: Any) -> None:
+    rules.require(by, "registration.assign", registration)
     registration.assigned_to = operator
     registration.save(update_fields=["assigned_to"])
 
@@ -177,29 +174,39 @@ def record_contact_attempt(
     notes: str = "",
     by: Any,
 ) -> ContactAttempt:
-    attempt = ContactAttempt.objects.create(
+    rules.require(by, "registration.record_contact_attempt", registration)
+    closes = outcome == ContactOutcome.DECLINED and registration.status != RegistrationStatus.CLOSED
+    if closes:
+        # Ask before writing the attempt: a refusal leaves nothing half done.
+        rules.require(by, "registration.close", registration)
+    # A contact attempt's outcome is what happened on the phone, not a workflow's state.
+    attempt = ContactAttempt(
         registration=registration, date=date, outcome=outcome, notes=notes, operator=by
     )
-    if outcome == ContactOutcome.REACHED:
-        if registration.first_contact_on is None:
-            registration.first_contact_on = date
-        if registration.status == RegistrationStatus.WAITING:
-            _move(registration, RegistrationStatus.CONTACTED)
-    elif outcome == ContactOutcome.DECLINED:
-        registration.first_contact_on = registration.first_contact_on or date
-        _move(registration, RegistrationStatus.CLOSED)
-        registration.closing_note = _("No longer interested")
+    attempt.save()
+    changes: dict[str, Any] = {}
     if registration.assigned_to_id is None:
-        registration.assigned_to = by
+        changes["assigned_to"] = by
+    if outcome == ContactOutcome.REACHED:
+        changes["first_contact_on"] = registration.first_contact_on or date
+        if registration.status == RegistrationStatus.WAITING:
+            _move(registration, "registration.record_first_contact", by=by, **changes)
+            return attempt
+    elif outcome == ContactOutcome.DECLINED:
+        changes["first_contact_on"] = registration.first_contact_on or date
+        changes["closing_note"] = _("No longer interested")
+        if closes:
+            _move(registration, "registration.close", by=by, **changes)
+            return attempt
+    for name, value in changes.items():
+        setattr(registration, name, value)
     registration.save()
     return attempt
 
 
 @service
 def close_registration(*, registration: Registration, note: str, by: Any) -> None:
-    _move(registration, RegistrationStatus.CLOSED)
-    registration.closing_note = note
-    registration.save()
+    _move(registration, "registration.close", by=by, closing_note=note)
 
 
 # Interviews
@@ -220,6 +227,7 @@ def book_interview(
 
     Booking the first interview counts as the first contact and takes the person off the queue.
     """
+    rules.require(by, "interview.book", person)
     registration = person.registrations.open().order_by("-registered_on").first()
     if kind == InterviewKind.FIRST:
         if registration is None:
@@ -233,8 +241,13 @@ def book_interview(
             raise ValidationError(
                 _("The first interview is already booked or held."), code="first_already_booked"
             )
+    if kind == InterviewKind.FIRST and registration is not None:
+        rules.require(by, "registration.book_first_interview", registration)
     interview = _with_code(
-        Interview(
+        rules.create(
+            Interview,
+            by=by,
+            code=f"tmp-{uuid.uuid4().hex}",
             person=person,
             kind=kind,
             date=date,
@@ -242,14 +255,16 @@ def book_interview(
             place=place,
             operator=operator,
             registration=registration,
-            status=InterviewStatus.BOOKED,
         )
     )
     if kind == InterviewKind.FIRST and registration is not None:
-        registration.first_contact_on = registration.first_contact_on or timezone.localdate()
-        _move(registration, RegistrationStatus.BOOKED)
-        registration.assigned_to = registration.assigned_to or operator
-        registration.save()
+        _move(
+            registration,
+            "registration.book_first_interview",
+            by=by,
+            first_contact_on=registration.first_contact_on or timezone.localdate(),
+            assigned_to=registration.assigned_to or operator,
+        )
     _mail(
         _("[Insieme] Your appointment"),
         "employment/email/interview_booked.txt",
@@ -294,16 +309,13 @@ def record_interview(
         raise ValidationError(
             _("This interview did not take place: book a new one."), code="interview_not_held"
         )
-    if interview.date > timezone.localdate():
-        raise ValidationError(
-            _("This interview is booked for %(date)s: record it on that day or later."),
-            code="interview_in_future",
-            params={"date": interview.date.strftime("%d/%m/%Y")},
-        )
-    interview.summary = summary
-    interview.status = InterviewStatus.HELD
-    interview.operator = interview.operator or by
-    interview.save()
+    rules.transition(
+        interview,
+        "interview.record",
+        by=by,
+        summary=summary,
+        operator=interview.operator or by,
+    )
     job_profile, _created = JobProfile.objects.get_or_create(person=interview.person)
     for name in PROFILE_FIELDS:
         if name in profile:
@@ -323,24 +335,25 @@ def record_interview(
         and registration is not None
         and registration.status == RegistrationStatus.BOOKED
     ):
-        _move(registration, RegistrationStatus.ACTIVE)
-        registration.save()
+        _move(registration, "registration.take_in_care", by=by)
     return interview
 
 
 @service
 def mark_interview_missed(*, interview: Interview, status: str, by: Any) -> None:
     """A booked interview that did not happen; a missed first interview puts the person back."""
-    interview.status = status
-    interview.save(update_fields=["status"])
+    if status not in employment_rules.MISSED:
+        raise ValidationError(
+            _("Choose whether the person did not come or it was cancelled."), code="missed_status"
+        )
+    rules.transition(interview, employment_rules.MISSED[InterviewStatus(status)], by=by)
     registration = interview.registration
     if (
         interview.kind == InterviewKind.FIRST
         and registration is not None
         and registration.status == RegistrationStatus.BOOKED
     ):
-        _move(registration, RegistrationStatus.CONTACTED)
-        registration.save()
+        _move(registration, "registration.first_interview_missed", by=by)
 
 
 # Individual plan and services
@@ -348,7 +361,13 @@ def mark_interview_missed(*, interview: Interview, status: str, by: Any) -> None
 
 @service
 def add_goal(*, person: Person, title: str, by: Any) -> Goal:
-    return Goal.objects.create(person=person, title=title)
+    rules.require(by, "goal.add", person)
+    return rules.create(Goal, by=by, person=person, title=title)
+
+
+@service
+def set_goal_status(*, goal: Goal, status: str, by: Any) -> None:
+    rules.transition(goal, employment_rules.GOAL_TRANSITIONS[GoalStatus(status)], by=by)
 
 
 @service
@@ -360,38 +379,46 @@ def add_action(
     due_date: datetime.date | None,
     by: Any,
 ) -> Action:
-    return Action.objects.create(goal=goal, description=description, owner=owner, due_date=due_date)
+    rules.require(by, "action.add", goal)
+    return rules.create(
+        Action, by=by, goal=goal, description=description, owner=owner, due_date=due_date
+    )
 
 
 @service
 def set_action_status(*, action: Action, status: str, by: Any) -> None:
-    action.status = ActionStatus(status)
-    action.save(update_fields=["status"])
+    rules.transition(action, employment_rules.ACTION_TRANSITIONS[ActionStatus(status)], by=by)
 
 
 @service
 def create_service(*, by: Any, **fields: Any) -> Service:
+    rules.require(by, "service.create")
     return Service.objects.create(**fields)
 
 
 @service
 def enrol(*, service_: Service, person: Person, enrolled_on: datetime.date, by: Any) -> Enrolment:
+    rules.require(by, "enrolment.create", person)
     if Enrolment.objects.filter(service=service_, person=person).exists():
         raise ValidationError(
             _("%(person)s is already enrolled in this service."),
             code="already_enrolled",
             params={"person": person},
         )
-    return Enrolment.objects.create(service=service_, person=person, enrolled_on=enrolled_on)
+    return rules.create(Enrolment, by=by, service=service_, person=person, enrolled_on=enrolled_on)
 
 
 @service
 def record_attendance(
     *, enrolment: Enrolment, hours_attended: Decimal, status: str, by: Any
 ) -> None:
-    enrolment.hours_attended = hours_attended
-    enrolment.status = status
-    enrolment.save(update_fields=["hours_attended", "status"])
+    if status == enrolment.status:
+        rules.require(by, "enrolment.record_attendance", enrolment)
+        enrolment.hours_attended = hours_attended
+        enrolment.save(update_fields=["hours_attended"])
+        return
+    name = employment_rules.ENROLMENT_TRANSITIONS[EnrolmentStatus(status)]
+    rules.transition(enrolment, name, by=by, hours_attended=hours_attended)
 
 
 MAX_HOURS_A_DAY = Decimal(12)
@@ -402,6 +429,7 @@ def record_session(
     *, enrolment: Enrolment, date: datetime.date, hours: Decimal, by: Any
 ) -> Attendance:
     """Record one day of attendance; the enrolment's hours are the running total."""
+    rules.require(by, "enrolment.record_attendance", enrolment)
     if date > timezone.localdate():
         raise ValidationError(
             _("Attendance is recorded once the day has come: choose a date up to today."),
@@ -432,16 +460,30 @@ def record_session(
 
 
 @service
-def save_vacancy(*, vacancy: Vacancy, by: Any) -> Vacancy:
+def save_vacancy(*, vacancy: Vacancy, status: str | None = None, by: Any) -> Vacancy:
+    """Enter or change a vacancy; a new status (closing, opening again) is its transition."""
+    rules.require(by, "vacancy.save", vacancy)
     if vacancy.pk is None:
         vacancy.created_by = by
-    vacancy.save()
+        values = {
+            f.attname: getattr(vacancy, f.attname)
+            for f in Vacancy._meta.concrete_fields
+            if not f.primary_key and f.name != "status"
+        }
+        vacancy = rules.create(Vacancy, by=by, **values)
+    else:
+        vacancy.save()
+    if status and status != vacancy.status:
+        rules.transition(
+            vacancy, employment_rules.VACANCY_TRANSITIONS[VacancyStatus(status)], by=by
+        )
     return vacancy
 
 
 @service
 def refer(*, vacancy: Vacancy, person: Person, note: str = "", by: Any) -> Referral:
     """Propose a candidate to the company: only with the person's consent to share the CV."""
+    rules.require(by, "referral.create", vacancy)
     if not links.has_cv_consent(person):
         raise ValidationError(
             _(
@@ -457,8 +499,14 @@ def refer(*, vacancy: Vacancy, person: Person, note: str = "", by: Any) -> Refer
             code="already_referred",
             params={"person": person},
         )
-    referral = Referral.objects.create(
-        vacancy=vacancy, person=person, note=note, proposed_on=timezone.localdate(), proposed_by=by
+    referral = rules.create(
+        Referral,
+        by=by,
+        vacancy=vacancy,
+        person=person,
+        note=note,
+        proposed_on=timezone.localdate(),
+        proposed_by=by,
     )
     log_event(person, by=by, event="cv_shared", details={"organisation": vacancy.organisation_id})
     return referral
@@ -468,6 +516,7 @@ def refer(*, vacancy: Vacancy, person: Person, note: str = "", by: Any) -> Refer
 def send_vacancy(*, vacancy: Vacancy, person: Person, by: Any) -> None:
     """E-mail an open vacancy to a person: only with their consent to be contacted for job
     offers (withdrawing it stops these messages at once)."""
+    rules.require(by, "vacancy.send", vacancy)
     people_services.require_consent(person, ConsentPurpose.JOB_OFFERS)
     if not person.email:
         raise ValidationError(
@@ -502,11 +551,14 @@ def record_referral_outcome(
         raise ValidationError(
             _("Say why the candidate refused the offer."), code="refusal_reason_required"
         )
-    referral.outcome = outcome
-    referral.refusal_reason = refusal_reason if outcome == ReferralOutcome.REFUSED else ""
-    referral.outcome_notes = notes
-    referral.outcome_on = date or timezone.localdate()
-    referral.save()
+    rules.transition(
+        referral,
+        employment_rules.OUTCOME_TRANSITIONS[ReferralOutcome(outcome)],
+        by=by,
+        refusal_reason=refusal_reason if outcome == ReferralOutcome.REFUSED else "",
+        outcome_notes=notes,
+        outcome_on=date or timezone.localdate(),
+    )
     return referral
 
 
@@ -532,6 +584,7 @@ def record_placement(
     by: Any,
 ) -> Placement:
     """Record a placement (a traineeship when the contract is `tirocinio`) and plan its follow-ups."""
+    rules.require(by, "placement.record", person)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
             _("The end date cannot come before the start date."), code="ends_before_start"
@@ -557,10 +610,13 @@ def record_placement(
         )
     )
     if referral is not None and referral.outcome != ReferralOutcome.HIRED:
-        referral.outcome = ReferralOutcome.HIRED
-        referral.refusal_reason = ""
-        referral.outcome_on = referral.outcome_on or timezone.localdate()
-        referral.save()
+        rules.transition(
+            referral,
+            "referral.hire",
+            by=by,
+            refusal_reason="",
+            outcome_on=referral.outcome_on or timezone.localdate(),
+        )
     FollowUp.objects.bulk_create(
         FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
         for months in FOLLOW_UP_MONTHS
@@ -578,6 +634,7 @@ def record_follow_up(
     date: datetime.date | None = None,
     by: Any,
 ) -> FollowUp:
+    rules.require(by, "follow_up.record", follow_up)
     follow_up.still_employed = still_employed
     follow_up.same_contract = same_contract if still_employed else False
     follow_up.notes = notes

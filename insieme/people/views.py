@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 from insieme.core.audit import history, log_access
 from insieme.core.listing import (
     EXPORT_FORMATS,
@@ -206,13 +207,14 @@ def person_detail(request, pk: int):
         return render(
             request,
             "people/detail_partner.html",
-            {"person": person, "cvs": _shared_cvs(person)},
+            {"person": person, "cvs": _shared_cvs(request.user, person)},
         )
     context = {
         "person": person,
         "can_edit": can_edit,
         "can_see_special": request.user.has_perm(SPECIAL_PERMISSION),
         "events": timeline.events_for(person),
+        "documents": _documents_for(request.user, person),
         "consent_form": ConsentForm() if can_edit else None,
         "document_form": DocumentForm() if can_edit else None,
         "account_form": LinkAccountForm(initial={"email": person.email}) if can_edit else None,
@@ -285,11 +287,17 @@ def document_upload(request, pk: int):
     return redirect(reverse("people:detail", args=[person.pk]) + "#documenti")
 
 
-def _shared_cvs(person: Person) -> list[Document]:
-    """The CVs a partner may read: only with the consent to share them."""
-    if not services.has_consent(person, ConsentPurpose.CV_SHARING):
+def _shared_cvs(user, person: Person) -> list[Document]:
+    """The CVs `user` may read: the rule is declared once, "person.read_cv" (employment/rules.py)."""
+    if not rules.can(user, "person.read_cv", person):
         return []
     return [d for d in person.documents.all() if d.kind == DocumentKind.CV]
+
+
+def _documents_for(user, person: Person) -> list[Document]:
+    """The documents `user` reads on the person's page: a CV only where "person.read_cv" allows."""
+    cvs = {d.pk for d in _shared_cvs(user, person)}
+    return [d for d in person.documents.all() if d.kind != DocumentKind.CV or d.pk in cvs]
 
 
 @login_required
@@ -298,7 +306,9 @@ def document_download(request, pk: int, document_pk: int):
     person = _visible_person(request, pk)
     documents = person.documents.all()
     if not request.user.has_role(*READERS) and person.account_id != request.user.pk:
-        documents = documents.filter(pk__in=[d.pk for d in _shared_cvs(person)])
+        documents = documents.filter(pk__in=[d.pk for d in _shared_cvs(request.user, person)])
+    else:
+        documents = documents.filter(pk__in=[d.pk for d in _documents_for(request.user, person)])
     document = get_object_or_404(documents, pk=document_pk)
     log_access(person, by=request.user, what=f"document:{document.pk}")
     response = FileResponse(

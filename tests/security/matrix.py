@@ -127,7 +127,8 @@ people:consent_withdraw                                    GET     L  403  403  
 people:consent_withdraw                                    POST    L  403  403  403  403  302  403  403  403  403  403  302
 people:document_upload                                     GET     L  403  403  403  403  405  403  403  403  403  403  405
 people:document_upload                                     POST    L  403  403  403  403  302  403  403  403  403  403  302
-people:document_download                                   GET     L  200  404  200  404  200  200  404  404  404  404  200
+# The world's document is a CV: "person.read_cv" (employment/rules.py) — administrators read no CV.
+people:document_download                                   GET     L  200  404  200  404  200  200  404  404  404  404  404
 people:document_download                                   POST    L  405  405  405  405  405  405  405  405  405  405  405
 people:document_delete                                     GET     L  403  403  403  403  405  403  403  403  403  403  405
 people:document_delete                                     POST    L  403  403  403  403  302  403  403  403  403  403  302

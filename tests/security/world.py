@@ -295,6 +295,7 @@ def build() -> World:
         consent=consent,
         document=document,
         interview=interview,
+        goal=goal,
         action=action,
         service=service,
         enrolment=enrolment,

@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_user
+from insieme.accounts.models import Role
 from insieme.employment import services
 from insieme.employment.models import (
     Action,
@@ -307,7 +309,8 @@ def test_an_interview_cannot_be_recorded_before_its_day(midday, client_as, opera
 
 def enrolled(on=datetime.date(2026, 4, 20)):
     service = Service.objects.create(kind="formazione", title="HACCP", hours=12)
-    return services.enrol(service_=service, person=factories.person(), enrolled_on=on, by=None)
+    office = make_user("sportello@example.org", Role.OPERATOR)
+    return services.enrol(service_=service, person=factories.person(), enrolled_on=on, by=office)
 
 
 def test_attendance_is_recorded_day_by_day_and_adds_up(client_as, operator, db):
