@@ -132,7 +132,7 @@ ACTIONS = [
     Action("project.record_session", WORKERS, who=accompanies),
     Action("session.change", WORKERS, who=held_session),
     Action("session.delete", WORKERS, who=held_session),
-    Action("follow_up.record", WORKERS, who=accompanies),
+    Action("survival_follow_up.record", WORKERS, who=accompanies),
     Action("event.create", WORKERS, label=_("New event")),
     Action("event.change", WORKERS),
     Action("event.delete", MANAGERS, label=_("Delete the event")),

@@ -426,7 +426,7 @@ def record_follow_up(
     notes: str = "",
     by,
 ) -> SurvivalFollowUp:
-    rules.require(by, "follow_up.record", follow_up)
+    rules.require(by, "survival_follow_up.record", follow_up)
     follow_up.done_on = done_on
     follow_up.still_operating = still_operating
     follow_up.people_working = people_working
