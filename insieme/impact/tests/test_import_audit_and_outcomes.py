@@ -16,8 +16,8 @@ from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.impact.tests.test_workbook import empty_database, workbook
 from insieme.impact.workbook.exporter import export_workbook
 from insieme.impact.workbook.importer import import_workbook
+from insieme.impact.tests.examples import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.core.management import call_command
 from insieme.impact import figures_export
 from insieme.impact.figures import Filters, compute, records
 from insieme.impact.workbook.importer import import_workbook
+from insieme.impact.tests.examples import EXAMPLES
 
-# the shared examples live beside the repository: <repo>/../shared/examples
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 EXPECTED = json.loads((EXAMPLES / "esempio-expected.json").read_text(encoding="utf-8"))
 FORMS = ["esempio.xlsx", "esempio-csv"]
 

@@ -13,10 +13,10 @@ from insieme.impact import tasks
 from insieme.impact.figures import compute
 from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.people.models import Person
+from insieme.impact.tests.examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 UPLOAD = reverse("impact:import_upload")
 
 

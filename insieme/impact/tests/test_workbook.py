@@ -21,8 +21,8 @@ from insieme.impact.workbook.importer import import_workbook
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.projects.models import Project
+from insieme.impact.tests.examples import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 CSV_DIR = EXAMPLES / "esempio-csv"
 
 pytestmark = pytest.mark.django_db
