@@ -9,10 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
+from insieme.core.fiscal_code import normalise, validate_organisation_code
 from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
 from insieme.network import activities
-from insieme.network.fiscal_code import normalise, validate_organisation_code
 from insieme.network.models import (
     Agreement,
     ContactPerson,

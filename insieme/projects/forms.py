@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
+from insieme.core.fiscal_code import normalise
 from insieme.grants.forms import ItalianDecimalField
 from insieme.network.models import Organisation
-from insieme.people.fiscal_code import normalise
 from insieme.people.models import Person
 from insieme.projects.models import (
     CoachingSession,

@@ -1,7 +1,6 @@
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +11,8 @@ from django.urls import reverse
 from insieme.impact import tasks
 from insieme.impact.figures import compute
 from insieme.impact.models import ImportStatus, WorkbookImport
-from insieme.people.models import Person
 from insieme.impact.tests.examples import EXAMPLES
+from insieme.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
