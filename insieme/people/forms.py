@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.core import fiscal_code as codes
 from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
+from insieme.core.phone import PhoneFormMixin
 from insieme.people.documents import validate_document
 from insieme.people.duplicates import similar_people
 from insieme.people.models import (
@@ -73,7 +74,7 @@ class ComuneField(forms.CharField):
         return comune
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(PhoneFormMixin, forms.ModelForm):
     fiscal_code = forms.CharField(
         label=capfirst(_("codice fiscale")),
         max_length=30,

@@ -341,7 +341,7 @@ class Checker:
             "sex": (row.get("genere", _SEX) or "").upper(),
             "residence_comune": row.get("comune_residenza", self.comuni.parse),
             "email": email,
-            "phone": row.get("telefono", v.text, field="phone"),
+            "phone": row.get("telefono", v.parse_phone, field="phone"),
             "employment_condition": row.get("condizione", _CONDITION, field="employment_condition"),
             "education_level": row.get("titolo_studio", v.text, field="education_level"),
             "registered_on": row.get("data_iscrizione", v.parse_date),

@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from insieme.core import fiscal_code
+from insieme.core import fiscal_code, phone
 
 Cell = Any  # str, int, float, Decimal, datetime.date, datetime.datetime, bool or None
 
@@ -213,6 +214,17 @@ def parse_fiscal_code(value: Cell) -> str:
     if problem is not None:
         raise ValueProblem(problem.message, **(problem.params or {}))
     return code
+
+
+# --- phone ------------------------------------------------------------------------------------
+
+
+def parse_phone(value: Cell) -> str:
+    """A phone number in E.164, as every form stores it (`insieme.core.phone`)."""
+    try:
+        return phone.normalise(text(value))
+    except ValidationError as error:
+        raise ValueProblem(error.message) from None
 
 
 # --- comuni ------------------------------------------------------------------------------------
