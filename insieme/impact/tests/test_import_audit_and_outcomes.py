@@ -14,8 +14,8 @@ from insieme.impact.figures import compute
 from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.impact.tests.examples import EXAMPLES
 from insieme.impact.tests.test_workbook import empty_database, workbook
-from insieme.impact.workbook.exporter import export_workbook
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.exporter import export_workbook
+from insieme.workbook.importer import import_workbook
 
 pytestmark = pytest.mark.django_db
 

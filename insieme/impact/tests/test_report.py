@@ -11,7 +11,7 @@ from django.core.management import call_command
 from insieme.impact import figures_export
 from insieme.impact.figures import Filters, compute, records
 from insieme.impact.tests.examples import EXAMPLES
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.importer import import_workbook
 
 EXPECTED = json.loads((EXAMPLES / "esempio-expected.json").read_text(encoding="utf-8"))
 FORMS = ["esempio.xlsx", "esempio-csv"]

@@ -17,11 +17,11 @@ from insieme.employment.models import Interview, Placement, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
 from insieme.impact.tests.examples import EXAMPLES
-from insieme.impact.workbook.exporter import export_workbook
-from insieme.impact.workbook.importer import import_workbook
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.projects.models import Project
+from insieme.workbook.exporter import export_workbook
+from insieme.workbook.importer import import_workbook
 
 CSV_DIR = EXAMPLES / "esempio-csv"
 

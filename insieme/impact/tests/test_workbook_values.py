@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from insieme.core.fiscal_code import check_digit
-from insieme.impact.workbook import values as v
+from insieme.workbook import values as v
 
 dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
 amounts = st.decimals(min_value=0, max_value=Decimal("999999999.99"), places=2)
