@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "insieme.core.context_processors.navigation",
             ],
+            # {{ amount|eur }} on every page, PDF and e-mail (insieme.core.money)
+            "builtins": ["insieme.core.templatetags.money"],
         },
     },
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.accounts.models import Role
 from insieme.api import webhooks
 from insieme.calls.models import Application
+from insieme.core import money
 from insieme.core.audit import log_event, service
 from insieme.grants.models import (
     CENT,
@@ -43,7 +44,8 @@ from insieme.projects.models import Milestone, MilestoneStatus
 
 
 def eur(value: Decimal) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    """An amount in messages: "10.000,00 €" (the one style of `insieme.core.money`)."""
+    return money.eur(value)
 
 
 def percent_text(value: Decimal) -> str:
@@ -208,7 +210,7 @@ def _check_plan(amount: Decimal, plan: list[TranchePlan]) -> list[Decimal]:
         if fixed:
             raise ValidationError(
                 _(
-                    "The tranches add up to %(planned)s EUR but the grant is %(amount)s EUR: "
+                    "The tranches add up to %(planned)s but the grant is %(amount)s: "
                     "the plan must cover the grant exactly."
                 ),
                 code="plan_mismatch",
@@ -280,7 +282,7 @@ def award_grant(
     if amount > available:
         raise ValidationError(
             _(
-                "The fund %(fund)s has %(available)s EUR available: an award of %(amount)s EUR "
+                "The fund %(fund)s has %(available)s available: an award of %(amount)s "
                 "would exceed it."
             ),
             code="over_allocation",
@@ -303,9 +305,9 @@ def award_grant(
             start, _end = de_minimis_window(awarded_on)
             raise ValidationError(
                 _(
-                    "De minimis ceiling exceeded: %(beneficiary)s has received %(received)s EUR "
-                    "since %(start)s; with %(amount)s EUR more it would reach %(total)s EUR, "
-                    "above the ceiling of %(ceiling)s EUR."
+                    "De minimis ceiling exceeded: %(beneficiary)s has received %(received)s "
+                    "since %(start)s; with %(amount)s more it would reach %(total)s, "
+                    "above the ceiling of %(ceiling)s."
                 ),
                 code="de_minimis",
                 params={
@@ -601,16 +603,13 @@ def _missing(tranche: Tranche, grant: Grant, approved: Decimal, reports: set[str
         params["share"] = percent_text(tranche.threshold or ZERO)
         return str(
             _(
-                "approved expenses are %(approved)s EUR, %(share)s%% of the net amount "
-                "(%(needed)s EUR) are needed: %(gap)s EUR missing"
+                "approved expenses are %(approved)s, %(share)s%% of the net amount "
+                "(%(needed)s) are needed: %(gap)s missing"
             )
             % params
         )
     return str(
-        _(
-            "approved expenses are %(approved)s EUR, at least %(needed)s EUR are needed: "
-            "%(gap)s EUR missing"
-        )
+        _("approved expenses are %(approved)s, at least %(needed)s are needed: %(gap)s missing")
         % params
     )
 
@@ -683,8 +682,8 @@ def record_disbursement(
     if paid + amount > grant.net_amount:
         raise ValidationError(
             _(
-                "Payment refused: %(paid)s EUR already paid plus %(amount)s EUR would be "
-                "%(total)s EUR, above the grant's net amount of %(net)s EUR."
+                "Payment refused: %(paid)s already paid plus %(amount)s would be "
+                "%(total)s, above the grant's net amount of %(net)s."
             ),
             code="above_net",
             params={
@@ -717,7 +716,7 @@ def pay_tranche(
     label = tranche_label(tranche)
     if state.paid:
         raise ValidationError(
-            _("%(tranche)s has already been paid (%(paid)s EUR)."),
+            _("%(tranche)s has already been paid (%(paid)s)."),
             code="tranche_paid",
             params={"tranche": label, "paid": eur(state.paid)},
         )
@@ -729,10 +728,7 @@ def pay_tranche(
         )
     if state.due <= 0:
         raise ValidationError(
-            _(
-                "%(tranche)s cannot be paid: nothing is left of the grant's net amount of "
-                "%(net)s EUR."
-            ),
+            _("%(tranche)s cannot be paid: nothing is left of the grant's net amount of %(net)s."),
             code="nothing_due",
             params={"tranche": label, "net": eur(grant.net_amount)},
         )
@@ -745,7 +741,7 @@ def pay_tranche(
     if amount is not None and amount > state.due:
         raise ValidationError(
             _(
-                "%(tranche)s: %(amount)s EUR is more than the %(due)s EUR due for it; "
+                "%(tranche)s: %(amount)s is more than the %(due)s due for it; "
                 "a larger payment would take money from the next tranches."
             ),
             code="above_due",
@@ -824,8 +820,8 @@ def revoke_grant(
     if amount > unpaid:
         raise ValidationError(
             _(
-                "Cannot revoke %(amount)s EUR: of the net amount of %(net)s EUR, %(paid)s EUR "
-                "have been paid, so at most %(unpaid)s EUR can be revoked."
+                "Cannot revoke %(amount)s: of the net amount of %(net)s, %(paid)s "
+                "have been paid, so at most %(unpaid)s can be revoked."
             ),
             code="above_unpaid",
             params={
@@ -893,8 +889,8 @@ def move_microcredit(*, microcredit: Microcredit, to: str, on: date, by) -> Micr
         if microcredit.amount > available:
             raise ValidationError(
                 _(
-                    "The fund %(fund)s has %(available)s EUR available: an award of %(amount)s "
-                    "EUR would exceed it."
+                    "The fund %(fund)s has %(available)s available: an award of %(amount)s "
+                    "would exceed it."
                 ),
                 code="over_allocation",
                 params={

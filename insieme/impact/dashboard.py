@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import ApplicationStatus, Line
 from insieme.core.models import ContractType, District, Sector
+from insieme.core.money import eur
 from insieme.impact import figures
 from insieme.impact.cache import cached
 from insieme.impact.figures import Filters
@@ -170,7 +171,7 @@ class Section:
 
 def money(value: Decimal | str | None) -> str:
     amount = Decimal(value or 0)
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    return eur(amount)
 
 
 def count_display(value: int) -> str:

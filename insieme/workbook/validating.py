@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
+from insieme.core import money
 from insieme.core.models import ContractType, Sector
 from insieme.employment.models import InterviewKind
 from insieme.grants.models import Disbursement, Grant
@@ -418,12 +419,9 @@ def check_disbursements(checker: Checker) -> None:
                 parsed.row,
                 "importo",
                 parsed.cells.get("importo"),
-                _(
-                    "The payments of grant %(grant)s add up to more than its net amount "
-                    "(%(net)s EUR)."
-                ),
+                _("The payments of grant %(grant)s add up to more than its net amount (%(net)s)."),
                 grant=grant,
-                net=f"{net[grant]:.2f}".replace(".", ","),
+                net=money.eur(net[grant]),
             )
     for code, total in paid.items():
         if code in grants and code not in reported and total > net[code]:

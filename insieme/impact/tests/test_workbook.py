@@ -247,7 +247,7 @@ def test_a_workbook_with_errors_writes_nothing_and_lists_every_error(tmp_path):
             3,
             "importo",
             "300,01",
-            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00 EUR).",
+            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00\u00a0€).",
         ),
         (
             "inserimenti",
