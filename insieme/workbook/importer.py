@@ -19,26 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from insieme.calls.models import ApplicationStatus
 
 from . import signals
-from .lookups import (
-    load_existing,
-    same,
-)
+from .lookups import load_existing, same
 from .reader import SHEETS, Sheet, Source, UnreadableWorkbook, read
-from .specs import (
-    SPECS,
-    ImportReport,
-    Problem,
-    Progress,
-    SheetCounts,
-)
-from .validating import (
-    Checker,
-    check_disbursements,
-    resolve_references,
-)
-from .writing import (
-    write,
-)
+from .specs import SPECS, ImportReport, Problem, Progress, SheetCounts
+from .validating import Checker, check_disbursements, resolve_references
+from .writing import write
 
 
 def import_workbook(

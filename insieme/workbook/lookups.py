@@ -9,11 +9,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .specs import (
-    CHUNK,
-    DIRECT_REFS,
-    Spec,
-)
+from .specs import CHUNK, DIRECT_REFS, Spec
 
 
 def chunks(items: list[Any]) -> Iterable[list[Any]]:

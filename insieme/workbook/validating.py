@@ -22,16 +22,9 @@ from insieme.network.models import LegalForm, NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person, Sex
 
 from . import values as v
-from .lookups import (
-    chunks,
-    existing_keys,
-)
+from .lookups import chunks, existing_keys
 from .reader import SHEETS, Sheet
-from .specs import (
-    SPECS,
-    Problem,
-    Spec,
-)
+from .specs import SPECS, Problem, Spec
 
 # --- row parsing -------------------------------------------------------------------------------
 

@@ -14,14 +14,8 @@ from insieme.employment.models import Registration
 from insieme.people.models import Person
 from insieme.projects.models import Project
 
-from .lookups import (
-    chunks,
-    key_in,
-)
-from .specs import (
-    DIRECT_REFS,
-    Spec,
-)
+from .lookups import chunks, key_in
+from .specs import DIRECT_REFS, Spec
 
 
 def pk_map(model: type[models.Model], key: str, codes: set[str]) -> dict[str, int]:
