@@ -1,6 +1,7 @@
 """Codici fiscali and partite IVA: normalisation, validation and what a code says about its holder.
 
-The one module every way in uses (forms, the workbook importer, sign-up, the API), built on
+The one module every way in uses (the forms, the workbook importer, the public sign-up; the API
+takes no codes, it only returns them), built on
 python-stdnum (`stdnum.it.codicefiscale`, `stdnum.it.iva`):
 
 - a person's definitive code has 16 characters and a check character; omocodic variants (digits
