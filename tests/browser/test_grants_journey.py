@@ -307,7 +307,7 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     office.get_by_role("link", name="Fondi").first.click()
     row = office.locator("#ledger tbody tr", has_text="Fondo San Petronio 2026")
     expect(row.locator("td.text-end")).to_have_text(
-        ["20.000,00", "5.000,00", "5.000,00", "15.000,00"]
+        [f"{n}\u00a0€" for n in ("20.000,00", "5.000,00", "5.000,00", "15.000,00")]
     )
 
     # Survival follow-ups, when they fall due 12 and 24 months after the end.
