@@ -156,6 +156,19 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
+def _italian_first():
+    """Each test starts in the site's language: a request with an English cookie leaves English
+    active in the thread (LocaleMiddleware does not switch back), which made the tests after it
+    depend on their order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _shipped_data_survives_flushes(request):
     """Give transactional tests the data our migrations ship.
 

@@ -387,10 +387,10 @@ def _name_code(name: str) -> str:
 
 def vat_number(serial: int) -> str:
     """An 11-digit partita IVA with its check digit."""
-    from insieme.people.fiscal_code import numeric_check_digit
+    from insieme.core.fiscal_code import check_digit
 
     first_ten = f"{serial:07d}037"  # Bologna's provincial office code at the end
-    return first_ten + str(numeric_check_digit(first_ten))
+    return first_ten + str(check_digit(first_ten))
 
 
 # --- the programme ---------------------------------------------------------------------------
@@ -945,7 +945,7 @@ def generate(people: int = BASE_PEOPLE, seed: int = 2026, log: Any = print) -> d
 
 def _check_sample(rng: random.Random) -> None:
     """Decode a sample of the codes with the app's own validator (raises if one is wrong)."""
-    from insieme.people.fiscal_code import decode
+    from insieme.core.fiscal_code import decode
     from insieme.people.models import Person
 
     codes = list(Person.objects.order_by("?").values_list("fiscal_code", flat=True)[:500])

@@ -11,7 +11,7 @@ from typing import Any
 import generate
 from openpyxl import Workbook
 
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.importer import import_workbook
 
 
 def build(path: Path, rows: int, seed: int = 7) -> dict[str, int]:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "insieme.projects",
     "insieme.grants",
     "insieme.employment",
+    "insieme.workbook",
     "insieme.impact",
     "insieme.api",
     "django.contrib.admin",
@@ -106,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "insieme.accounts.context_processors.navigation",
             ],
+            # {{ amount|eur }} on every page, PDF and e-mail (insieme.core.money)
+            "builtins": ["insieme.core.templatetags.money"],
         },
     },
 ]

@@ -13,9 +13,8 @@ from insieme.calls.models import (
     QuestionKind,
     RequiredDocument,
 )
-from insieme.network import fiscal_code as organisation_code
+from insieme.core.fiscal_code import decode, normalise, validate_organisation_code
 from insieme.network.models import LegalForm
-from insieme.people.fiscal_code import decode, normalise
 
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
@@ -189,9 +188,9 @@ class StartApplicationForm(forms.Form):
         data = self.cleaned_data
         raw = data.get("fiscal_code") or ""
         if data.get("applicant_kind") == self.AS_ORGANISATION:
-            code = organisation_code.normalise(raw)
+            code = normalise(raw)
             try:
-                organisation_code.validate_organisation_code(code)
+                validate_organisation_code(code)
             except forms.ValidationError as error:
                 self.add_error("fiscal_code", error)
             if not data.get("organisation_name"):

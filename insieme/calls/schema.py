@@ -5,10 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Call, QuestionKind
+from insieme.core.money import eur
 
 YES_NO = [("si", _("Yes")), ("no", _("No"))]
 
@@ -117,5 +117,5 @@ def display(question: dict, value: Any) -> str:
             amount = Decimal(value)
         except ArithmeticError:
             return str(value)
-        return "€ " + number_format(amount, 2, use_l10n=True, force_grouping=True)
+        return eur(amount)
     return str(value)

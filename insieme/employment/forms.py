@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.models import Comune, ContractType, District
+from insieme.core.phone import PhoneFormMixin
 from insieme.employment import links
 from insieme.employment.models import (
     FOLLOW_UP_MONTHS,
@@ -88,7 +89,7 @@ class ComuneChoiceField(forms.ModelChoiceField):
         return value
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(PhoneFormMixin, forms.Form):
     first_name = forms.CharField(label=_("Name"), max_length=120)
     last_name = forms.CharField(label=_("Surname"), max_length=120)
     fiscal_code = forms.CharField(

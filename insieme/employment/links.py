@@ -1,15 +1,15 @@
 """Where employment services lean on other apps: one small function per dependency.
 
-Codice fiscale validation and consent belong to the people app, partner membership to the
+Consent belongs to the people app, partner membership to the
 network app; keeping each use here keeps the dependency points few and easy to follow.
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from insieme.core.fiscal_code import decode
 from insieme.network.models import Organisation
 from insieme.people import services as people_services
-from insieme.people.fiscal_code import decode
 from insieme.people.models import Consent, ConsentChannel, ConsentPurpose, Person
 
 # The version of the privacy notice the public sign-up form shows.

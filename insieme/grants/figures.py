@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application
+from insieme.core import money
 from insieme.grants.models import (
     CENT,
     DE_MINIMIS_YEARS,
@@ -30,7 +31,8 @@ from insieme.projects.models import MilestoneStatus
 
 
 def eur(value: Decimal) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    """An amount in messages: "10.000,00 €" (the one style of `insieme.core.money`)."""
+    return money.eur(value)
 
 
 def percent_text(value: Decimal) -> str:
@@ -169,16 +171,13 @@ def _missing(tranche: Tranche, grant: Grant, approved: Decimal, reports: set[str
         params["share"] = percent_text(tranche.threshold or ZERO)
         return str(
             _(
-                "approved expenses are %(approved)s EUR, %(share)s%% of the net amount "
-                "(%(needed)s EUR) are needed: %(gap)s EUR missing"
+                "approved expenses are %(approved)s, %(share)s%% of the net amount "
+                "(%(needed)s) are needed: %(gap)s missing"
             )
             % params
         )
     return str(
-        _(
-            "approved expenses are %(approved)s EUR, at least %(needed)s EUR are needed: "
-            "%(gap)s EUR missing"
-        )
+        _("approved expenses are %(approved)s, at least %(needed)s are needed: %(gap)s missing")
         % params
     )
 

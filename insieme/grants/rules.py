@@ -111,7 +111,7 @@ def _within_fund(fund, amount) -> Refusal | None:
     if amount > available:
         return refuse(
             _(
-                "The fund %(fund)s has %(available)s EUR available: an award of %(amount)s EUR "
+                "The fund %(fund)s has %(available)s available: an award of %(amount)s "
                 "would exceed it."
             ),
             "over_allocation",
@@ -152,9 +152,9 @@ def award_within_de_minimis(user: Any, grant: Grant) -> Refusal | None:
     start, _end = figures.de_minimis_window(grant.awarded_on)
     return refuse(
         _(
-            "De minimis ceiling exceeded: %(beneficiary)s has received %(received)s EUR "
-            "since %(start)s; with %(amount)s EUR more it would reach %(total)s EUR, "
-            "above the ceiling of %(ceiling)s EUR."
+            "De minimis ceiling exceeded: %(beneficiary)s has received %(received)s "
+            "since %(start)s; with %(amount)s more it would reach %(total)s, "
+            "above the ceiling of %(ceiling)s."
         ),
         "de_minimis",
         beneficiary=grant.beneficiary.name,
@@ -188,7 +188,7 @@ def tranche_something_due(user: Any, tranche: Tranche) -> Refusal | None:
     if state.paid or state.due > 0:
         return None
     return refuse(
-        _("%(tranche)s cannot be paid: nothing is left of the grant's net amount of %(net)s EUR."),
+        _("%(tranche)s cannot be paid: nothing is left of the grant's net amount of %(net)s."),
         "nothing_due",
         tranche=figures.tranche_label(tranche),
         net=eur(tranche.grant.net_amount),
@@ -219,7 +219,7 @@ def payment_within_due(user: Any, payment: Disbursement) -> Refusal | None:
         return None
     return refuse(
         _(
-            "%(tranche)s: %(amount)s EUR is more than the %(due)s EUR due for it; "
+            "%(tranche)s: %(amount)s is more than the %(due)s due for it; "
             "a larger payment would take money from the next tranches."
         ),
         "above_due",
@@ -237,8 +237,8 @@ def payment_within_net(user: Any, payment: Disbursement) -> Refusal | None:
         return None
     return refuse(
         _(
-            "Payment refused: %(paid)s EUR already paid plus %(amount)s EUR would be "
-            "%(total)s EUR, above the grant's net amount of %(net)s EUR."
+            "Payment refused: %(paid)s already paid plus %(amount)s would be "
+            "%(total)s, above the grant's net amount of %(net)s."
         ),
         "above_net",
         paid=eur(paid),
@@ -455,7 +455,7 @@ register(
 # the current state" would say less: keyed by the action, given the object.
 def _already_paid(tranche: Tranche) -> Refusal:
     return refuse(
-        _("%(tranche)s has already been paid (%(paid)s EUR)."),
+        _("%(tranche)s has already been paid (%(paid)s)."),
         "tranche_paid",
         tranche=figures.tranche_label(tranche),
         paid=eur(figures.tranche_state(tranche).paid),

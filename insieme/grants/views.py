@@ -334,7 +334,7 @@ def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("%(tranche)s paid: %(amount)s EUR.")
+                _("%(tranche)s paid: %(amount)s.")
                 % {"tranche": label, "amount": services.eur(payment.amount)},
             )
         except ValidationError as error:
@@ -362,10 +362,7 @@ def disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                _(
-                    "Payment %(code)s cancelled: its %(amount)s EUR are committed again but "
-                    "not paid."
-                )
+                _("Payment %(code)s cancelled: its %(amount)s are committed again but not paid.")
                 % {"code": disbursement.code, "amount": services.eur(disbursement.amount)},
             )
         except ValidationError as error:

@@ -23,6 +23,7 @@ from django.db import transaction
 from insieme.accounts.demo import DEMO_USERS
 from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
+from insieme.core.fiscal_code import check_digit
 from insieme.core.models import Comune, ContractType, Sector
 from insieme.employment.models import (
     Interview,
@@ -33,7 +34,6 @@ from insieme.employment.models import (
 )
 from insieme.grants.models import Disbursement, Fund, Grant, Instrument
 from insieme.network.models import LegalForm, Organisation, OrganisationMember
-from insieme.people.fiscal_code import numeric_check_digit
 from insieme.people.models import EmploymentCondition, Person
 from insieme.projects.models import Project, ProjectStatus
 
@@ -124,7 +124,7 @@ EDUCATION = ["licenza media", "qualifica professionale", "diploma", "laurea trie
 def partita_iva(serial: int, office: str = "037") -> str:
     """An 11-digit code with a valid check digit: 7-digit serial, provincial office, check."""
     first_ten = f"{serial:07d}{office}"
-    return f"{first_ten}{numeric_check_digit(first_ten)}"
+    return f"{first_ten}{check_digit(first_ten)}"
 
 
 def _at_noon(day: datetime.date) -> datetime.datetime:

@@ -1,6 +1,6 @@
 """The impact report for people: the same figures as `figures.compute`, as CSV, XLSX, Markdown, PDF.
 
-Labels are translated (Italian first); amounts are written the Italian way (9.000,00 €).
+Labels are translated (Italian first); amounts are written the Italian way (9.000,00, in columns marked EUR).
 """
 
 import csv
@@ -11,6 +11,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from insieme.core.money import NBSP, amount
 
 PROJECT_LABELS = {
     "applications": gettext_lazy("Applications"),
@@ -75,8 +77,9 @@ METHODOLOGY = [
 
 
 def money(value: str) -> str:
-    """ "9000.00" -> "9.000,00"."""
-    return f"{Decimal(value):,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """ "9000.00" -> "9.000,00": the number of `insieme.core.money`, under a column or label that
+    says "(EUR)", so that the CSV and the spreadsheet keep plain numbers (the JSON keeps "9000.00")."""
+    return amount(Decimal(value))
 
 
 def _value(key: str, value: Any) -> str:
@@ -221,8 +224,8 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
 
 
 def _cell(text: str) -> Any:
-    """Numbers as numbers, so that a spreadsheet can add them up."""
-    plain = text.replace(".", "").replace(",", ".")
+    """Numbers as numbers (amounts without their euro sign), so that a spreadsheet can add them up."""
+    plain = text.removesuffix(f"{NBSP}€").replace(".", "").replace(",", ".")
     try:
         number = Decimal(plain)
     except ArithmeticError:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.impact.models import ImportStatus, WorkbookImport
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.importer import import_workbook
 
 logger = logging.getLogger(__name__)
 

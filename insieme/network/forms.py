@@ -9,10 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
+from insieme.core.fiscal_code import normalise, validate_organisation_code
 from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
+from insieme.core.phone import PhoneFormMixin
 from insieme.network import activities
-from insieme.network.fiscal_code import normalise, validate_organisation_code
 from insieme.network.models import (
     Agreement,
     ContactPerson,
@@ -94,7 +95,7 @@ class ComuneField(forms.CharField):
         return found[0]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PhoneFormMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles in the network"),
         choices=NetworkRole.choices,
@@ -244,7 +245,7 @@ class OrganisationFilterForm(forms.Form):
         return queryset
 
 
-class ContactPersonForm(forms.ModelForm):
+class ContactPersonForm(PhoneFormMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "role", "email", "phone"]
@@ -256,6 +257,7 @@ class ContactPersonForm(forms.ModelForm):
             not self.cleaned_data.get("email")
             and not self.cleaned_data.get("phone")
             and not self.has_error("email")
+            and not self.has_error("phone")
         ):
             raise ValidationError(
                 _("Enter at least an e-mail address or a phone number, so that we can reach them."),

@@ -132,7 +132,7 @@ class Organisation(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from insieme.network.fiscal_code import normalise, validate_organisation_code
+        from insieme.core.fiscal_code import normalise, validate_organisation_code
 
         if self.fiscal_code:
             self.fiscal_code = normalise(self.fiscal_code)

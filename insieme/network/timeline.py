@@ -4,10 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from insieme.calls.models import Application, ApplicationStatus
+from insieme.core.money import eur
 from insieme.employment.models import Placement
 from insieme.grants.models import Grant
 from insieme.network.models import MANAGER_ROLES, Organisation
@@ -84,10 +84,10 @@ def timeline(organisation: Organisation, user) -> list[Event]:
             Event(
                 grant.awarded_on,
                 "grant",
-                _("Grant %(code)s awarded: € %(amount)s")
+                _("Grant %(code)s awarded: %(amount)s")
                 % {
                     "code": grant.code,
-                    "amount": number_format(grant.amount_awarded, 2, force_grouping=True),
+                    "amount": eur(grant.amount_awarded),
                 },
                 grant.application.title,
             )

@@ -10,9 +10,10 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core import fiscal_code as codes
 from insieme.core.listing import folded, normalise_text
 from insieme.core.models import Comune
-from insieme.people import fiscal_code as codes
+from insieme.core.phone import PhoneFormMixin
 from insieme.people.documents import validate_document
 from insieme.people.duplicates import similar_people
 from insieme.people.models import (
@@ -74,7 +75,7 @@ class ComuneField(forms.CharField):
         return comune
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(PhoneFormMixin, forms.ModelForm):
     fiscal_code = forms.CharField(
         label=capfirst(_("codice fiscale")),
         max_length=30,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
-from insieme.core import rules
+from insieme.core import fiscal_code, rules
 from insieme.core.audit import history, log_access
 from insieme.core.listing import (
     EXPORT_FORMATS,
@@ -28,7 +28,7 @@ from insieme.core.listing import (
     posted_search,
 )
 from insieme.core.models import Comune
-from insieme.people import exports, fiscal_code, services, timeline
+from insieme.people import exports, services, timeline
 from insieme.people.forms import (
     ConsentForm,
     DocumentForm,

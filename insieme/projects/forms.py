@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
 from insieme.core.decimals import ItalianDecimalField
+from insieme.core.fiscal_code import normalise
 from insieme.network.models import Organisation
-from insieme.people.fiscal_code import normalise
 from insieme.people.models import Person
 from insieme.projects.models import (
     CoachingSession,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
-EXAMPLES = BASE_DIR.parent / "shared" / "examples"
+EXAMPLES = BASE_DIR / "insieme" / "impact" / "tests" / "data"
 
 
 def database_url(name: str | None = None) -> str:

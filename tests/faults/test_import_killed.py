@@ -21,8 +21,8 @@ import pytest
 from codicefiscale import codicefiscale
 from django.db import connection
 
-from insieme.impact.workbook.importer import import_workbook
 from insieme.people.models import Person
+from insieme.workbook.importer import import_workbook
 from tests.faults.helpers import BASE_DIR, EXAMPLES, child_env, table_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -130,7 +130,7 @@ def test_signing_up_again_keeps_the_place_and_changes_nothing(
     assert "sei in lista d'attesa" in response.content.decode()
     assert Registration.objects.get() == first
     person = Person.objects.get()
-    assert person.phone == "333 1234567"
+    assert person.phone == "+393331234567"  # stored in E.164
     assert person.email == "maria.rossi@example.org"
     assert [m.to for m in mail.outbox] == [["maria.rossi@example.org"]]
     assert "Eri già nelle nostre liste" in mail.outbox[0].body
@@ -138,7 +138,7 @@ def test_signing_up_again_keeps_the_place_and_changes_nothing(
 
 def test_a_stranger_cannot_give_consent_for_someone_already_registered(client, db):
     person = factories.person("Rossi", "Maria")
-    client.post(URL, answers(fiscal_code=person.fiscal_code, phone="000"))
+    client.post(URL, answers(fiscal_code=person.fiscal_code, phone="051 7654321"))
     person.refresh_from_db()
     assert person.phone == ""  # nothing on file changes
     assert not links.has_cv_consent(person)
@@ -197,7 +197,14 @@ def test_an_operator_at_the_desk_updates_the_person_and_records_the_consent(clie
     person = factories.person("Rossi", "Maria")
     client_as(operator).post(URL, answers(fiscal_code=person.fiscal_code, phone="051 111"))
     person.refresh_from_db()
-    assert person.phone == "051 111"
+    assert person.phone == "+39051111"
     consent = person.consents.get()
     assert consent.channel == ConsentChannel.ORAL
     assert consent.recorded_by == operator
+
+
+def test_a_phone_that_is_not_a_number_is_refused_in_italian(client, db):
+    response = client.post(URL, answers(phone="abc"))
+    assert response.status_code == 200
+    assert "Questo non è un numero di telefono" in response.content.decode()
+    assert not Registration.objects.exists()

@@ -81,7 +81,7 @@ def signup(request):
                 first_name=data["first_name"].strip(),
                 last_name=data["last_name"].strip(),
                 email=data["email"],
-                phone=data["phone"].strip(),
+                phone=data["phone"],
                 comune=data["comune"],
                 cv_consent=data["cv_consent"],
                 by=request.user if request.user.is_authenticated else None,

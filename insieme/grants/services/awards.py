@@ -130,7 +130,7 @@ def _check_plan(amount: Decimal, plan: list[TranchePlan]) -> list[Decimal]:
         if fixed:
             raise ValidationError(
                 _(
-                    "The tranches add up to %(planned)s EUR but the grant is %(amount)s EUR: "
+                    "The tranches add up to %(planned)s but the grant is %(amount)s: "
                     "the plan must cover the grant exactly."
                 ),
                 code="plan_mismatch",

@@ -122,8 +122,8 @@ def revoke_grant(
     if amount > unpaid:
         raise ValidationError(
             _(
-                "Cannot revoke %(amount)s EUR: of the net amount of %(net)s EUR, %(paid)s EUR "
-                "have been paid, so at most %(unpaid)s EUR can be revoked."
+                "Cannot revoke %(amount)s: of the net amount of %(net)s, %(paid)s "
+                "have been paid, so at most %(unpaid)s can be revoked."
             ),
             code="above_unpaid",
             params={

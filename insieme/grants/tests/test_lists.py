@@ -177,9 +177,9 @@ def test_fund_detail_second_page_and_ledger_over_every_grant(office, operator):
     assert grant_codes(first) + grant_codes(second) == [g.code for g in grants]
     assert "30 contributi da questo fondo" in second
     ledger = re.search(r'<dl class="row" id="fund-ledger">(.*?)</dl>', second, re.S).group(1)
-    assert "30.435,00 EUR" in ledger  # committed: every grant, not this page's five
-    assert "400,00 EUR" in ledger
-    assert "969.565,00 EUR" in ledger
+    assert "30.435,00\u00a0€" in ledger  # committed: every grant, not this page's five
+    assert "400,00\u00a0€" in ledger
+    assert "969.565,00\u00a0€" in ledger
 
 
 @pytest.mark.parametrize("number", BAD_PAGES)

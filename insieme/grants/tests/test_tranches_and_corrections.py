@@ -145,8 +145,8 @@ def test_expenses_as_a_share_of_the_net_amount(operator, applicant):
         by=operator,
     )
     assert error.messages == [
-        "Rata 2 non è ancora erogabile: le spese approvate sono 3.999,99 EUR, ne servono "
-        "4.000,00 EUR (80% dell'importo netto): mancano 0,01 EUR."
+        "Rata 2 non è ancora erogabile: le spese approvate sono 3.999,99\u00a0€, ne servono "
+        "4.000,00\u00a0€ (80% dell'importo netto): mancano 0,01\u00a0€."
     ]
     # A reduction lowers the net amount, and so the expenses needed.
     services.revoke_grant(
@@ -176,8 +176,8 @@ def test_an_amount_threshold_names_what_is_missing(operator, applicant):
         services.pay_tranche, tranche=grant.tranches.get(), paid_on=date(2025, 9, 1), by=operator
     )
     assert error.messages == [
-        "Rata 1 non è ancora erogabile: le spese approvate sono 1.250,40 EUR, ne servono "
-        "almeno 1.500,00 EUR: mancano 249,60 EUR."
+        "Rata 1 non è ancora erogabile: le spese approvate sono 1.250,40\u00a0€, ne servono "
+        "almeno 1.500,00\u00a0€: mancano 249,60\u00a0€."
     ]
 
 
@@ -194,7 +194,7 @@ def test_a_payment_cannot_precede_the_award_nor_exceed_what_is_due(operator):
         by=operator,
     )
     assert error.code == "above_due"
-    assert "2.000,00 EUR" in error.messages[0]
+    assert "2.000,00\u00a0€" in error.messages[0]
 
 
 # Reductions against the plan -----------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_award_through_the_form_with_two_tranches(cast, client_as):
         },
     )
     assert refused.status_code == 400
-    assert "ha 0,00 EUR disponibili" in refused.text
+    assert "ha 0,00\u00a0€ disponibili" in refused.text
     missing = client.post(url, {**data, "rate-1-threshold": ""})
     assert "Indica la soglia di spese approvate che sblocca la rata." in missing.text
     assert Grant.objects.count() == 1
@@ -352,8 +352,8 @@ def test_pay_tranches_through_the_page(cast, client_as):
         reverse("grants:tranche_pay", args=[second.pk]), {"paid_on": "2025-03-02"}, follow=True
     )
     assert (
-        "Rata 2 non è ancora erogabile: le spese approvate sono 0,00 EUR, ne servono almeno "
-        "3.000,00 EUR: mancano 3.000,00 EUR." in page.text
+        "Rata 2 non è ancora erogabile: le spese approvate sono 0,00\u00a0€, ne servono almeno "
+        "3.000,00\u00a0€: mancano 3.000,00\u00a0€." in page.text
     )
     assert grant.disbursements.count() == 1
 

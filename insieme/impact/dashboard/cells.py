@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 
+from insieme.core.money import eur
 from insieme.impact import figures
 from insieme.impact.figures import Filters
 from insieme.impact.forms import filter_query
@@ -152,7 +153,7 @@ class Section:
 
 def money(value: Decimal | str | None) -> str:
     amount = Decimal(value or 0)
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    return eur(amount)
 
 
 def count_display(value: int) -> str:

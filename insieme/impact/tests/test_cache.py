@@ -23,7 +23,7 @@ from insieme.impact.figures import Filters, compute
 from insieme.impact.models import DataVersion
 from insieme.impact.tests.test_figures import BOLOGNA, Programme
 from insieme.impact.tests.test_workbook import CSV_DIR
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.importer import import_workbook
 
 D = datetime.date
 committed = pytest.mark.django_db(transaction=True)

@@ -46,7 +46,7 @@ def test_the_pdf_states_the_counting_rules_in_italian(client_as, operator, demo)
     )
     assert "Come si contano i dati" in html
     assert "le bozze mai presentate non contano" in html
-    assert "140.000,00 €" in html
+    assert "140.000,00\u00a0€" in html
     assert "<svg" in html
 
 
@@ -126,7 +126,7 @@ def test_the_dashboard_the_pdf_and_impact_report_print_the_same_figures(client_a
         "Candidature": str(projects["applications"]),
         "Progetti accompagnati": str(projects["accompanied"]),
         "Progetti finanziati": str(projects["funded"]),
-        "Fondo perduto erogato": "140.000,00 €",
+        "Fondo perduto erogato": "140.000,00\u00a0€",
         "Inserimenti lavorativi": str(projects["placements"]),
         "Persone occupate": str(projects["people_employed"]),
     }

@@ -9,13 +9,13 @@ from django.db.models import Count, Sum
 
 from insieme.accounts.models import User
 from insieme.calls.models import Application, ApplicationStatus, Call
+from insieme.core.fiscal_code import is_valid_numeric
 from insieme.core.models import ContractType
 from insieme.employment.models import Interview, Placement, Registration, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.demo import load_demo_programme
 from insieme.impact.figures import compute
 from insieme.network.models import Organisation, OrganisationMember
-from insieme.people.fiscal_code import is_valid_temporary
 from insieme.people.models import Person
 from insieme.projects.models import Project
 
@@ -92,7 +92,7 @@ def test_codes_are_valid(demo):
     for code in Person.objects.values_list("fiscal_code", flat=True):
         assert codicefiscale.is_valid(code), code
     for code in Organisation.objects.values_list("fiscal_code", flat=True):
-        assert is_valid_temporary(code) or codicefiscale.is_valid(code), code
+        assert is_valid_numeric(code) or codicefiscale.is_valid(code), code
     san_petronio = Organisation.objects.get(name="Fondazione San Petronio")
     assert san_petronio.is_funder
 

@@ -1,7 +1,6 @@
 """An import leaves one audited event; the export writes only the workbook's outcomes."""
 
 import io
-from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -13,11 +12,10 @@ from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.audit import history
 from insieme.impact.figures import compute
 from insieme.impact.models import ImportStatus, WorkbookImport
+from insieme.impact.tests.examples import EXAMPLES
 from insieme.impact.tests.test_workbook import empty_database, workbook
-from insieme.impact.workbook.exporter import export_workbook
-from insieme.impact.workbook.importer import import_workbook
-
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
+from insieme.workbook.exporter import export_workbook
+from insieme.workbook.importer import import_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -4,17 +4,15 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from insieme.impact import figures_export
 from insieme.impact.figures import Filters, compute, records
-from insieme.impact.workbook.importer import import_workbook
+from insieme.impact.tests.examples import EXAMPLES
+from insieme.workbook.importer import import_workbook
 
-# the shared examples live beside the repository: <repo>/../shared/examples
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 EXPECTED = json.loads((EXAMPLES / "esempio-expected.json").read_text(encoding="utf-8"))
 FORMS = ["esempio.xlsx", "esempio-csv"]
 

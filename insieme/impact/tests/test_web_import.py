@@ -1,7 +1,6 @@
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,11 +11,11 @@ from django.urls import reverse
 from insieme.impact import tasks
 from insieme.impact.figures import compute
 from insieme.impact.models import ImportStatus, WorkbookImport
+from insieme.impact.tests.examples import EXAMPLES
 from insieme.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 UPLOAD = reverse("impact:import_upload")
 
 

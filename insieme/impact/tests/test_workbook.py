@@ -16,13 +16,13 @@ from insieme.calls.models import Application, Call
 from insieme.employment.models import Interview, Placement, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
-from insieme.impact.workbook.exporter import export_workbook
-from insieme.impact.workbook.importer import import_workbook
+from insieme.impact.tests.examples import EXAMPLES
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.projects.models import Project
+from insieme.workbook.exporter import export_workbook
+from insieme.workbook.importer import import_workbook
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"
 CSV_DIR = EXAMPLES / "esempio-csv"
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_a_workbook_with_errors_writes_nothing_and_lists_every_error(tmp_path):
             3,
             "importo",
             "300,01",
-            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00 EUR).",
+            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00\u00a0€).",
         ),
         (
             "inserimenti",

@@ -1,4 +1,4 @@
-from insieme.network.fiscal_code import check_digit
+from insieme.core.fiscal_code import check_digit
 from insieme.network.models import Organisation, OrganisationMember
 
 

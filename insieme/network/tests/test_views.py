@@ -493,7 +493,7 @@ def test_timeline_shows_placements_and_grants(client_as, operator, coach, org, o
     assert "Rossi Mario" in text
     assert "Rossi Mario" not in client_as(coach).get(reverse("network:detail", args=[org.pk])).text
     funder_page = client_as(operator).get(reverse("network:detail", args=[other.pk])).text
-    assert "Contributo G1 concesso: € 15.000,00" in funder_page
+    assert "Contributo G1 concesso: 15.000,00\u00a0€" in funder_page
 
 
 # --- contact people ----------------------------------------------------------------------------

@@ -160,7 +160,7 @@ class TestCreate:
         )
         assert response.status_code == 302
         person.refresh_from_db()
-        assert person.phone == "051 123456"
+        assert person.phone == "+39051123456"  # stored in E.164
 
     def test_temporary_code_replaced_by_the_definitive_one(self, client_as, operator):
         person = PersonFactory(

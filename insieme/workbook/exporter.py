@@ -20,9 +20,9 @@ from django.utils import timezone
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.employment.models import Interview, Placement
 from insieme.grants.models import Disbursement, Grant
-from insieme.impact.workbook.importer import WORKBOOK_OUTCOMES
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.workbook.validating import WORKBOOK_OUTCOMES
 
 COLUMNS = {
     "persone": [

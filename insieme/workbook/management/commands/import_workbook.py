@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import User
-from insieme.impact.workbook.importer import import_workbook
+from insieme.workbook.importer import import_workbook
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from insieme.network.fiscal_code import (
+from insieme.core.fiscal_code import (
     check_digit,
     is_valid,
     normalise,

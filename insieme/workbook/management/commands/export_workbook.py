@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from insieme.impact.workbook.exporter import export_workbook
+from insieme.workbook.exporter import export_workbook
 
 
 class Command(BaseCommand):

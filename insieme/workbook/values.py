@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from codicefiscale import codicefiscale
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from insieme.core import fiscal_code, phone
 
 Cell = Any  # str, int, float, Decimal, datetime.date, datetime.datetime, bool or None
 
@@ -192,66 +194,37 @@ def parse_choice(value: Cell, choices: Iterable[str]) -> str:
 
 
 # --- codice fiscale ----------------------------------------------------------------------------
-
-_OMOCODE = "0-9LMNPQRSTUV"
-_PERSONAL = re.compile(
-    rf"^[A-Z]{{6}}[{_OMOCODE}]{{2}}[ABCDEHLMPRST][{_OMOCODE}]{{2}}[A-Z][{_OMOCODE}]{{3}}[A-Z]$"
-)
+# One check for every way in: insieme.core.fiscal_code (python-stdnum).
 
 
 def normalise_fiscal_code(value: Cell) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # a partita IVA a spreadsheet turned into a number has lost its leading zeros
         return text(value).zfill(11)
-    return re.sub(r"\s+", "", text(value)).upper()
-
-
-def numeric_check_digit(first_ten: str) -> int:
-    """The check digit of an 11-digit partita IVA / numeric codice fiscale."""
-    total = 0
-    for index, char in enumerate(first_ten):
-        digit = int(char)
-        if index % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return (10 - total % 10) % 10
-
-
-@lru_cache(maxsize=200_000)
-def fiscal_code_problem(code: str) -> str | None:
-    """Why a normalised code is not valid (an English msgid), or None when it is."""
-    if len(code) == 11 and code.isdigit():
-        if numeric_check_digit(code[:10]) != int(code[10]):
-            return "check_digit"
-        return None
-    if len(code) != 16 or not _PERSONAL.match(code):
-        return "shape"
-    if codicefiscale.encode_cin(code[:15]) != code[15]:
-        return "check_character"
-    return None
-
-
-_FISCAL_CODE_MESSAGES = {
-    "check_digit": _("The check digit (the last one) of this 11-digit code is wrong."),
-    "shape": _(
-        "A codice fiscale has 16 characters (letters and digits), or 11 digits for an "
-        "organisation or a temporary code."
-    ),
-    "check_character": _(
-        "The check character (the last one) of this codice fiscale does not match: there is "
-        "probably a typo."
-    ),
-}
+    return fiscal_code.normalise(text(value))
 
 
 def parse_fiscal_code(value: Cell) -> str:
+    """A person's or an organisation's code: 16 characters, or 11 digits (partita IVA or
+    temporary code), as `insieme.core.fiscal_code` checks it."""
     code = normalise_fiscal_code(value)
     if not code:
         return ""
-    problem = fiscal_code_problem(code)
-    if problem:
-        raise ValueProblem(_FISCAL_CODE_MESSAGES[problem])
+    problem = fiscal_code.problem(code)
+    if problem is not None:
+        raise ValueProblem(problem.message, **(problem.params or {}))
     return code
+
+
+# --- phone ------------------------------------------------------------------------------------
+
+
+def parse_phone(value: Cell) -> str:
+    """A phone number in E.164, as every form stores it (`insieme.core.phone`)."""
+    try:
+        return phone.normalise(text(value))
+    except ValidationError as error:
+        raise ValueProblem(error.message) from None
 
 
 # --- comuni ------------------------------------------------------------------------------------
