@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ImpactConfig(AppConfig):
     name = "insieme.impact"
     verbose_name = _("Impact")
-
-    def ready(self) -> None:
-        from insieme.impact import receivers  # noqa: F401 — connects the workbook's signals

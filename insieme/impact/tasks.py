@@ -13,8 +13,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from insieme.impact.imports import import_and_record
 from insieme.impact.models import ImportStatus, WorkbookImport
-from insieme.workbook.importer import import_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def run(import_id: int, *, dry_run: bool) -> None:
             )
 
     try:
-        report = import_workbook(
+        report = import_and_record(
             io.BytesIO(bytes(upload.content)),
             dry_run=dry_run,
             by=by,

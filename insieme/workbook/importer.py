@@ -9,6 +9,7 @@ Rows are compared with the database by their natural keys (codes), so that impor
 workbook twice changes nothing and a dry run can tell apart new, changed and unchanged rows.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import ApplicationStatus
 
-from . import signals
 from .lookups import load_existing, same
 from .reader import SHEETS, Sheet, Source, UnreadableWorkbook, read
 from .specs import SPECS, ImportReport, Problem, Progress, SheetCounts
 from .validating import Checker, check_disbursements, resolve_references
 from .writing import write
+
+# Called with the counts per sheet, the file name and the user (or None) of a written import.
+Recorder = Callable[[dict[str, dict[str, int]], str, Any], None]
 
 
 def import_workbook(
@@ -33,14 +36,14 @@ def import_workbook(
     by: Any = None,
     progress: Progress | None = None,
     file_name: str | None = None,
-    upload: Any = None,
+    record: "Recorder | None" = None,
 ) -> ImportReport:
     """Check a workbook and, when every row is valid and this is not a dry run, write it.
 
-    The rows are written in bulk, which leaves no trace per row in the audit log, so a written
-    import records one audited event (who, file name, counts per sheet) on its `WorkbookImport`
-    row, in the same transaction: `upload` for a web import, a new row otherwise (the `imported`
-    signal, which `insieme.impact` receives).
+    The rows are written in bulk, which leaves no trace per row in the audit log: `record`, when
+    given, is called inside the import's transaction once every row is written, with the counts
+    per sheet, the file name and the user, so that the caller records the import (impact's
+    `WorkbookImport` and its audited event) with the rows or not at all.
     """
     report = ImportReport(dry_run=dry_run)
     try:
@@ -111,23 +114,14 @@ def import_workbook(
         for name, (to_create, to_update) in plans.items():
             write(SPECS[name], to_create, to_update)
             step.advance(len(checker.parsed[name]))
-        _record_import(report, source, by=by, file_name=file_name, upload=upload)
+        if record is not None:
+            written = {
+                sheet: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+                for sheet, c in report.counts.items()
+            }
+            shown = file_name or (Path(source).name if isinstance(source, str | Path) else "")
+            record(written, shown, by if getattr(by, "is_authenticated", False) else None)
     return report
-
-
-def _record_import(
-    report: ImportReport, source: Source, *, by: Any, file_name: str | None, upload: Any
-) -> None:
-    """Announce the written import: `insieme.impact` records it, audited (see `signals`)."""
-    counts = {
-        name: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
-        for name, c in report.counts.items()
-    }
-    name = file_name or (Path(source).name if isinstance(source, str | Path) else "")
-    user = by if getattr(by, "is_authenticated", False) else None
-    signals.imported.send(
-        sender=import_workbook, counts=counts, file_name=name, by=user, upload=upload
-    )
 
 
 def _position(sheets: dict[str, Sheet], problem: Problem) -> tuple[int, int, int]:

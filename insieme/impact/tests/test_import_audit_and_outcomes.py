@@ -11,6 +11,7 @@ from django.urls import reverse
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.audit import history
 from insieme.impact.figures import compute
+from insieme.impact.imports import import_and_record
 from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.impact.tests.examples import EXAMPLES
 from insieme.impact.tests.test_workbook import empty_database, workbook
@@ -94,7 +95,7 @@ def test_the_web_import_records_one_audited_event_on_its_upload(client_as, opera
 
 
 def test_the_recent_imports_name_the_command_line_for_an_import_without_a_user(client_as, operator):
-    import_workbook(EXAMPLES / "esempio.xlsx", dry_run=False)
+    import_and_record(EXAMPLES / "esempio.xlsx", dry_run=False)
     html = client_as(operator).get(reverse("impact:import_upload")).content.decode()
     assert "esempio.xlsx" in html
     assert "la riga di comando" in html

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import User
-from insieme.workbook.importer import import_workbook
+from insieme.impact.imports import import_and_record
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
                         _("There is no user with the e-mail address %(email)s.")
                         % {"email": options["by"]}
                     )
-            report = import_workbook(options["path"], dry_run=options["dry_run"], by=by)
+            report = import_and_record(options["path"], dry_run=options["dry_run"], by=by)
             if report.errors:
                 row = _("row")
                 for p in report.errors:

@@ -1,18 +1,18 @@
-"""What impact does when the workbook package announces something (`insieme.workbook.signals`)."""
+"""A workbook import recorded: the `WorkbookImport` row and its audited event, written in the
+import's own transaction (so both exist exactly when the rows were written)."""
 
+import functools
 from typing import Any
 
-from django.dispatch import receiver
 from django.utils import timezone
 
 from insieme.core.audit import log_event
 from insieme.impact.models import ImportStatus, WorkbookImport
-from insieme.workbook import signals
+from insieme.workbook.importer import ImportReport, Progress, Source, import_workbook
 
 
-@receiver(signals.imported, dispatch_uid="impact-record-workbook-import")
 def record_import(
-    sender: Any, *, counts: dict, file_name: str, by: Any, upload: Any, **kwargs: Any
+    counts: dict, file_name: str, by: Any, *, upload: WorkbookImport | None = None
 ) -> None:
     """One audited event per written import (its rows are written in bulk, with no trace per
     row), on the web import's `WorkbookImport` row, or on a new one for the command line."""
@@ -32,4 +32,22 @@ def record_import(
         by=by,
         event="workbook_imported",
         details={"file_name": upload.file_name, "counts": counts},
+    )
+
+
+def import_and_record(
+    source: Source,
+    *,
+    dry_run: bool,
+    by: Any = None,
+    progress: Progress | None = None,
+    upload: WorkbookImport | None = None,
+) -> ImportReport:
+    """Import a workbook (insieme.workbook) and record it when it was written."""
+    return import_workbook(
+        source,
+        dry_run=dry_run,
+        by=by,
+        progress=progress,
+        record=functools.partial(record_import, upload=upload),
     )
