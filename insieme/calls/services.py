@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from insieme.api import webhooks
-from insieme.calls import workflow
+from insieme.calls import events, workflow
 from insieme.calls.files import check_upload
 from insieme.calls.models import (
     Application,
@@ -329,7 +328,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
         template="calls/email/submitted.txt",
         context={"application": application},
     )
-    return webhooks.application_submitted(application)
+    return events.application_submitted(application)
 
 
 @service
@@ -337,7 +336,7 @@ def withdraw_application(application: Application, *, by) -> Application:
     workflow.move(application, "withdraw", by=by)
     application.outcome_date = timezone.localdate()
     application.save(update_fields=["outcome_date", "updated_at"])
-    return webhooks.outcome_decided(application)
+    return events.outcome_decided(application)
 
 
 @service
@@ -416,7 +415,7 @@ def record_screening(
         application.outcome_date = timezone.localdate()
         application.outcome_reason = "\n".join(f"{item.text}: {reason}" for item, reason in failed)
         application.save(update_fields=["outcome_date", "outcome_reason", "updated_at"])
-        webhooks.outcome_decided(application)
+        events.outcome_decided(application)
         notify(
             to=contact_email(application),
             subject=_("Application %(code)s: not eligible") % {"code": application.code},

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role
-from insieme.api import webhooks
 from insieme.calls.models import Application
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune, ContractType
 from insieme.core.tasks import send_email
-from insieme.employment import links
+from insieme.employment import events, links
 from insieme.employment.models import (
     FOLLOW_UP_MONTHS,
     Action,
@@ -565,7 +564,7 @@ def record_placement(
         FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
         for months in FOLLOW_UP_MONTHS
     )
-    return webhooks.placement_recorded(placement)
+    return events.placement_recorded(placement)
 
 
 @service

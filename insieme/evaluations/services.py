@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role, User
-from insieme.api import webhooks
-from insieme.calls import workflow
+from insieme.calls import events, workflow
 from insieme.calls.models import Application, ApplicationStatus, Call, Criterion
 from insieme.calls.services import contact_email, notify
 from insieme.core.audit import service
@@ -295,7 +294,7 @@ def decide_call(call: Call, *, by, admitted: list[Application], notes: str = "")
         application.outcome_date = today
         application.score = row.aggregate
         application.save(update_fields=["outcome_date", "score", "updated_at"])
-        webhooks.outcome_decided(application)
+        events.outcome_decided(application)
         if is_admitted:
             Project.objects.get_or_create(application=application)
         snapshot.append(

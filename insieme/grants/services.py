@@ -13,9 +13,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
-from insieme.api import webhooks
 from insieme.calls.models import Application
 from insieme.core.audit import log_event, service
+from insieme.grants import events
 from insieme.grants.models import (
     CENT,
     DE_MINIMIS_CEILING,
@@ -696,7 +696,7 @@ def record_disbursement(
         )
     # Cancelled payments keep their codes: count them too.
     count = Disbursement.all_objects.filter(grant=grant).count() + 1
-    return webhooks.disbursement_paid(
+    return events.disbursement_paid(
         Disbursement.objects.create(
             code=code or f"{grant.code}-E{count}",
             grant=grant,
@@ -795,7 +795,7 @@ def cancel_disbursement(*, disbursement: Disbursement, reason: str, by) -> Disbu
             "reason": disbursement.cancel_reason,
         },
     )
-    return webhooks.disbursement_cancelled(disbursement)
+    return events.disbursement_cancelled(disbursement)
 
 
 @service
@@ -842,7 +842,7 @@ def revoke_grant(
     # (0.10 + 0.20 > 0.30) and trip the check that nothing is revoked beyond the award.
     grant.amount_revoked += amount
     grant.save(update_fields=["amount_revoked", "updated_at"])
-    return webhooks.grant_revoked(revocation, grant)
+    return events.grant_revoked(revocation, grant)
 
 
 # Microcredit --------------------------------------------------------------------------------
