@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from insieme.calls import events, workflow
 from insieme.calls.files import check_upload
@@ -31,10 +31,11 @@ from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.models import Person
 
 
-def notify(*, to: str | None, subject: str, template: str, context: dict) -> None:
+def notify(*, to: str | None, subject: Any, template: str, context: dict) -> None:
     """Send an e-mail once the transaction commits (nothing is sent for a rolled-back change)."""
     if not to:
         return
+    subject = str(subject)  # in the language of the moment: the task takes plain JSON
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
 

@@ -58,15 +58,16 @@ NEXT_STEPS: dict[S, str | Promise] = {
 }
 
 
-def allowed(application: Application, name: str, user) -> str | None:
-    """None when `user` may make transition `name` now; otherwise the reason why not."""
+def allowed(application: Application, name: str, user) -> str | Promise | None:
+    """None when `user` may make transition `name` now; otherwise the reason why not (lazy:
+    rendered in the language of whoever reads it)."""
     transition = TRANSITIONS[name]
     if application.status not in transition.sources:
-        return str(_("This action is not possible in the application's current state."))
+        return _("This action is not possible in the application's current state.")
     if not user.has_role(*transition.roles):
-        return str(_("Your role does not allow this action."))
+        return _("Your role does not allow this action.")
     if transition.owner_only and application.owner_id != user.pk:
-        return str(_("Only the applicant may do this."))
+        return _("Only the applicant may do this.")
     return None
 
 

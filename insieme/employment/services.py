@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
@@ -55,9 +55,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-def _mail(subject: str, template: str, context: dict[str, Any], to: str) -> None:
+def _mail(subject: Any, template: str, context: dict[str, Any], to: str) -> None:
     if not to:
         return
+    subject = str(subject)  # in the language of the moment: the task takes plain JSON
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
 

@@ -56,10 +56,9 @@ def _region() -> str:
 def test_the_event_is_delivered_to_each_subscriber_after_the_commit(
     db, subscribed, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            event = events.emit(NAME, {"when": datetime.date(2026, 3, 1)})
-            assert [r.seen for r in subscribed] == [[], []]  # not before the commit
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event = events.emit(NAME, {"when": datetime.date(2026, 3, 1)})
+        assert [r.seen for r in subscribed] == [[], []]  # not before the commit
     assert [r.seen for r in subscribed] == [[event.pk], [event.pk]]
     event.refresh_from_db()
     assert event.payload == {"when": "2026-03-01"}
@@ -72,9 +71,13 @@ def test_the_event_is_delivered_to_each_subscriber_after_the_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_has_no_event(subscribed):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        events.emit(NAME, {})
-        raise RuntimeError
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            events.emit(NAME, {})
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
     assert not Event.objects.exists()
     assert events.sweep() == 0
     assert [r.seen for r in subscribed] == [[], []]
