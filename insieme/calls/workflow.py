@@ -4,6 +4,7 @@ Services call `move()`; nothing else writes `Application.status`.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
 from insieme.calls.models import ApplicationStatus as S
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 STAFF = frozenset({Role.OPERATOR, Role.ADMIN})
 
@@ -58,7 +62,7 @@ NEXT_STEPS: dict[S, str | Promise] = {
 }
 
 
-def allowed(application: Application, name: str, user) -> str | Promise | None:
+def allowed(application: Application, name: str, user) -> "str | _StrPromise | None":
     """None when `user` may make transition `name` now; otherwise the reason why not (lazy:
     rendered in the language of whoever reads it)."""
     transition = TRANSITIONS[name]

@@ -188,7 +188,7 @@ def record_contact_attempt(
     elif outcome == ContactOutcome.DECLINED:
         registration.first_contact_on = registration.first_contact_on or date
         _move(registration, RegistrationStatus.CLOSED)
-        registration.closing_note = _("No longer interested")
+        registration.closing_note = str(_("No longer interested"))
     if registration.assigned_to_id is None:
         registration.assigned_to = by
     registration.save()
