@@ -9,8 +9,11 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from insieme.api import webhooks
         from insieme.api.models import ApiToken, WebhookEndpoint
 
         # The hash and the webhook secret never go into the audit log.
         auditlog.register(ApiToken, exclude_fields=["token_hash", "last_used_at"])
         auditlog.register(WebhookEndpoint, exclude_fields=["secret"])
+        # The events of the domains below reach the endpoints subscribed to them.
+        webhooks.subscribe_all()

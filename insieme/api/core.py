@@ -1,7 +1,6 @@
 """What every endpoint shares: token authentication, scopes, rate limit, error bodies, ETags,
 pagination. The endpoints themselves are thin layers over the apps' querysets and services."""
 
-import functools
 import hashlib
 import math
 from collections.abc import Callable
@@ -15,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.utils import timezone, translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import trans_real
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
@@ -25,7 +23,6 @@ from insieme.api.models import ApiToken, Scope, split_token
 from insieme.api.services import may_hold_tokens
 from insieme.core.clients import client_ip
 
-CONTEXT_SEPARATOR = "\x04"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Refreshing `last_used_at` on every request would turn each read into a write.
 LAST_USED_RESOLUTION = 60  # seconds
@@ -59,34 +56,14 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]]
 
 
-@functools.cache
-def _msgids_of(language: str) -> dict[str, str]:
-    """Translation -> English msgid, from the catalogue of `language`."""
-    catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
-    return {
-        text: msgid.split(CONTEXT_SEPARATOR, 1)[-1]
-        for msgid, text in catalog.items()
-        if isinstance(msgid, str) and isinstance(text, str) and msgid and text
-    }
-
-
-def _msgid(text: str) -> str:
-    for code, _name in settings.LANGUAGES:
-        msgids = _msgids_of(code)
-        if text in msgids:
-            return msgids[text]
-    return text
-
-
 def _in(language: str, value: Any, params: dict[str, Any] | None = None) -> str:
-    """`value` rendered in `language`. Some services translate eagerly (`gettext`), so their
-    messages arrive as plain strings in the language of the moment: they are traced back to their
-    msgid through the catalogue and translated again, so `message_en` is English too."""
+    """`value` rendered in `language`. Messages are lazy where they are declared (gettext_lazy,
+    or a `ValidationError` keeping its lazy message and its params), so rendering one in a
+    language is activating it and calling str()."""
+    if isinstance(value, DjangoValidationError) and not hasattr(value, "error_dict"):
+        value, params = value.error_list[0].message, value.error_list[0].params
     with translation.override(language):
-        if isinstance(value, str) and value:
-            text = translation.gettext(_msgid(value))
-        else:
-            text = str(value)
+        text = str(value)
         return text % params if params else text
 
 
@@ -199,8 +176,8 @@ def cleaned(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
     fields: dict[str, list[Any]] = {}
     for name, errors in form.errors.as_data().items():
         for error in errors:
-            for message in error:
-                fields.setdefault(names.get(name, name), []).append(message)
+            # The error itself, not its text: its lazy message and params render in any language.
+            fields.setdefault(names.get(name, name), []).extend(error.error_list)
     raise invalid(fields)
 
 
@@ -255,7 +232,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(request, 404, "not_found", _("Not found."))
 
     def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
-        message = str(exc) or _("Your role does not allow this action.")
+        message = (exc.args[0] if exc.args else "") or _("Your role does not allow this action.")
         return error_response(request, 403, "forbidden", message)
 
     def on_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -287,7 +264,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         message (rendered in both languages where the service's message is lazy) and code."""
         if hasattr(exc, "error_dict"):
             fields = {
-                name: [m for e in errs for m in e.messages] for name, errs in exc.error_dict.items()
+                name: [one for e in errs for one in e.error_list]
+                for name, errs in exc.error_dict.items()
             }
             return error_response(
                 request, 409, "invalid", _("Some values are not valid: see the fields."), fields

@@ -1,5 +1,6 @@
-"""Webhooks: other apps call `emit(event, payload)`; each subscribed endpoint gets a signed POST
-from the background worker, retried with exponential back-off, every attempt in the log.
+"""Webhooks: the domains' events (`insieme.core.events`) reach `emit(event, payload)`; each
+subscribed endpoint gets a signed POST from the background worker, retried with exponential
+back-off, every attempt in the log.
 
 Signature: header `Insieme-Signature: t=<unix time>,v1=<hex>` where `<hex>` is
 HMAC-SHA256(secret, "<unix time>." + raw body). A receiver recomputes it with its secret and
@@ -147,120 +148,20 @@ def retry_due(now: datetime.datetime | None = None) -> int:
     return len(due)
 
 
-# --- what the owning apps' services call when the event happens ---------------------------------
-# Each builds the payload now (identifiers and status, no personal data), emits after the commit
-# (nothing is queued for a change that is rolled back), and returns its argument so that a service
-# can wrap the object it returns.
+# --- the subscriber: every event of `Event` that happens in the domains ---------------------------
+# The domain services record their events in the outbox (`insieme.core.events`, payloads built by
+# `insieme.calls.events`, `insieme.employment.events`, `insieme.grants.events`); after the commit
+# the worker hands each one here once, and each subscribed endpoint gets its delivery.
+
+SUBSCRIBER = "webhooks"
 
 
-def _on_commit(event: str, payload: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: emit(event, payload))
+def on_event(event: Any) -> list[WebhookDelivery]:
+    return emit(event.name, event.payload)
 
 
-def application_event(application: Any) -> dict[str, Any]:
-    return {
-        "application": {
-            "id": application.pk,
-            "code": application.code,
-            "call": application.call_id,
-            "status": application.status,
-            "outcome_date": (
-                application.outcome_date.isoformat() if application.outcome_date else None
-            ),
-        }
-    }
+def subscribe_all() -> None:
+    from insieme.core.events import subscribe
 
-
-def application_submitted[T](application: T) -> T:
-    _on_commit(Event.APPLICATION_SUBMITTED, application_event(application))
-    return application
-
-
-def outcome_decided[T](application: T) -> T:
-    _on_commit(Event.OUTCOME_DECIDED, application_event(application))
-    return application
-
-
-def placement_recorded[T](placement: T) -> T:
-    p: Any = placement
-    _on_commit(
-        Event.PLACEMENT_RECORDED,
-        {
-            "placement": {
-                "id": p.pk,
-                "code": p.code,
-                "employer": p.employer_id,
-                "contract_type": p.contract_type.code,
-                "start_date": p.start_date.isoformat(),
-                "end_date": p.end_date.isoformat() if p.end_date else None,
-                "is_extension": p.is_extension,
-                "application": p.application_id,
-                "referral": p.referral_id,
-            }
-        },
-    )
-    return placement
-
-
-def disbursement_paid[T](disbursement: T) -> T:
-    d: Any = disbursement
-    _on_commit(
-        Event.DISBURSEMENT_PAID,
-        {
-            "disbursement": {
-                "id": d.pk,
-                "code": d.code,
-                "grant": d.grant_id,
-                "tranche": d.tranche_id,
-                "paid_on": d.paid_on.isoformat(),
-                "amount": f"{d.amount:.2f}",
-            }
-        },
-    )
-    return disbursement
-
-
-def disbursement_cancelled[T](disbursement: T) -> T:
-    """A payment recorded by mistake was cancelled: its amount no longer counts as paid. The
-    reason stays out (free text, it may name people)."""
-    d: Any = disbursement
-    _on_commit(
-        Event.DISBURSEMENT_CANCELLED,
-        {
-            "disbursement": {
-                "id": d.pk,
-                "code": d.code,
-                "grant": d.grant_id,
-                "tranche": d.tranche_id,
-                "paid_on": d.paid_on.isoformat(),
-                "amount": f"{d.amount:.2f}",
-                "cancelled_at": d.cancelled_at.isoformat(),
-            }
-        },
-    )
-    return disbursement
-
-
-def grant_revoked[T](revocation: T, grant: Any) -> T:
-    """A grant was reduced or revoked: the amount taken away and the grant's amounts after it.
-    The reason stays out (free text)."""
-    r: Any = revocation
-    _on_commit(
-        Event.GRANT_REVOKED,
-        {
-            "revocation": {
-                "id": r.pk,
-                "kind": r.kind,
-                "amount": f"{r.amount:.2f}",
-                "decided_on": r.decided_on.isoformat(),
-            },
-            "grant": {
-                "id": grant.pk,
-                "code": grant.code,
-                "amount_awarded": f"{grant.amount_awarded:.2f}",
-                "amount_revoked": f"{grant.amount_revoked:.2f}",
-                "net_amount": f"{grant.net_amount:.2f}",
-            },
-        },
-    )
-    return revocation
+    for name in Event.values:
+        subscribe(name, on_event, name=SUBSCRIBER)

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from insieme.api import webhooks
+from insieme.calls import events
 from insieme.calls.files import check_upload
 from insieme.calls.models import (
     Application,
@@ -34,10 +34,11 @@ from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.models import Person
 
 
-def notify(*, to: str | None, subject: str, template: str, context: dict) -> None:
+def notify(*, to: str | None, subject: Any, template: str, context: dict) -> None:
     """Send an e-mail once the transaction commits (nothing is sent for a rolled-back change)."""
     if not to:
         return
+    subject = str(subject)  # in the language of the moment: the task takes plain JSON
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
 
@@ -318,7 +319,7 @@ def submit_application(application: Application, *, by, now: datetime | None = N
         template="calls/email/submitted.txt",
         context={"application": application},
     )
-    return webhooks.application_submitted(application)
+    return events.application_submitted(application)
 
 
 @service
@@ -326,7 +327,7 @@ def withdraw_application(application: Application, *, by) -> Application:
     rules.transition(application, "application.withdraw", by=by)
     application.outcome_date = timezone.localdate()
     application.save(update_fields=["outcome_date", "updated_at"])
-    return webhooks.outcome_decided(application)
+    return events.outcome_decided(application)
 
 
 @service
@@ -391,7 +392,7 @@ def record_screening(
         application.outcome_date = timezone.localdate()
         application.outcome_reason = "\n".join(f"{item.text}: {reason}" for item, reason in failed)
         application.save(update_fields=["outcome_date", "outcome_reason", "updated_at"])
-        webhooks.outcome_decided(application)
+        events.outcome_decided(application)
         notify(
             to=contact_email(application),
             subject=_("Application %(code)s: not eligible") % {"code": application.code},

@@ -1,4 +1,7 @@
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 METROPOLITAN_PROVINCE = "BO"
@@ -103,3 +106,71 @@ class TableVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_name} {self.version}"
+
+
+class Event(models.Model):
+    """Something that happened in a domain, written by its service in the same transaction as
+    the change (the outbox; see `insieme.core.events`). Subscribers get it after the commit."""
+
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
+    # A plain id, not a foreign key: core sits below accounts, and an event outlives its actor.
+    actor_id = models.PositiveBigIntegerField(_("actor"), null=True, blank=True)
+    object_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    # Set once every subscriber has its delivery (done, failed or running).
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["occurred_at"],
+                name="core_event_undispatched",
+                condition=models.Q(dispatched_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"
+
+
+class EventDelivery(models.Model):
+    """The one delivery of an event to one subscriber: claimed (written, committed) before the
+    subscriber's handler runs, so that no other worker runs it again."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.CharField(_("subscriber"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscriber"], name="core_eventdelivery_once_per_subscriber"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.subscriber}: {self.status}"

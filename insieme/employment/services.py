@@ -12,16 +12,15 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
-from insieme.api import webhooks
 from insieme.calls.models import Application
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune, ContractType
 from insieme.core.tasks import send_email
-from insieme.employment import links
+from insieme.employment import events, links
 from insieme.employment import rules as employment_rules
 from insieme.employment.models import (
     FOLLOW_UP_MONTHS,
@@ -61,9 +60,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-def _mail(subject: str, template: str, context: dict[str, Any], to: str) -> None:
+def _mail(subject: Any, template: str, context: dict[str, Any], to: str) -> None:
     if not to:
         return
+    subject = str(subject)  # in the language of the moment: the task takes plain JSON
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
 
@@ -194,7 +194,7 @@ def record_contact_attempt(
             return attempt
     elif outcome == ContactOutcome.DECLINED:
         changes["first_contact_on"] = registration.first_contact_on or date
-        changes["closing_note"] = _("No longer interested")
+        changes["closing_note"] = str(_("No longer interested"))
         if closes:
             _move(registration, "registration.close", by=by, **changes)
             return attempt
@@ -621,7 +621,7 @@ def record_placement(
         FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
         for months in FOLLOW_UP_MONTHS
     )
-    return webhooks.placement_recorded(placement)
+    return events.placement_recorded(placement)
 
 
 @service

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus, Call, Criterion

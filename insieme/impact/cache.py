@@ -1,8 +1,8 @@
 """The figures, kept in the shared cache (the database cache every app server reads).
 
-An entry's key holds the version of the data (`DataVersion`, changed by database triggers at
-the commit of every write to the tables the figures read: services, bulk updates, the workbook
-import, raw SQL alike) and the filters. The version is read before the figures are computed, so
+An entry's key holds the version of the data the figures read (`insieme.core.versions`, changed
+by database triggers at the commit of every write to those tables: services, bulk updates, the
+workbook import, raw SQL alike) and the filters. The version is read before the figures are computed, so
 an entry never holds data older than its version: a later commit changes the version and the
 next reader computes afresh. (An entry may hold data newer than its version; that is harmless.)
 
@@ -20,34 +20,49 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 
+from insieme.calls.models import Application, Call
+from insieme.core import versions
+from insieme.core.models import Comune, ContractType, District, Sector
+from insieme.employment.models import Interview, Placement, Registration
+from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.figures import Filters, compute
+from insieme.network.models import Organisation
+from insieme.people.models import Person
 
 # Housekeeping only: a new version makes older entries unreachable, this lets the cache drop them.
 TIMEOUT = 6 * 60 * 60
 
+# The tables `insieme.impact.figures` and the dashboard read: a write to any other leaves the
+# figures in the cache. A table newly read by the figures goes here.
+FIGURE_TABLES = tuple(
+    model._meta.db_table
+    for model in (
+        Person,
+        Registration,
+        Interview,
+        Placement,
+        Application,
+        Call,
+        Grant,
+        Disbursement,
+        Fund,
+        Comune,
+        District,
+        Sector,
+        ContractType,
+        Organisation,
+    )
+)
 
-def data_version() -> int | None:
-    """The version of the data, or None when the cache must not be used.
 
-    On PostgreSQL the triggers run at commit, so a transaction that has written (it has a
-    transaction id) does not see its own writes in the version: it computes live.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT (SELECT version FROM impact_dataversion WHERE id = 1),"
-                " txid_current_if_assigned()"
-            )
-            version, pending = cursor.fetchone()
-            return None if pending is not None else version
-        cursor.execute("SELECT version FROM impact_dataversion WHERE id = 1")
-        row = cursor.fetchone()
-        return row[0] if row else None
+def data_version() -> str | None:
+    """The version of the tables the figures read, or None when the cache must not be used (a
+    PostgreSQL transaction that has written computes live: its own writes are not yet in it)."""
+    return versions.data_version(FIGURE_TABLES)
 
 
-def _key(name: str, version: int, filters: Filters) -> str:
+def _key(name: str, version: str, filters: Filters) -> str:
     digest = hashlib.sha256(repr(dataclasses.astuple(filters)).encode()).hexdigest()[:32]
     return f"impact:{name}:{version}:{digest}"
 

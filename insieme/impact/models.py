@@ -76,19 +76,3 @@ class WorkbookImport(models.Model):
             kind: sum(sheet.get(kind, 0) for sheet in self.counts.values())
             for kind in ("created", "updated", "unchanged")
         }
-
-
-class DataVersion(models.Model):
-    """One row whose `version` changes with every committed write to the tables the figures read.
-
-    Database triggers (migration 0003) set it, so bulk writes, the workbook import and raw SQL
-    change it too; `insieme.impact.cache` keys the cached figures on it.
-    """
-
-    version = models.BigIntegerField(_("version"), default=0)
-
-    class Meta:
-        verbose_name = _("version of the data")
-
-    def __str__(self) -> str:
-        return str(self.version)

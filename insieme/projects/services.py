@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role, User
-from insieme.api import webhooks
+from insieme.calls import events
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.services import contact_email, notify
 from insieme.core import rules
@@ -109,7 +109,7 @@ def record_committee_decision(
             outcome_date=today,
             score=row.aggregate,
         )
-        webhooks.outcome_decided(application)
+        events.outcome_decided(application)
         if is_admitted:
             open_project(application=application, started_on=today, by=by)
         snapshot.append(

@@ -25,6 +25,39 @@ def endpoint(db, receiver) -> WebhookEndpoint:
     )
 
 
+def test_the_api_subscribes_to_every_event_the_domains_emit():
+    from insieme.calls import events as calls_events
+    from insieme.core import events
+    from insieme.employment import events as employment_events
+    from insieme.grants import events as grants_events
+
+    emitted = {
+        calls_events.APPLICATION_SUBMITTED,
+        calls_events.OUTCOME_DECIDED,
+        employment_events.PLACEMENT_RECORDED,
+        grants_events.DISBURSEMENT_PAID,
+        grants_events.DISBURSEMENT_CANCELLED,
+        grants_events.GRANT_REVOKED,
+    }
+    assert emitted == set(Event.values)
+    for name in Event.values:
+        assert events.subscribers(name)[webhooks.SUBSCRIBER] is webhooks.on_event
+
+
+def test_a_domain_event_reaches_the_endpoint_once(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    from insieme.core import events
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event = events.emit(Event.OUTCOME_DECIDED, {"application": {"id": 7}})
+    assert events.sweep() == 0  # delivered once, after the commit; the sweep finds nothing
+    (delivery,) = WebhookDelivery.objects.all()
+    assert (delivery.status, delivery.payload) == ("delivered", {"application": {"id": 7}})
+    assert len(receiver.received) == 1
+    assert event.deliveries.get().status == "done"
+
+
 def test_signature_round_trip():
     body = b'{"a": 1}'
     header = webhooks.sign(SECRET, 1_700_000_000, body)

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insieme.api import webhooks
 from insieme.core import rules
 from insieme.core.audit import log_event, service
+from insieme.grants import events
 from insieme.grants import rules as grant_rules
 from insieme.grants.figures import eur, paid_on_grant, tranche_schedule
 from insieme.grants.models import Disbursement, Grant, Revocation, RevocationKind, Tranche
@@ -34,7 +34,7 @@ def record_disbursement(
     count = Disbursement.all_objects.filter(grant=grant).count() + 1
     proposed.code = code or f"{grant.code}-E{count}"
     proposed.save(force_insert=True)
-    return webhooks.disbursement_paid(proposed)
+    return events.disbursement_paid(proposed)
 
 
 @service
@@ -91,7 +91,7 @@ def cancel_disbursement(*, disbursement: Disbursement, reason: str, by) -> Disbu
             "reason": disbursement.cancel_reason,
         },
     )
-    return webhooks.disbursement_cancelled(disbursement)
+    return events.disbursement_cancelled(disbursement)
 
 
 @service
@@ -139,4 +139,4 @@ def revoke_grant(
     revocation = Revocation.objects.create(
         grant=grant, kind=kind, amount=amount, decided_on=decided_on, reason=reason.strip()
     )
-    return webhooks.grant_revoked(revocation, grant)
+    return events.grant_revoked(revocation, grant)

@@ -6,21 +6,21 @@ Transactional tests: writes really commit here, so the version triggers run as i
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insieme.calls.models import Application, ApplicationStatus
-from insieme.core.models import Comune
+from insieme.core import versions
+from insieme.core.models import Comune, TableVersion
 from insieme.employment import services as employment
 from insieme.impact import cache
 from insieme.impact.dashboard import Audience, Dashboard
 from insieme.impact.figures import Filters, compute
-from insieme.impact.models import DataVersion
 from insieme.impact.tests.test_figures import BOLOGNA, Programme
 from insieme.impact.tests.test_workbook import CSV_DIR
 from insieme.workbook.importer import import_workbook
@@ -162,24 +162,40 @@ def test_inside_the_test_transaction_writes_are_seen_too():
     assert Dashboard(Filters()).report["projects"]["applications"] == 2
 
 
+def _last_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM insieme_table_version_seq")
+        return cursor.fetchone()[0]
+
+
 @committed
 def test_the_version_changes_at_each_commit_once_per_transaction_on_postgresql():
     with transaction.atomic():
         Programme().application()
-    version = DataVersion.objects.get().version
+    version = cache.data_version()
+    before = _last_version() if connection.vendor == "postgresql" else None
     with transaction.atomic():
         comune = Comune.objects.get(pk=BOLOGNA)
         for _ in range(3):
             comune.save()
-    assert DataVersion.objects.get().version != version
-    assert DataVersion.objects.count() == 1
+    assert cache.data_version() != version
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_value FROM insieme_data_version_seq")
-            (last,) = cursor.fetchone()
-        # one bump for the first transaction, one for the second
-        assert last == DataVersion.objects.get().version
-        assert Decimal(last) == Decimal(version) + 1
+        # Three saves in one transaction: one bump, the table's new version.
+        assert _last_version() == before + 1
+        assert TableVersion.objects.get(table_name="core_comune").version == before + 1
+
+
+@committed
+def test_a_write_the_figures_do_not_read_leaves_them_in_the_cache():
+    programme = Programme()
+    programme.application()
+    first = report()
+    version = cache.data_version()
+    everything = versions.data_version()
+    Group.objects.create(name="Altro")  # a table the figures do not read
+    assert versions.data_version() != everything
+    assert cache.data_version() == version
+    assert queries(report) == (first, 2)
 
 
 def _first_figure(response) -> str:
@@ -205,7 +221,10 @@ def test_the_dashboard_keeps_its_rendered_figures_until_a_write(client_as, opera
     cached_reads = [q["sql"] for q in captured.captured_queries if "insieme_cache" in q["sql"]]
     assert len(cached_reads) == 1
     assert "figures-html" in cached_reads[0]
-    assert not any("calls_application" in q["sql"] for q in captured.captured_queries)
+    assert not any(
+        "calls_application" in q["sql"] and "core_tableversion" not in q["sql"]
+        for q in captured.captured_queries
+    )
     programme.application()
     assert _first_figure(client.get(reverse("impact:dashboard"))) == "2"
 
