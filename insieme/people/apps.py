@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.people import timeline
+        from insieme.people import rules, timeline  # noqa: F401 (rules registers the gate's table)
         from insieme.people.models import Consent, Document, Person, SpecialCategoryData
 
         auditlog.register(Person)
