@@ -9,7 +9,7 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.employment import models, timeline
+        from insieme.employment import models, network_timeline, retention, timeline  # noqa: F401 (fill people's and network's registries)
 
         for model in (
             models.Registration,

@@ -9,7 +9,7 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.grants import models
+        from insieme.grants import models, retention, timeline  # noqa: F401 (fill people's and network's registries)
 
         for model in (
             models.Fund,

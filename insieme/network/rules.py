@@ -49,7 +49,9 @@ def sole_trader(user, organisation: Organisation):
 def manager_or_own_partner(user, organisation: Organisation):
     """Contact people are personal data: the registry's managers, or the organisation's own
     partner users."""
-    if user.has_role(*MANAGER_ROLES) or (user.has_role(Role.PARTNER) and organisation.is_member(user)):
+    if user.has_role(*MANAGER_ROLES) or (
+        user.has_role(Role.PARTNER) and organisation.is_member(user)
+    ):
         return None
     return refuse(_("Only the organisation's own partner users may do this."), "not_member")
 

@@ -14,6 +14,7 @@ from insieme.accounts.models import User
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.network.models import Agreement, ContactPerson, Organisation, OrganisationMember
+from insieme.people import retention
 
 
 @service
@@ -195,20 +196,10 @@ PSEUDONYM_NAME = "Pseudonimizzato"
 
 
 def legal_retention_reason(organisation: Organisation) -> str | None:
-    """Why the data of `organisation` must be kept, or None."""
-    from insieme.people.services import open_grants_filter
-
-    retained = Organisation.objects.filter(pk=organisation.pk).filter(
-        open_grants_filter("applicant_organisation")
+    """Why the data of `organisation` must be kept, or None (see people/retention.py)."""
+    return retention.hold_reason(
+        Organisation.objects.all(), organisation.pk, retention.ORGANISATION
     )
-    if retained.exists():
-        return str(
-            _(
-                "The organisation has an application with a grant that has not been fully paid "
-                "out and reported: the data must be kept until it is."
-            )
-        )
-    return None
 
 
 def _mask_history(entries, label: str) -> None:

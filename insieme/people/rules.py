@@ -103,9 +103,7 @@ register(
         who=office_or_the_person_online,
     ),
     # obj: the consent.
-    Action(
-        "consent.withdraw", EVERYONE, label=_("Withdraw the consent"), who=editor_or_the_person
-    ),
+    Action("consent.withdraw", EVERYONE, label=_("Withdraw the consent"), who=editor_or_the_person),
     Action("document.upload", EDITORS, label=_("Upload a document"), guards=(not_pseudonymised,)),
     # obj: the document.
     Action("document.delete", EDITORS, label=_("Delete the document")),

@@ -2,20 +2,19 @@
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.uploads import EXTENSIONS
+from insieme.people import retention
 from insieme.people.models import (
     Consent,
     ConsentPurpose,
@@ -247,38 +246,9 @@ def save_special_category(
 # --- Retention and erasure -------------------------------------------------------------------
 
 
-def open_grants_filter(applicant: str = "applicant_person") -> Q:
-    """People (or, with `applicant="applicant_organisation"`, organisations) with an application
-    holding a grant not yet fully paid out."""
-    from insieme.grants.models import Disbursement, Grant
-
-    paid = Subquery(
-        Disbursement.objects.filter(grant=OuterRef("pk"))
-        .values("grant")
-        .annotate(total=Sum("amount"))
-        .values("total"),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-    open_grants = Grant.objects.annotate(
-        paid=Coalesce(paid, Value(Decimal("0.00")), output_field=DecimalField())
-    ).filter(
-        **{f"application__{applicant}": OuterRef("pk")},
-        amount_awarded__gt=Coalesce("amount_revoked", Value(Decimal("0.00")))
-        + Coalesce("paid", Value(Decimal("0.00"))),
-    )
-    return Q(Exists(open_grants))
-
-
 def legal_retention_reason(person: Person) -> str | None:
-    """Why the data of `person` must be kept, or None."""
-    if Person.objects.filter(pk=person.pk).filter(open_grants_filter()).exists():
-        return str(
-            _(
-                "The person has an application with a grant that has not been fully paid out "
-                "and reported: the data must be kept until it is."
-            )
-        )
-    return None
+    """Why the data of `person` must be kept, or None (see people/retention.py)."""
+    return retention.hold_reason(Person.objects.all(), person.pk, retention.PERSON)
 
 
 def _mask_history(person: Person) -> None:
@@ -342,21 +312,24 @@ def _latest(model, person_field: str, field: str) -> Subquery:
     )
 
 
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
 def past_retention(today: datetime.date | None = None) -> list[Person]:
     """People whose last activity is older than the retention period and not legally retained."""
-    from insieme.calls.models import Application
-    from insieme.employment.models import Interview, Placement, Registration
-
     cutoff = retention_cutoff(today)
+    activities = retention.activities()
     people = (
         Person.objects.active()
-        .exclude(open_grants_filter())
+        .exclude(retention.held(retention.PERSON))
         .annotate(
-            last_registration=_latest(Registration, "person", "registered_on"),
-            last_interview=_latest(Interview, "person", "date"),
-            last_placement_start=_latest(Placement, "person", "start_date"),
-            last_placement_end=_latest(Placement, "person", "end_date"),
-            last_application=_latest(Application, "applicant_person", "submitted_at"),
+            **{
+                f"last_{name}": _latest(a.model, a.person_field, a.date_field)
+                for name, a in activities.items()
+            }
         )
         .order_by("pk")
     )
@@ -364,11 +337,7 @@ def past_retention(today: datetime.date | None = None) -> list[Person]:
     for person in people:
         dates = [
             person.activity_reference_date(),
-            person.last_registration,
-            person.last_interview,
-            person.last_placement_start,
-            person.last_placement_end,
-            timezone.localdate(person.last_application) if person.last_application else None,
+            *(_as_date(getattr(person, f"last_{name}")) for name in activities),
         ]
         if max(d for d in dates if d is not None) < cutoff:
             result.append(person)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 from insieme.core.audit import history, log_access
 from insieme.core.listing import (
     EXPORT_FORMATS,
@@ -26,7 +27,6 @@ from insieme.core.listing import (
     normalise_text,
     posted_search,
 )
-from insieme.core import rules
 from insieme.core.models import Comune
 from insieme.people import exports, fiscal_code, services, timeline
 from insieme.people import rules as people_rules
@@ -375,7 +375,10 @@ def access_export(request, pk: int, fmt: str):
         raise Http404
     person = _visible_person(request, pk)
     return _access_response(
-        request, person, fmt, include_special=bool(rules.can(request.user, "special_category.read", person))
+        request,
+        person,
+        fmt,
+        include_special=bool(rules.can(request.user, "special_category.read", person)),
     )
 
 
