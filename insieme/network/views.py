@@ -120,7 +120,7 @@ def _require(request, name: str, organisation: Organisation | None = None) -> No
         raise PermissionDenied
 
 
-@login_required
+@role_required(*rules.action("organisation.export").roles)
 @require_GET
 def organisation_export(request, fmt: str):
     _require(request, "organisation.export")

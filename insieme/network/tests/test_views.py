@@ -491,6 +491,44 @@ def test_timeline_shows_placements_and_grants(client_as, operator, coach, org, o
     assert "Contributo G1 concesso: € 15.000,00" in funder_page
 
 
+def test_timeline_shows_applications_only_to_who_may_see_them(
+    client_as, operator, coach, partner, evaluator, org
+):
+    """The organisation's page prints each application's code and title beside its name: an
+    operator sees them, the member who submitted one sees theirs, nobody else does."""
+    from insieme.calls.models import Application, ApplicationStatus, Call, Line
+
+    call = Call.objects.create(code="B24", title="Bando 2024", line=Line.SOCIAL_INNOVATION)
+    submitted = datetime.datetime(2024, 2, 1, 10, tzinfo=datetime.UTC)
+    colleague = make_user("collega@example.org", Role.PARTNER)
+    member(org, partner)
+    member(org, colleague)
+    for code, title, owner in (
+        ("C1", "Forno di comunità", partner),
+        ("C2", "Orto condiviso", colleague),
+    ):
+        Application.objects.create(
+            code=code,
+            call=call,
+            title=title,
+            applicant_organisation=org,
+            owner=owner,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=submitted,
+        )
+    page = reverse("network:detail", args=[org.pk])
+    operator_text = client_as(operator).get(page).text
+    assert "Forno di comunità" in operator_text
+    assert "Orto condiviso" in operator_text
+    partner_text = client_as(partner).get(page).text
+    assert "Forno di comunità" in partner_text
+    assert "Orto condiviso" not in partner_text
+    coach_text = client_as(coach).get(page).text
+    assert "Candidatura C1" not in coach_text
+    assert "Forno di comunità" not in coach_text
+    assert client_as(evaluator).get(page).status_code == 404
+
+
 # --- contact people ----------------------------------------------------------------------------
 
 
