@@ -192,43 +192,44 @@ KNOWN_DISAGREEMENTS: list[tuple[str, str, str, str]] = []
 
 
 @pytest.fixture(scope="module")
-def cast(world, django_db_blocker):
-    """The world, with what some actions need beside it: an interview still to be held (the
+def cast(request, django_db_blocker):
+    """The built, with what some actions need beside it: an interview still to be held (the
     world's own was held; only a booked one can be marked missed)."""
     from insieme.employment.models import Interview, InterviewStatus
 
-    interview = world.objects["interview"]
+    built = request.getfixturevalue("built")
+    interview = built.objects["interview"]
     with django_db_blocker.unblock():
-        world.objects["booked_interview"] = Interview.objects.create(
+        built.objects["booked_interview"] = Interview.objects.create(
             code="COL-M2",
             person=interview.person,
             date=interview.date,
             operator=interview.operator,
             status=InterviewStatus.BOOKED,
         )
-    return world
+    return built
 
 
-def _client(world, role: str, *, api: bool) -> tuple[Client, dict[str, str]]:
+def _client(built, role: str, *, api: bool) -> tuple[Client, dict[str, str]]:
     client = Client(raise_request_exception=False)
     headers: dict[str, str] = {}
     if role != "anon":
         if api:
-            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+            headers["Authorization"] = f"Bearer {built.tokens[role]}"
         else:
-            client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+            client.cookies[settings.SESSION_COOKIE_NAME] = built.sessions[role]
     return client, headers
 
 
-def _url(world, role: str, name: str, kwargs: dict[str, str]) -> str:
-    return reverse(name, kwargs={k: resolve_value(world, role, v) for k, v in kwargs.items()})
+def _url(built, role: str, name: str, kwargs: dict[str, str]) -> str:
+    return reverse(name, kwargs={k: resolve_value(built, role, v) for k, v in kwargs.items()})
 
 
-def _body(world, role: str, body: dict) -> dict:
+def _body(built, role: str, body: dict) -> dict:
     resolved = {}
     for key, value in body.items():
         if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
-            value = world.object(role, value[1:-1]).pk
+            value = built.object(role, value[1:-1]).pk
         resolved[key] = value
     return resolved
 
@@ -240,19 +241,19 @@ def _answer(response) -> str:
     return str(response.status_code)
 
 
-def web_answer(world, case: Case, role: str) -> str:
-    client, headers = _client(world, role, api=False)
-    url = _url(world, role, case.web, case.web_kwargs)
+def web_answer(built, case: Case, role: str) -> str:
+    client, headers = _client(built, role, api=False)
+    url = _url(built, role, case.web, case.web_kwargs)
     with transaction.atomic():
         response = client.post(url, case.web_data, headers=headers)
         transaction.set_rollback(True)
     return _answer(response)
 
 
-def api_answer(world, case: Case, role: str) -> str:
-    client, headers = _client(world, role, api=True)
-    url = _url(world, role, case.api, case.api_kwargs)
-    body = json.dumps(_body(world, role, case.api_body))
+def api_answer(built, case: Case, role: str) -> str:
+    client, headers = _client(built, role, api=True)
+    url = _url(built, role, case.api, case.api_kwargs)
+    body = json.dumps(_body(built, role, case.api_body))
     with transaction.atomic():
         response = client.generic(
             case.api_method, url, body, content_type="application/json", headers=headers
@@ -265,10 +266,10 @@ def allowed(answer: str) -> bool:
     return answer not in REFUSED
 
 
-def disagreements(world, case: Case) -> list[tuple[str, str, str, str]]:
+def disagreements(built, case: Case) -> list[tuple[str, str, str, str]]:
     found = []
     for role in ROLES:
-        web, api = web_answer(world, case, role), api_answer(world, case, role)
+        web, api = web_answer(built, case, role), api_answer(built, case, role)
         assert web not in MISTAKES, (case.action, role, "web", web)
         assert api not in MISTAKES, (case.action, role, "api", api)
         if allowed(web) != allowed(api):
