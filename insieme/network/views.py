@@ -120,7 +120,7 @@ def _require(request, name: str, organisation: Organisation | None = None) -> No
         raise PermissionDenied
 
 
-@role_required(*rules.action("organisation.export").roles)
+@role_required(*MANAGER_ROLES)
 @require_GET
 def organisation_export(request, fmt: str):
     _require(request, "organisation.export")
@@ -349,7 +349,7 @@ def member_remove(request, pk: int, member_pk: int):
     return redirect("network:detail", pk=organisation.pk)
 
 
-@role_required(*rules.action("organisation.merge").roles)
+@role_required(*MANAGER_ROLES)
 @require_http_methods(["GET", "POST"])
 def organisation_merge(request, pk: int):
     organisation = _visible(request, pk)
@@ -381,7 +381,7 @@ def organisation_merge(request, pk: int):
     return render(request, "network/merge.html", context | {"form": form, "other": other})
 
 
-@role_required(*rules.action("organisation.pseudonymise").roles)
+@role_required(*MANAGER_ROLES)
 @require_http_methods(["GET", "POST"])
 def organisation_pseudonymise(request, pk: int):
     organisation = _visible(request, pk)

@@ -193,11 +193,11 @@ KNOWN_DISAGREEMENTS: list[tuple[str, str, str, str]] = []
 
 @pytest.fixture(scope="module")
 def cast(request, django_db_blocker):
-    """The built, with what some actions need beside it: an interview still to be held (the
+    """The world, with what some actions need beside it: an interview still to be held (the
     world's own was held; only a booked one can be marked missed)."""
     from insieme.employment.models import Interview, InterviewStatus
 
-    built = request.getfixturevalue("built")
+    built = request.getfixturevalue("world")
     interview = built.objects["interview"]
     with django_db_blocker.unblock():
         built.objects["booked_interview"] = Interview.objects.create(
