@@ -9,7 +9,9 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.calls import models, retention, rules, timeline  # noqa: F401 (rules registers the gate's table)  # noqa: F401 (fill people's and network's registries)
+        import insieme.calls.retention
+        import insieme.calls.timeline  # noqa: F401 (fills the registries of people and network)
+        from insieme.calls import models, rules  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Call)
         auditlog.register(models.Application, exclude_fields=["answers"])

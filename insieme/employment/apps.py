@@ -9,7 +9,9 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.employment import models, network_timeline, retention, timeline  # noqa: F401 (fill people's and network's registries)
+        import insieme.employment.network_timeline
+        import insieme.employment.retention  # noqa: F401 (fills the registries of people and network)
+        from insieme.employment import models, timeline
 
         for model in (
             models.Registration,

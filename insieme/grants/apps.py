@@ -9,7 +9,9 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.grants import models, retention, timeline  # noqa: F401 (fill people's and network's registries)
+        import insieme.grants.retention
+        import insieme.grants.timeline  # noqa: F401 (fills the registries of people and network)
+        from insieme.grants import models
 
         for model in (
             models.Fund,
