@@ -10,7 +10,10 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth.models import Group
 
-        from insieme.accounts import middleware  # noqa: F401  (connects the login signal)
+        from insieme.accounts import (
+            middleware,  # noqa: F401  (connects the login signal)
+            rules,  # noqa: F401  (registers the gate's table)
+        )
         from insieme.accounts.models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})

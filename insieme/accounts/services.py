@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from insieme.accounts.models import Role, User
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.tasks import send_email
 
@@ -29,6 +30,7 @@ def invite_user(
     *, email: str, first_name: str, last_name: str, roles: list[Role], by: User
 ) -> User:
     """Create an account for a colleague or partner and e-mail them a link to choose a password."""
+    rules.require(by, "user.invite", roles)
     user = User.objects.create_user(
         email=email, password=None, first_name=first_name, last_name=last_name
     )
@@ -50,5 +52,6 @@ def invite_user(
 
 @service
 def set_active(*, user: User, active: bool, by: User) -> None:
+    rules.require(by, "user.set_active", user)
     user.is_active = active
     user.save(update_fields=["is_active"])

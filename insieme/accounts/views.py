@@ -8,6 +8,7 @@ from insieme.accounts import services
 from insieme.accounts.forms import InviteForm
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 
 
 @role_required(Role.ADMIN)
@@ -46,8 +47,9 @@ def invite(request):
 @require_POST
 def toggle_active(request, pk: int):
     user = get_object_or_404(User, pk=pk)
-    if user == request.user:
-        messages.error(request, _("You cannot deactivate your own account."))
+    decision = rules.can(request.user, "user.set_active", user)
+    if not decision:
+        messages.error(request, decision.reason)
     else:
         services.set_active(user=user, active=not user.is_active, by=request.user)
         messages.success(

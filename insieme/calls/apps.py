@@ -9,6 +9,8 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        import insieme.calls.retention
+        import insieme.calls.timeline  # noqa: F401 (fills the registries of people and network)
         from insieme.calls import models, rules  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Call)

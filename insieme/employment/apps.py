@@ -9,6 +9,8 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        import insieme.employment.network_timeline
+        import insieme.employment.retention  # noqa: F401 (fills the registries of people and network)
         from insieme.employment import models, rules, timeline  # noqa: F401 (rules registers the gate's table)
 
         for model in (

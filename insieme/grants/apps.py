@@ -9,6 +9,8 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        import insieme.grants.retention
+        import insieme.grants.timeline  # noqa: F401 (fills the registries of people and network)
         from insieme.grants import models, rules  # noqa: F401 (rules registers the gate's table)
         from insieme.grants.project_page import grants_of_project
         from insieme.projects.page import add_to_project_page

@@ -9,6 +9,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from insieme.network import rules  # noqa: F401  (registers the gate's table)
         from insieme.network.models import (
             Agreement,
             ContactPerson,

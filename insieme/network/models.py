@@ -31,7 +31,9 @@ class NetworkRole(models.TextChoices):
 
 
 # Roles that see every organisation (organisations are not personal data; their contact people are).
-SEE_ALL_ROLES = (Role.OPERATOR, Role.ADMIN, Role.COACH, Role.EVALUATOR)
+# Not evaluators: a review is blind, and the directory's timelines name who applied with what; an
+# evaluator reaches an application only through their assignments.
+SEE_ALL_ROLES = (Role.OPERATOR, Role.ADMIN, Role.COACH)
 # Roles that manage the registry.
 MANAGER_ROLES = (Role.OPERATOR, Role.ADMIN)
 # Roles whose users are linked to the organisation they belong to (OrganisationMember).
@@ -40,7 +42,7 @@ MEMBER_ROLES = (Role.PARTNER, Role.FUNDER)
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user) -> "OrganisationQuerySet":
-        """All organisations for operators, administrators, coaches and evaluators; their own
+        """All organisations for operators, administrators and coaches; their own
         organisation(s) for partners and funders; none for anyone else."""
         if not user.is_authenticated:
             return self.none()
@@ -174,12 +176,6 @@ class Organisation(models.Model):
     def fiscal_code_visible_to(self, user) -> bool:
         """A sole trader's code is the owner's personal code: shown to managers and members."""
         return not self.is_sole_trader or user.has_role(*MANAGER_ROLES) or self.is_member(user)
-
-    def contacts_editable_by(self, user) -> bool:
-        return not self.is_pseudonymised and self.contacts_visible_to(user)
-
-    def editable_by(self, user) -> bool:
-        return not self.is_pseudonymised and user.has_role(*MANAGER_ROLES)
 
 
 class ContactPerson(models.Model):

@@ -11,13 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import User
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.network.models import Agreement, ContactPerson, Organisation, OrganisationMember
+from insieme.people import retention
 
 
 @service
 def save_organisation(*, organisation: Organisation, by: User) -> Organisation:
     """Create or update an organisation that a form has already validated."""
+    if organisation.pk is None:
+        rules.require(by, "organisation.create")
+    else:
+        rules.require(by, "organisation.edit", organisation)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -25,6 +31,7 @@ def save_organisation(*, organisation: Organisation, by: User) -> Organisation:
 
 @service
 def save_contact(*, contact: ContactPerson, by: User) -> ContactPerson:
+    rules.require(by, "contact.edit", contact.organisation)
     contact.full_clean()
     contact.save()
     return contact
@@ -32,11 +39,13 @@ def save_contact(*, contact: ContactPerson, by: User) -> ContactPerson:
 
 @service
 def remove_contact(*, contact: ContactPerson, by: User) -> None:
+    rules.require(by, "contact.edit", contact.organisation)
     contact.delete()
 
 
 @service
 def save_agreement(*, agreement: Agreement, by: User) -> Agreement:
+    rules.require(by, "agreement.edit", agreement.organisation)
     agreement.full_clean()
     agreement.save()
     return agreement
@@ -44,12 +53,14 @@ def save_agreement(*, agreement: Agreement, by: User) -> Agreement:
 
 @service
 def remove_agreement(*, agreement: Agreement, by: User) -> None:
+    rules.require(by, "agreement.edit", agreement.organisation)
     agreement.delete()
 
 
 @service
 def link_member(*, organisation: Organisation, user: User, by: User) -> OrganisationMember:
     """Let `user` (a partner's or funder's account) act for `organisation`."""
+    rules.require(by, "member.link", organisation)
     member, created = OrganisationMember.objects.get_or_create(organisation=organisation, user=user)
     if created:
         log_event(organisation, by=by, event="member_linked", details={"user": user.pk})
@@ -58,6 +69,7 @@ def link_member(*, organisation: Organisation, user: User, by: User) -> Organisa
 
 @service
 def unlink_member(*, member: OrganisationMember, by: User) -> None:
+    rules.require(by, "member.unlink", member.organisation)
     log_event(member.organisation, by=by, event="member_unlinked", details={"user": member.user_id})
     member.delete()
 
@@ -134,10 +146,8 @@ def merge_organisations(
         raise ValidationError(
             _("Choose two different organisations to merge."), code="same_organisation"
         )
-    if survivor.is_pseudonymised or duplicate.is_pseudonymised:
-        raise ValidationError(
-            _("A pseudonymised organisation cannot be merged."), code="pseudonymised"
-        )
+    rules.require(by, "organisation.merge", survivor)
+    rules.require(by, "organisation.merge", duplicate)
     conflicts = merge_conflicts(survivor, duplicate)
     if conflicts:
         raise ValidationError(
@@ -186,20 +196,10 @@ PSEUDONYM_NAME = "Pseudonimizzato"
 
 
 def legal_retention_reason(organisation: Organisation) -> str | None:
-    """Why the data of `organisation` must be kept, or None."""
-    from insieme.people.services import open_grants_filter
-
-    retained = Organisation.objects.filter(pk=organisation.pk).filter(
-        open_grants_filter("applicant_organisation")
+    """Why the data of `organisation` must be kept, or None (see people/retention.py)."""
+    return retention.hold_reason(
+        Organisation.objects.all(), organisation.pk, retention.ORGANISATION
     )
-    if retained.exists():
-        return str(
-            _(
-                "The organisation has an application with a grant that has not been fully paid "
-                "out and reported: the data must be kept until it is."
-            )
-        )
-    return None
 
 
 def _mask_history(entries, label: str) -> None:
@@ -215,16 +215,7 @@ def _mask_history(entries, label: str) -> None:
 def pseudonymise_organisation(*, organisation: Organisation, reason: str, by: User) -> Organisation:
     """Wipe what identifies a sole trader (its code is the owner's personal code); keep the row
     and its links, so that counts and money do not change."""
-    if organisation.is_pseudonymised:
-        raise ValidationError(_("This organisation has already been pseudonymised."), code="done")
-    if not organisation.is_sole_trader:
-        raise ValidationError(
-            _(
-                "Only a sole trader's record holds personal data: a company or body with an "
-                "11-digit code is not pseudonymised."
-            ),
-            code="not_sole_trader",
-        )
+    rules.require(by, "organisation.pseudonymise", organisation)
     retention = legal_retention_reason(organisation)
     if retention:
         raise ValidationError(retention, code="legal_retention")

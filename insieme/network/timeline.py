@@ -1,16 +1,23 @@
-"""What happened with an organisation, newest first, from the records of the other apps."""
+"""What happened with an organisation, newest first: its own records, and the events that the
+apps recording its work (calls, employment, grants) provide.
+
+A provider is a function `(organisation, user) -> list[Event]` that returns only what `user`
+may see, in a constant number of queries (one, typically). Register it from the app's
+`AppConfig.ready` (network sits below those apps and does not import them):
+
+    from insieme.network import timeline
+
+    timeline.register("calls.applications", application_events)
+"""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from insieme.calls.models import Application, ApplicationStatus
-from insieme.core.money import eur
-from insieme.employment.models import Placement
-from insieme.grants.models import Grant
-from insieme.network.models import MANAGER_ROLES, Organisation
+from insieme.network.models import Organisation
 
 LIMIT_PER_KIND = 50
 
@@ -23,9 +30,23 @@ class Event:
     detail: str = ""
 
 
+Provider = Callable[[Organisation, object], list[Event]]
+
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, provider: Provider) -> None:
+    """Add (or replace, when the name is the same) a provider of events."""
+    _providers[name] = provider
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_providers)
+
+
 def timeline(organisation: Organisation, user) -> list[Event]:
-    """Events of `organisation` as `user` may see them: the names of placed people only for
-    operators and administrators. Four queries, whatever the number of events."""
+    """Events of `organisation` as `user` may see them: one query for the agreements, and the
+    providers' own."""
     events: list[Event] = []
     if organisation.joined_on:
         events.append(Event(organisation.joined_on, "joined", _("Joined the network")))
@@ -37,60 +58,7 @@ def timeline(organisation: Organisation, user) -> list[Event]:
             events.append(
                 Event(agreement.ends_on, "agreement", _("Agreement expired"), agreement.title)
             )
-    applications = (
-        Application.objects.filter(applicant_organisation=organisation)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .exclude(submitted_at__isnull=True)
-        .select_related("call")
-        .order_by("-submitted_at")[:LIMIT_PER_KIND]
-    )
-    for application in applications:
-        assert application.submitted_at is not None
-        events.append(
-            Event(
-                timezone.localdate(application.submitted_at),
-                "application",
-                _("Application %(code)s to the call %(call)s")
-                % {"code": application.code, "call": application.call.title},
-                f"{application.title} — {application.get_status_display()}",
-            )
-        )
-    show_people = user.has_role(*MANAGER_ROLES)
-    placements = (
-        Placement.objects.filter(employer=organisation)
-        .select_related("contract_type", "person" if show_people else "contract_type")
-        .order_by("-start_date")[:LIMIT_PER_KIND]
-    )
-    for placement in placements:
-        label = (
-            _("Extension: %(contract)s") if placement.is_extension else _("Hiring: %(contract)s")
-        ) % {"contract": placement.contract_type.name}
-        events.append(
-            Event(
-                placement.start_date,
-                "placement",
-                label,
-                str(placement.person) if show_people else "",
-            )
-        )
-    grants = (
-        Grant.objects.filter(funder=organisation, awarded_on__isnull=False)
-        .select_related("application")
-        .order_by("-awarded_on")[:LIMIT_PER_KIND]
-    )
-    for grant in grants:
-        assert grant.awarded_on is not None
-        events.append(
-            Event(
-                grant.awarded_on,
-                "grant",
-                _("Grant %(code)s awarded: %(amount)s")
-                % {
-                    "code": grant.code,
-                    "amount": eur(grant.amount_awarded),
-                },
-                grant.application.title,
-            )
-        )
+    for provider in _providers.values():
+        events.extend(provider(organisation, user))
     events.sort(key=lambda event: event.date, reverse=True)
     return events

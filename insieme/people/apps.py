@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.people import timeline
+        from insieme.people import rules  # noqa: F401 (registers the gate's table)
         from insieme.people.models import Consent, Document, Person, SpecialCategoryData
 
         auditlog.register(Person)
@@ -19,4 +19,3 @@ class PeopleConfig(AppConfig):
             SpecialCategoryData,
             mask_fields=["disability_68_99", "disability_percentage", "health_notes"],
         )
-        timeline.register_spine_providers()

@@ -2,19 +2,19 @@
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.uploads import EXTENSIONS
+from insieme.people import retention
 from insieme.people.models import (
     Consent,
     ConsentPurpose,
@@ -24,6 +24,13 @@ from insieme.people.models import (
 )
 
 PSEUDONYM_SURNAME = "Pseudonimizzato"
+
+
+def _gate(by, name: str, obj=None) -> None:
+    """Ask the gate for `by`. No one (`by=None`) is a job (the retention command) or a public
+    form (the sign-up), whose caller has answered for its own action."""
+    if by is not None:
+        rules.require(by, name, obj)
 
 
 def has_consent(person: Person, purpose: str) -> bool:
@@ -60,6 +67,7 @@ def newsletter_recipients():
 @service
 def save_person(*, person: Person, by) -> Person:
     """Create or update a person from a validated form instance."""
+    _gate(by, "person.create" if person.pk is None else "person.edit", person)
     person.full_clean()
     person.save()
     return person
@@ -68,6 +76,7 @@ def save_person(*, person: Person, by) -> Person:
 @service
 def touch(*, person: Person, on: datetime.date | None = None, by) -> None:
     """Note activity with a person: the retention period restarts from `on` (today)."""
+    _gate(by, "person.edit", person)
     day = on or timezone.localdate()
     if person.last_activity is None or person.last_activity < day:
         Person.objects.filter(pk=person.pk).update(last_activity=day)
@@ -85,8 +94,7 @@ def record_consent(
     by,
 ) -> Consent:
     """Record a consent; one already in force for the same purpose is replaced (withdrawn)."""
-    person.consents.in_force().filter(purpose=purpose).update(withdrawn_at=timezone.now())
-    return Consent.objects.create(
+    consent = Consent(
         person=person,
         purpose=purpose,
         notice_version=notice_version,
@@ -94,11 +102,16 @@ def record_consent(
         channel=channel,
         recorded_by=by,
     )
+    _gate(by, "consent.record", consent)
+    person.consents.in_force().filter(purpose=purpose).update(withdrawn_at=timezone.now())
+    consent.save()
+    return consent
 
 
 @service
 def withdraw_consent(*, consent: Consent, by) -> Consent:
     """Record the withdrawal; `by` is the operator, or the person themselves on their profile."""
+    _gate(by, "consent.withdraw", consent)
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
@@ -115,20 +128,6 @@ def withdraw_consent(*, consent: Consent, by) -> Consent:
 
 
 # --- The person's own account -----------------------------------------------------------------
-
-
-def _check_person_linkable(person: Person) -> None:
-    if person.is_pseudonymised:
-        raise ValidationError(
-            _("The identifying data of this person were erased: no account can be linked."),
-            code="pseudonymised",
-        )
-    if person.account_id is not None:
-        raise ValidationError(
-            _("This person is already linked to the account %(email)s: unlink it first."),
-            code="already_linked",
-            params={"email": person.account.email if person.account else ""},
-        )
 
 
 def _check_account_linkable(user) -> None:
@@ -162,7 +161,7 @@ def link_account(*, person: Person, email: str, by) -> tuple[Person, bool]:
     from insieme.accounts.models import Role, User
     from insieme.accounts.services import invite_user
 
-    _check_person_linkable(person)
+    _gate(by, "person.link_account", person)
     email = User.objects.normalize_email(email.strip()).lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
@@ -186,6 +185,7 @@ def link_account(*, person: Person, email: str, by) -> tuple[Person, bool]:
 
 @service
 def unlink_account(*, person: Person, by) -> None:
+    _gate(by, "person.unlink_account", person)
     user = person.account
     if user is None:
         return
@@ -199,6 +199,7 @@ def unlink_account(*, person: Person, by) -> None:
 def add_document(
     *, person: Person, kind: str, upload: UploadedFile, content_type: str, by
 ) -> Document:
+    _gate(by, "document.upload", person)
     name = upload.name or "documento"
     document = Document(
         person=person,
@@ -216,6 +217,7 @@ def add_document(
 
 @service
 def delete_document(*, document: Document, by) -> None:
+    _gate(by, "document.delete", document)
     storage, name = document.file.storage, document.file.name
     document.delete()
     if name:
@@ -231,6 +233,7 @@ def save_special_category(
     health_notes: str,
     by,
 ) -> SpecialCategoryData:
+    _gate(by, "special_category.write", person)
     data, _created = SpecialCategoryData.objects.get_or_create(person=person)
     data.disability_68_99 = disability_68_99
     data.disability_percentage = disability_percentage
@@ -243,38 +246,9 @@ def save_special_category(
 # --- Retention and erasure -------------------------------------------------------------------
 
 
-def open_grants_filter(applicant: str = "applicant_person") -> Q:
-    """People (or, with `applicant="applicant_organisation"`, organisations) with an application
-    holding a grant not yet fully paid out."""
-    from insieme.grants.models import Disbursement, Grant
-
-    paid = Subquery(
-        Disbursement.objects.filter(grant=OuterRef("pk"))
-        .values("grant")
-        .annotate(total=Sum("amount"))
-        .values("total"),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-    open_grants = Grant.objects.annotate(
-        paid=Coalesce(paid, Value(Decimal("0.00")), output_field=DecimalField())
-    ).filter(
-        **{f"application__{applicant}": OuterRef("pk")},
-        amount_awarded__gt=Coalesce("amount_revoked", Value(Decimal("0.00")))
-        + Coalesce("paid", Value(Decimal("0.00"))),
-    )
-    return Q(Exists(open_grants))
-
-
 def legal_retention_reason(person: Person) -> str | None:
-    """Why the data of `person` must be kept, or None."""
-    if Person.objects.filter(pk=person.pk).filter(open_grants_filter()).exists():
-        return str(
-            _(
-                "The person has an application with a grant that has not been fully paid out "
-                "and reported: the data must be kept until it is."
-            )
-        )
-    return None
+    """Why the data of `person` must be kept, or None (see people/retention.py)."""
+    return retention.hold_reason(Person.objects.all(), person.pk, retention.PERSON)
 
 
 def _mask_history(person: Person) -> None:
@@ -289,8 +263,7 @@ def _mask_history(person: Person) -> None:
 @service
 def pseudonymise(*, person: Person, reason: str, by) -> Person:
     """Wipe what identifies `person`; keep the row and its links, so that figures do not change."""
-    if person.is_pseudonymised:
-        raise ValidationError(_("This person has already been pseudonymised."), code="done")
+    _gate(by, "person.pseudonymise", person)
     retention = legal_retention_reason(person)
     if retention:
         raise ValidationError(retention, code="legal_retention")
@@ -339,21 +312,24 @@ def _latest(model, person_field: str, field: str) -> Subquery:
     )
 
 
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
 def past_retention(today: datetime.date | None = None) -> list[Person]:
     """People whose last activity is older than the retention period and not legally retained."""
-    from insieme.calls.models import Application
-    from insieme.employment.models import Interview, Placement, Registration
-
     cutoff = retention_cutoff(today)
+    activities = retention.activities()
     people = (
         Person.objects.active()
-        .exclude(open_grants_filter())
+        .exclude(retention.held(retention.PERSON))
         .annotate(
-            last_registration=_latest(Registration, "person", "registered_on"),
-            last_interview=_latest(Interview, "person", "date"),
-            last_placement_start=_latest(Placement, "person", "start_date"),
-            last_placement_end=_latest(Placement, "person", "end_date"),
-            last_application=_latest(Application, "applicant_person", "submitted_at"),
+            **{
+                f"last_{name}": _latest(a.model, a.person_field, a.date_field)
+                for name, a in activities.items()
+            }
         )
         .order_by("pk")
     )
@@ -361,11 +337,7 @@ def past_retention(today: datetime.date | None = None) -> list[Person]:
     for person in people:
         dates = [
             person.activity_reference_date(),
-            person.last_registration,
-            person.last_interview,
-            person.last_placement_start,
-            person.last_placement_end,
-            timezone.localdate(person.last_application) if person.last_application else None,
+            *(_as_date(getattr(person, f"last_{name}")) for name in activities),
         ]
         if max(d for d in dates if d is not None) < cutoff:
             result.append(person)
@@ -415,8 +387,8 @@ def merge_people(*, survivor: Person, duplicate: Person, by) -> Person:
     """Move everything of `duplicate` to `survivor`, then delete `duplicate`."""
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("Choose two different people to merge."), code="same_person")
-    if survivor.is_pseudonymised or duplicate.is_pseudonymised:
-        raise ValidationError(_("A pseudonymised person cannot be merged."), code="pseudonymised")
+    _gate(by, "person.merge", survivor)
+    _gate(by, "person.merge", duplicate)
     if survivor.account_id and duplicate.account_id:
         raise ValidationError(
             _("Both records are linked to an account: unlink one of them first."),
@@ -486,6 +458,7 @@ def special_category_permission():
 @service
 def set_special_category_access(*, user, granted: bool, by) -> None:
     """Grant or revoke the permission to read special-category data, for one user."""
+    _gate(by, "special_category.grant_access", user)
     permission = special_category_permission()
     if granted:
         user.user_permissions.add(permission)

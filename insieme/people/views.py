@@ -29,6 +29,7 @@ from insieme.core.listing import (
 )
 from insieme.core.models import Comune
 from insieme.people import exports, services, timeline
+from insieme.people import rules as people_rules
 from insieme.people.forms import (
     ConsentForm,
     DocumentForm,
@@ -48,9 +49,15 @@ from insieme.people.models import (
     SpecialCategoryData,
 )
 
-EDITORS = (Role.OPERATOR, Role.ADMIN)
-READERS = (Role.OPERATOR, Role.ADMIN, Role.COACH)
-SPECIAL_PERMISSION = "people.view_special_category"
+# The coarse doors of the pages; the rules themselves are in people/rules.py.
+EDITORS = tuple(people_rules.EDITORS)
+READERS = tuple(people_rules.READERS)
+
+
+def _require(request, name: str, obj=None) -> None:
+    """The gate's answer as a page's door: any refusal is a 403 here."""
+    if not rules.can(request.user, name, obj):
+        raise PermissionDenied
 
 
 def _visible_person(request, pk: int) -> Person:
@@ -177,8 +184,7 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
     person = _visible_person(request, pk)
-    if person.is_pseudonymised:
-        raise PermissionDenied
+    _require(request, "person.edit", person)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         person = services.save_person(person=form.save(commit=False), by=request.user)
@@ -212,7 +218,7 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "can_edit": can_edit,
-        "can_see_special": request.user.has_perm(SPECIAL_PERMISSION),
+        "can_see_special": bool(rules.can(request.user, "special_category.read", person)),
         "events": timeline.events_for(person),
         "documents": _documents_for(request.user, person),
         "consent_form": ConsentForm() if can_edit else None,
@@ -338,10 +344,9 @@ def document_delete(request, pk: int, document_pk: int):
 @require_http_methods(["GET", "POST"])
 def special_category(request, pk: int):
     person = _visible_person(request, pk)
-    if not request.user.has_perm(SPECIAL_PERMISSION):
-        raise PermissionDenied
+    _require(request, "special_category.read", person)
     data = SpecialCategoryData.objects.filter(person=person).first()
-    can_edit = request.user.has_role(*EDITORS)
+    can_edit = bool(rules.can(request.user, "special_category.write", person))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -379,7 +384,10 @@ def access_export(request, pk: int, fmt: str):
         raise Http404
     person = _visible_person(request, pk)
     return _access_response(
-        request, person, fmt, include_special=request.user.has_perm(SPECIAL_PERMISSION)
+        request,
+        person,
+        fmt,
+        include_special=bool(rules.can(request.user, "special_category.read", person)),
     )
 
 

@@ -19,8 +19,9 @@ EXPECTED = {
     "organisations": (
         lambda w: [w.partner_org, w.other_org, w.funder_org, w.other_funder],
         {
+            # Not evaluators: the directory would tell them who applied (a blind review).
             **dict.fromkeys(
-                ["operator", "admin", "coach", "evaluator"],
+                ["operator", "admin", "coach"],
                 lambda w, u: {
                     o.pk for o in (w.partner_org, w.other_org, w.funder_org, w.other_funder)
                 },

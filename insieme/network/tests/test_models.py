@@ -18,9 +18,14 @@ def orgs():
     return organisation("Alfa", n=1), organisation("Beta", n=2, is_funder=True)
 
 
-@pytest.mark.parametrize("role", ["operator", "admin_user", "coach", "evaluator"])
+@pytest.mark.parametrize("role", ["operator", "admin_user", "coach"])
 def test_staff_see_all(request, orgs, role):
     assert Organisation.objects.visible_to(request.getfixturevalue(role)).count() == 2
+
+
+def test_evaluators_see_no_organisation(orgs, evaluator):
+    # A blind review: the directory would tell them who applied with what.
+    assert not Organisation.objects.visible_to(evaluator).exists()
 
 
 @pytest.mark.parametrize("role", ["partner", "funder"])

@@ -62,7 +62,7 @@ def contact(org):
 # --- list --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["operator", "admin_user", "coach", "evaluator"])
+@pytest.mark.parametrize("role", ["operator", "admin_user", "coach"])
 def test_staff_roles_see_every_organisation(request, client_as, org, other, role):
     response = client_as(request.getfixturevalue(role)).get(reverse("network:list"))
     assert response.status_code == 200
@@ -414,13 +414,8 @@ def test_operator_sees_contacts_agreements_and_timeline(client_as, operator, org
     assert "Adesione alla rete" in text
 
 
-@pytest.mark.parametrize("role", ["coach", "evaluator"])
-def test_contact_people_are_hidden_from_coaches_and_evaluators(
-    request, client_as, org, contact, role
-):
-    response = client_as(request.getfixturevalue(role)).get(
-        reverse("network:detail", args=[org.pk])
-    )
+def test_contact_people_are_hidden_from_coaches(client_as, coach, org, contact):
+    response = client_as(coach).get(reverse("network:detail", args=[org.pk]))
     assert response.status_code == 200
     assert org.name in response.text
     assert "Giulia Ferri" not in response.text
@@ -496,6 +491,44 @@ def test_timeline_shows_placements_and_grants(client_as, operator, coach, org, o
     assert "Contributo G1 concesso: 15.000,00\u00a0€" in funder_page
 
 
+def test_timeline_shows_applications_only_to_who_may_see_them(
+    client_as, operator, coach, partner, evaluator, org
+):
+    """The organisation's page prints each application's code and title beside its name: an
+    operator sees them, the member who submitted one sees theirs, nobody else does."""
+    from insieme.calls.models import Application, ApplicationStatus, Call, Line
+
+    call = Call.objects.create(code="B24", title="Bando 2024", line=Line.SOCIAL_INNOVATION)
+    submitted = datetime.datetime(2024, 2, 1, 10, tzinfo=datetime.UTC)
+    colleague = make_user("collega@example.org", Role.PARTNER)
+    member(org, partner)
+    member(org, colleague)
+    for code, title, owner in (
+        ("C1", "Forno di comunità", partner),
+        ("C2", "Orto condiviso", colleague),
+    ):
+        Application.objects.create(
+            code=code,
+            call=call,
+            title=title,
+            applicant_organisation=org,
+            owner=owner,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=submitted,
+        )
+    page = reverse("network:detail", args=[org.pk])
+    operator_text = client_as(operator).get(page).text
+    assert "Forno di comunità" in operator_text
+    assert "Orto condiviso" in operator_text
+    partner_text = client_as(partner).get(page).text
+    assert "Forno di comunità" in partner_text
+    assert "Orto condiviso" not in partner_text
+    coach_text = client_as(coach).get(page).text
+    assert "Candidatura C1" not in coach_text
+    assert "Forno di comunità" not in coach_text
+    assert client_as(evaluator).get(page).status_code == 404
+
+
 # --- contact people ----------------------------------------------------------------------------
 
 
@@ -555,12 +588,24 @@ def test_partner_edits_and_removes_their_contacts(client_as, partner, org, conta
     assert not ContactPerson.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["coach", "evaluator"])
-def test_coaches_and_evaluators_may_not_touch_contacts(request, client_as, org, contact, role):
-    client = client_as(request.getfixturevalue(role))
+def test_coaches_may_not_touch_contacts(client_as, coach, org, contact):
+    client = client_as(coach)
     assert client.get(reverse("network:contact_add", args=[org.pk])).status_code == 403
     assert (
         client.post(reverse("network:contact_delete", args=[org.pk, contact.pk])).status_code == 403
+    )
+    assert ContactPerson.objects.exists()
+
+
+def test_evaluators_do_not_reach_the_organisation_directory(client_as, evaluator, org, contact):
+    """A blind review: an organisation's page lists its applications beside its name."""
+    client = client_as(evaluator)
+    assert client.get(reverse("network:list")).status_code == 403
+    assert client.post(reverse("network:search"), {"q": org.name}).status_code == 403
+    assert client.get(reverse("network:detail", args=[org.pk])).status_code == 404
+    assert client.get(reverse("network:contact_add", args=[org.pk])).status_code == 404
+    assert (
+        client.post(reverse("network:contact_delete", args=[org.pk, contact.pk])).status_code == 404
     )
     assert ContactPerson.objects.exists()
 
