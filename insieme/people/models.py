@@ -77,11 +77,12 @@ def _referred_to_organisations_of(user) -> models.QuerySet:
     as long as they let the programme share their CV with partner companies."""
     from django.apps import apps
 
-    from insieme.network.models import Organisation
-
     Referral = apps.get_model("employment", "Referral")
+    OrganisationMember = apps.get_model("network", "OrganisationMember")
     return Referral.objects.filter(
-        vacancy__organisation__in=Organisation.objects.of_member(user),
+        vacancy__organisation__in=OrganisationMember.objects.filter(user=user).values(
+            "organisation"
+        ),
         person__consents__purpose=ConsentPurpose.CV_SHARING,
         person__consents__withdrawn_at__isnull=True,
     ).values("person")
