@@ -22,8 +22,6 @@ class EmploymentConfig(AppConfig):
             models.Attendance,
             models.Vacancy,
             models.Referral,
-            models.Placement,
-            models.FollowUp,
         ):
             auditlog.register(model)
         auditlog.register(models.JobProfile, m2m_fields={"wished_contracts"})

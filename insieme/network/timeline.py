@@ -8,9 +8,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from insieme.calls.models import Application, ApplicationStatus
-from insieme.employment.models import Placement
 from insieme.grants.models import Grant
 from insieme.network.models import MANAGER_ROLES, Organisation
+from insieme.placements.models import Placement
 
 LIMIT_PER_KIND = 50
 

@@ -342,7 +342,8 @@ def _latest(model, person_field: str, field: str) -> Subquery:
 def past_retention(today: datetime.date | None = None) -> list[Person]:
     """People whose last activity is older than the retention period and not legally retained."""
     from insieme.calls.models import Application
-    from insieme.employment.models import Interview, Placement, Registration
+    from insieme.employment.models import Interview, Registration
+    from insieme.placements.models import Placement
 
     cutoff = retention_cutoff(today)
     people = (

@@ -287,7 +287,7 @@ def test_placement_cannot_end_before_it_starts(client_as, operator, candidates):
     person = candidates["near"]
     org = factories.organisation()
     response = client_as(operator).post(
-        reverse("employment:placement_new", args=[person.pk]),
+        reverse("placements:placement_new", args=[person.pk]),
         {
             "employer": org.pk,
             "contract_type": ContractType.objects.get(code="determinato").pk,
@@ -403,7 +403,7 @@ def test_placement_hours_and_stipend_cannot_be_negative(client_as, operator, can
         "monthly_stipend": "-450",
     }
     client = client_as(operator)
-    url = reverse("employment:placement_new", args=[person.pk])
+    url = reverse("placements:placement_new", args=[person.pk])
     html = client.post(url, data).content.decode()
     assert "Le ore settimanali devono essere tra 1 e 60." in html
     assert "L&#x27;indennità non può essere negativa." in html

@@ -13,13 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insieme.calls.models import Application, Call
-from insieme.employment.models import Interview, Placement, Registration
+from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
 from insieme.impact.workbook.exporter import export_workbook
 from insieme.impact.workbook.importer import import_workbook
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 
 EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "examples"

@@ -30,11 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.audit import log_event
 from insieme.core.models import ContractType, Sector
-from insieme.employment.models import Interview, InterviewKind, Placement, Registration
+from insieme.employment.models import Interview, InterviewKind, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.network.models import LegalForm, NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person, Sex
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 
 from . import values as v
