@@ -26,7 +26,6 @@ from insieme.employment.models import (
 from insieme.employment.tests import factories
 from insieme.network.models import OrganisationMember
 from insieme.placements import services as placement_services
-from insieme.placements.models import FollowUp
 
 OPERATOR_URLS = [
     ("employment:agenda", []),
@@ -186,15 +185,6 @@ def test_service_list_query_count_does_not_grow(client_as, operator, db):
     for n in range(5):
         Service.objects.create(kind="formazione", title=f"Corso {n}")
     assert count_queries(client, reverse("employment:service_list")) == few
-
-
-def test_follow_up_form_needs_an_answer(client_as, operator, db):
-    placement = factories.placement(factories.person(), by=operator)
-    check = FollowUp.objects.get(placement=placement, months=6)
-    response = client_as(operator).post(reverse("placements:follow_up", args=[check.pk]), {})
-    assert "Questo campo è obbligatorio" in response.content.decode()
-    check.refresh_from_db()
-    assert check.done_on is None
 
 
 def test_a_partner_cannot_edit_another_organisations_vacancy(client_as, partner, db):
