@@ -410,16 +410,11 @@ def generate(people: int = BASE_PEOPLE, seed: int = 2026, log: Any = print) -> d
     from insieme.accounts.models import Role, User
     from insieme.calls.models import Application, Call
     from insieme.core.models import Comune, ContractType, Sector
-    from insieme.employment.models import (
-        Interview,
-        Placement,
-        Referral,
-        Registration,
-        Vacancy,
-    )
+    from insieme.employment.models import Interview, Referral, Registration, Vacancy
     from insieme.grants.models import Disbursement, Fund, Grant
     from insieme.network.models import Organisation
     from insieme.people.models import Consent, Person
+    from insieme.placements.models import Placement
     from insieme.projects.models import Project
 
     rng = random.Random(seed)

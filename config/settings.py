@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "insieme.projects",
     "insieme.grants",
     "insieme.employment",
+    "insieme.placements",
     "insieme.workbook",
     "insieme.impact",
     "insieme.api",

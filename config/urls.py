@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("insieme.api.urls")),
     path("", include("insieme.employment.urls")),
+    path("", include("insieme.placements.urls")),
 ]
 
 handler500 = "insieme.core.views.server_error"

@@ -51,16 +51,13 @@ from insieme.calls.models import Application, ApplicationStatus
 from insieme.core import rules
 from insieme.core.models import Comune, ContractType
 from insieme.employment import services as employment_services
-from insieme.employment.forms import (
-    FollowUpForm,
-    PlacementForm,
-    ReferralOutcomeForm,
-    VacancyForm,
-    vacancy_organisations,
-)
-from insieme.employment.models import FollowUp, Referral, Vacancy, VacancyStatus
+from insieme.employment.forms import ReferralOutcomeForm, VacancyForm, vacancy_organisations
+from insieme.employment.models import Referral, Vacancy, VacancyStatus
 from insieme.evaluations.forms import DecisionForm
 from insieme.people.models import Person
+from insieme.placements import services as placement_services
+from insieme.placements.forms import FollowUpForm, PlacementForm
+from insieme.placements.models import FollowUp
 from insieme.projects import services as project_services
 
 # The registry's router: a path has one view in Django's URL list, so POST /vacancies must live
@@ -252,7 +249,7 @@ def record_placement(request: HttpRequest, body: PlacementIn) -> Any:
     form = PlacementForm({name: _form_value(v) for name, v in values.items()}, person=person)
     _by_code(form, "contract_type")
     data = cleaned(form)
-    placement = employment_services.record_placement(
+    placement = placement_services.record_placement(
         person=person, referral=referral, by=user, **data
     )
     return Status(201, placement_out(_placements_for(user).get(pk=placement.pk), user))
@@ -281,7 +278,7 @@ def record_follow_up(request: HttpRequest, placement_id: Id, months: Id, body: F
         instance=FollowUp.objects.get(pk=follow_up.pk),
     )
     data = cleaned(form)
-    follow_up = employment_services.record_follow_up(
+    follow_up = placement_services.record_follow_up(
         follow_up=follow_up,
         still_employed=data["still_employed"],
         same_contract=data["same_contract"],

@@ -29,8 +29,6 @@ from insieme.core import rules
 from insieme.core.audit import log_access
 from insieme.employment import links
 from insieme.employment.models import (
-    FollowUp,
-    Placement,
     Referral,
     ReferralOutcome,
     Vacancy,
@@ -39,6 +37,7 @@ from insieme.employment.models import (
 )
 from insieme.network.models import NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person
+from insieme.placements.models import FollowUp, Placement
 
 router = Router()
 

@@ -150,7 +150,7 @@ def retry_due(now: datetime.datetime | None = None) -> int:
 
 # --- the subscriber: every event of `Event` that happens in the domains ---------------------------
 # The domain services record their events in the outbox (`insieme.core.events`, payloads built by
-# `insieme.calls.events`, `insieme.employment.events`, `insieme.grants.events`); after the commit
+# `insieme.calls.events`, `insieme.placements.events`, `insieme.grants.events`); after the commit
 # the worker hands each one here once, and each subscribed endpoint gets its delivery.
 
 SUBSCRIBER = "webhooks"

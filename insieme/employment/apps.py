@@ -9,7 +9,6 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        import insieme.employment.network_timeline
         import insieme.employment.retention  # noqa: F401 (fills the registries of people and network)
         from insieme.employment import models, rules, timeline  # noqa: F401 (rules registers the gate's table)
 
@@ -24,8 +23,6 @@ class EmploymentConfig(AppConfig):
             models.Attendance,
             models.Vacancy,
             models.Referral,
-            models.Placement,
-            models.FollowUp,
         ):
             auditlog.register(model)
         auditlog.register(models.JobProfile, m2m_fields={"wished_contracts"})

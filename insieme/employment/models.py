@@ -2,11 +2,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insieme.calls.models import Application
 from insieme.core.models import ContractType
 from insieme.network.models import Organisation
 from insieme.people.models import Person
@@ -223,130 +222,6 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
-
-
-class PlacementQuerySet(models.QuerySet["Placement"]):
-    def visible_to(self, user) -> "PlacementQuerySet":
-        """Operators and administrators see every placement. A partner: the placements at its own
-        organisations of people who were referred to that organisation (it sees only the
-        candidates referred to it). A coach: the placements created by the projects it
-        accompanies. Anyone else: none."""
-        from insieme.accounts.models import Role
-        from insieme.employment.links import partner_organisations
-
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.has_role(Role.OPERATOR, Role.ADMIN):
-            return self
-        scope = Q(pk__in=[])
-        if user.has_role(Role.PARTNER):
-            referred = Referral.objects.filter(
-                person=models.OuterRef("person"), vacancy__organisation=models.OuterRef("employer")
-            )
-            scope |= Q(employer__in=partner_organisations(user)) & Q(models.Exists(referred))
-        if user.has_role(Role.COACH):
-            # The projects it coaches, named by the lookup (projects sits above employment).
-            coached = Application.objects.filter(pk=models.OuterRef("application"))
-            scope |= Q(models.Exists(coached.filter(project__coaches=user)))
-        return self.filter(scope)
-
-
-class Placement(models.Model):
-    """A job placement (inserimento lavorativo); a `tirocinio` contract is a traineeship."""
-
-    CODE_PREFIX = "INS"
-
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="placements"
-    )
-    employer = models.ForeignKey(
-        Organisation,
-        verbose_name=_("employer"),
-        on_delete=models.PROTECT,
-        related_name="placements",
-    )
-    contract_type = models.ForeignKey(
-        ContractType, verbose_name=_("contract type"), on_delete=models.PROTECT
-    )
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"), null=True, blank=True)
-    weekly_hours = models.DecimalField(
-        _("weekly hours"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    is_extension = models.BooleanField(_("extension of a previous contract"), default=False)
-    application = models.ForeignKey(
-        Application,
-        verbose_name=_("project that created the job"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="placements",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    extends = models.ForeignKey(
-        "self",
-        verbose_name=_("contract extended"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="extensions",
-    )
-    referral = models.OneToOneField(
-        "Referral",
-        verbose_name=_("referral"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="placement",
-    )
-    # Traineeships (tirocini) only.
-    host_tutor = models.CharField(_("host organisation tutor"), max_length=200, blank=True)
-    programme_tutor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("programme tutor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    monthly_stipend = models.DecimalField(
-        _("monthly stipend (€)"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = PlacementQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("placement")
-        verbose_name_plural = _("placements")
-        ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="placement_ends_after_start",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["person", "start_date"]),
-            # The dashboard's drill-down list pages in this order (bench: 230 -> 40 ms).
-            models.Index(fields=["start_date", "code"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} — {self.employer} ({self.start_date})"
-
-    @property
-    def is_traineeship(self) -> bool:
-        return self.contract_type.code == ContractType.TRAINEESHIP
 
 
 class Reach(models.TextChoices):
@@ -720,47 +595,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.vacancy}"
-
-
-FOLLOW_UP_MONTHS = (3, 6, 12)
-
-
-class FollowUpQuerySet(models.QuerySet["FollowUp"]):
-    def due(self, today: datetime.date | None = None) -> "FollowUpQuerySet":
-        today = today or timezone.localdate()
-        return self.filter(done_on__isnull=True, due_on__lte=today)
-
-
-class FollowUp(models.Model):
-    """A check on a placement 3, 6 and 12 months after it started."""
-
-    placement = models.ForeignKey(
-        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="follow_ups"
-    )
-    months = models.PositiveSmallIntegerField(_("months after the start"))
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    still_employed = models.BooleanField(_("still employed"), null=True)
-    same_contract = models.BooleanField(_("same contract"), null=True)
-    notes = models.TextField(_("notes"), blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = FollowUpQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
-        ordering = ["due_on"]
-        constraints = [
-            models.UniqueConstraint(fields=["placement", "months"], name="one_follow_up_per_step"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.placement} +{self.months}"

@@ -1,18 +1,22 @@
-"""What an operator should do now: overdue first contacts, follow-ups due, plan actions due."""
+"""What an operator should do now: overdue first contacts, follow-ups due, plan actions due.
+
+The follow-ups of placements come from the placements app (registered in employment.page)."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from insieme.employment.models import Action, FollowUp, Registration
+from insieme.employment import page
+from insieme.employment.models import Action, Registration
 
 
 @dataclass
 class Reminders:
     overdue_contacts: list[Registration]
-    follow_ups: list[FollowUp]
+    follow_ups: list[Any]
     actions: list[Action]
 
     @property
@@ -29,15 +33,7 @@ def reminders_for(user, today: datetime.date | None = None) -> Reminders:
         .select_related("person")
         .order_by("registered_on", "pk")
     )
-    follow_ups = (
-        FollowUp.objects.due(today)
-        .filter(
-            Q(placement__recorded_by=user) | Q(placement__person__registrations__assigned_to=user)
-        )
-        .select_related("placement__person", "placement__employer")
-        .distinct()
-        .order_by("due_on", "pk")
-    )
+    follow_ups = page.reminders_of("follow_ups", user, today)
     actions = (
         Action.objects.due(today)
         .filter(owner=user)

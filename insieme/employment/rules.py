@@ -225,8 +225,6 @@ register(
     _office("enrolment.record_attendance", _("Record attendance")),
     _office("referral.create", _("Propose")),
     _office("vacancy.send", _("Send the vacancy")),
-    _office("placement.record", _("Record a placement")),
-    _office("follow_up.record", _("Record the follow-up")),
     rules.Action(
         "vacancy.save", OFFICE_AND_PARTNERS, label=_("Save the vacancy"), who=of_the_partner
     ),

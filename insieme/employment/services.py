@@ -15,15 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
-from insieme.calls.models import Application
 from insieme.core import rules
 from insieme.core.audit import log_event, service
-from insieme.core.models import Comune, ContractType
+from insieme.core.models import Comune
 from insieme.core.tasks import send_email
-from insieme.employment import events, links
+from insieme.employment import links
 from insieme.employment import rules as employment_rules
 from insieme.employment.models import (
-    FOLLOW_UP_MONTHS,
     Action,
     ActionStatus,
     Attendance,
@@ -31,14 +29,12 @@ from insieme.employment.models import (
     ContactOutcome,
     Enrolment,
     EnrolmentStatus,
-    FollowUp,
     Goal,
     GoalStatus,
     Interview,
     InterviewKind,
     InterviewStatus,
     JobProfile,
-    Placement,
     Referral,
     ReferralOutcome,
     Registration,
@@ -47,7 +43,6 @@ from insieme.employment.models import (
     Vacancy,
     VacancyStatus,
 )
-from insieme.network.models import Organisation
 from insieme.people import services as people_services
 from insieme.people.models import ConsentPurpose, Person
 
@@ -75,8 +70,9 @@ def _move(registration: Registration, name: str, *, by: Any, **changes: Any) -> 
     rules.transition(registration, name, by=by, **changes)
 
 
-def _with_code(obj: Interview | Placement) -> Any:
-    """Save a new interview or placement with its readable code (COL-000123, INS-000123)."""
+def with_code(obj: Any) -> Any:
+    """Save a new interview (or placement, placements app) with its readable code (COL-000123,
+    INS-000123)."""
     if obj.pk is None:
         obj.code = f"tmp-{uuid.uuid4().hex}"
         obj.save()
@@ -243,7 +239,7 @@ def book_interview(
             )
     if kind == InterviewKind.FIRST and registration is not None:
         rules.require(by, "registration.book_first_interview", registration)
-    interview = _with_code(
+    interview = with_code(
         rules.create(
             Interview,
             by=by,
@@ -560,85 +556,3 @@ def record_referral_outcome(
         outcome_on=date or timezone.localdate(),
     )
     return referral
-
-
-# Placements and follow-ups
-
-
-@service
-def record_placement(
-    *,
-    person: Person,
-    employer: Organisation,
-    contract_type: ContractType,
-    start_date: datetime.date,
-    end_date: datetime.date | None = None,
-    weekly_hours: Decimal | None = None,
-    is_extension: bool = False,
-    extends: Placement | None = None,
-    application: Application | None = None,
-    referral: Referral | None = None,
-    host_tutor: str = "",
-    programme_tutor: Any = None,
-    monthly_stipend: Decimal | None = None,
-    by: Any,
-) -> Placement:
-    """Record a placement (a traineeship when the contract is `tirocinio`) and plan its follow-ups."""
-    rules.require(by, "placement.record", person)
-    if end_date is not None and end_date < start_date:
-        raise ValidationError(
-            _("The end date cannot come before the start date."), code="ends_before_start"
-        )
-    if extends is not None:
-        is_extension = True
-    placement = _with_code(
-        Placement(
-            person=person,
-            employer=employer,
-            contract_type=contract_type,
-            start_date=start_date,
-            end_date=end_date,
-            weekly_hours=weekly_hours,
-            is_extension=is_extension,
-            extends=extends,
-            application=application,
-            referral=referral,
-            host_tutor=host_tutor,
-            programme_tutor=programme_tutor,
-            monthly_stipend=monthly_stipend,
-            recorded_by=by,
-        )
-    )
-    if referral is not None and referral.outcome != ReferralOutcome.HIRED:
-        rules.transition(
-            referral,
-            "referral.hire",
-            by=by,
-            refusal_reason="",
-            outcome_on=referral.outcome_on or timezone.localdate(),
-        )
-    FollowUp.objects.bulk_create(
-        FollowUp(placement=placement, months=months, due_on=add_months(start_date, months))
-        for months in FOLLOW_UP_MONTHS
-    )
-    return events.placement_recorded(placement)
-
-
-@service
-def record_follow_up(
-    *,
-    follow_up: FollowUp,
-    still_employed: bool,
-    same_contract: bool | None,
-    notes: str = "",
-    date: datetime.date | None = None,
-    by: Any,
-) -> FollowUp:
-    rules.require(by, "follow_up.record", follow_up)
-    follow_up.still_employed = still_employed
-    follow_up.same_contract = same_contract if still_employed else False
-    follow_up.notes = notes
-    follow_up.done_on = date or timezone.localdate()
-    follow_up.done_by = by
-    follow_up.save()
-    return follow_up

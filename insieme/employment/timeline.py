@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 from insieme.employment.models import (
     ContactAttempt,
     Enrolment,
-    FollowUp,
     Goal,
     InterviewStatus,
-    Placement,
     Referral,
     ReferralOutcome,
 )
@@ -104,43 +102,6 @@ def referral_events(person) -> list[TimelineEvent]:
     return events
 
 
-def placement_events(person) -> list[TimelineEvent]:
-    events = []
-    placements = Placement.objects.filter(person=person).select_related("employer", "contract_type")
-    for row in placements:
-        params = {"employer": row.employer.name, "contract": row.contract_type.name}
-        if row.is_traineeship:
-            title = _("Traineeship at %(employer)s") % params
-        elif row.is_extension:
-            title = _("Extension at %(employer)s (%(contract)s)") % params
-        else:
-            title = _("Placement at %(employer)s (%(contract)s)") % params
-        events.append(TimelineEvent(row.start_date, "placement", title))
-        if row.end_date:
-            events.append(
-                TimelineEvent(
-                    row.end_date,
-                    "placement_end",
-                    _("End of the placement at %(employer)s") % params,
-                )
-            )
-    done = FollowUp.objects.filter(placement__person=person, done_on__isnull=False).select_related(
-        "placement__employer"
-    )
-    for check in done:
-        assert check.done_on is not None
-        status = _("still employed") if check.still_employed else _("no longer employed")
-        events.append(
-            TimelineEvent(
-                check.done_on,
-                "follow_up",
-                _("Follow-up at %(months)s months: %(status)s")
-                % {"months": check.months, "status": status},
-            )
-        )
-    return events
-
-
 def register_providers() -> None:
     register("employment.registrations", registration_events)
     register("employment.contacts", contact_events)
@@ -148,4 +109,3 @@ def register_providers() -> None:
     register("employment.plan", plan_events)
     register("employment.services", service_events)
     register("employment.referrals", referral_events)
-    register("employment.placements", placement_events)

@@ -18,7 +18,6 @@ urlpatterns = [
     path("lavoro/persone/<int:pk>/obiettivi/", views.add_goal, name="add_goal"),
     path("lavoro/persone/<int:pk>/azioni/", views.add_action, name="add_action"),
     path("lavoro/persone/<int:pk>/servizi/", views.enrol, name="enrol"),
-    path("lavoro/persone/<int:pk>/inserimento/", views.placement_new, name="placement_new"),
     path("lavoro/colloqui/<int:pk>/", views.interview, name="interview"),
     path("lavoro/colloqui/<int:pk>/mancato/", views.interview_missed, name="interview_missed"),
     path("lavoro/azioni/<int:pk>/stato/", views.action_status, name="action_status"),
@@ -28,7 +27,6 @@ urlpatterns = [
     path(
         "lavoro/frequenze/<int:pk>/presenze/", views.attendance_session, name="attendance_session"
     ),
-    path("lavoro/verifiche/<int:pk>/", views.follow_up, name="follow_up"),
     path("offerte/", views.vacancy_list, name="vacancy_list"),
     path("offerte/nuova/", views.vacancy_edit, name="vacancy_new"),
     path("offerte/<int:pk>/", views.vacancy, name="vacancy"),

@@ -24,11 +24,12 @@ from django.core.cache import cache
 from insieme.calls.models import Application, Call
 from insieme.core import versions
 from insieme.core.models import Comune, ContractType, District, Sector
-from insieme.employment.models import Interview, Placement, Registration
+from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.figures import Filters, compute
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 # Housekeeping only: a new version makes older entries unreachable, this lets the cache drop them.
 TIMEOUT = 6 * 60 * 60

@@ -25,16 +25,11 @@ from insieme.accounts.models import Role, User
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.fiscal_code import check_digit
 from insieme.core.models import Comune, ContractType, Sector
-from insieme.employment.models import (
-    Interview,
-    InterviewKind,
-    Placement,
-    Registration,
-    Vacancy,
-)
+from insieme.employment.models import Interview, InterviewKind, Registration, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant, Instrument
 from insieme.network.models import LegalForm, Organisation, OrganisationMember
 from insieme.people.models import EmploymentCondition, Person
+from insieme.placements.models import Placement
 from insieme.projects.models import Project, ProjectStatus
 
 SEED = 2017

@@ -38,9 +38,10 @@ from django.utils import timezone
 
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.core.models import Comune, ContractType, Sector
-from insieme.employment.models import Interview, InterviewKind, Placement, Registration
+from insieme.employment.models import Interview, InterviewKind, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 TRAINEESHIP = ContractType.TRAINEESHIP
 ZERO = Decimal("0.00")

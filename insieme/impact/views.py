@@ -24,7 +24,7 @@ from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application
 from insieme.core.audit import log_event
 from insieme.core.counts import CountingPaginator
-from insieme.employment.models import Interview, Placement
+from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact import tasks
 from insieme.impact.cache import cached
@@ -42,6 +42,7 @@ from insieme.impact.forms import DashboardFilterForm, WorkbookUploadForm, filter
 from insieme.impact.models import ImportStatus, WorkbookImport
 from insieme.network.models import Organisation, OrganisationMember
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 DASHBOARD_ROLES = (Role.OPERATOR, Role.ADMIN, Role.FUNDER)
 RECORDS_PER_PAGE = 50

@@ -102,7 +102,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def jobs_created(project: Project, user: User) -> tuple[list, dict]:
     """The placements linked to the project that `user` may see, counted by DOMAIN.md's rules,
     in the database."""
-    from insieme.employment.models import Placement
+    from insieme.placements.models import Placement
 
     placements = Placement.objects.visible_to(user).filter(application=project.application)
     traineeship = Q(contract_type__code=ContractType.TRAINEESHIP)

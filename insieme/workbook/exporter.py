@@ -18,10 +18,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from insieme.calls.models import Application, ApplicationStatus, Call
-from insieme.employment.models import Interview, Placement
+from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 from insieme.workbook.validating import WORKBOOK_OUTCOMES
 
 COLUMNS = {

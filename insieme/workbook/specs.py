@@ -10,10 +10,11 @@ from django.db import models
 
 from insieme.calls.models import Application, Call
 from insieme.core.models import ContractType, Sector
-from insieme.employment.models import Interview, Placement
+from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 CHUNK = 5000
 Progress = Callable[[int, int], None]

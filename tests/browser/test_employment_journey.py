@@ -13,9 +13,10 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, totp_code
 from insieme.accounts.models import Role
-from insieme.employment.models import Interview, Placement, Referral, Registration
+from insieme.employment.models import Interview, Referral, Registration
 from insieme.employment.tests import factories
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,17 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from insieme.accounts.models import Role
-from insieme.employment.models import (
-    FollowUp,
-    Interview,
-    InterviewKind,
-    Placement,
-    Referral,
-    Registration,
-)
+from insieme.employment.models import Interview, InterviewKind, Referral, Registration
 from insieme.employment.tests import factories
 from insieme.people.models import Person
 from insieme.people.tests.factories import code_for
+from insieme.placements.models import FollowUp, Placement
 from tests.browser.dashboard import EMPLOYMENT, changes, figures
 from tests.browser.test_dashboard_journey import log_in
 

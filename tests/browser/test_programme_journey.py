@@ -16,9 +16,9 @@ from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.calls.models import Application, ApplicationStatus
 from insieme.calls.tests.helpers import PDF_BYTES, close, make_call
-from insieme.employment.models import Placement
 from insieme.employment.tests import factories as jobs
 from insieme.grants.models import Disbursement, Grant
+from insieme.placements.models import Placement
 from insieme.projects.models import CoachingSession, Project
 from insieme.projects.tests import factories as f
 from tests.browser import test_calls_journey as calls_journey

@@ -531,8 +531,8 @@ employment:add_action                                      GET     L  403  403  
 employment:add_action                                      POST    L  403  403  403  403  302  403  403  403  403  403  403
 employment:enrol                                           GET     L  403  403  403  403  405  403  403  403  403  403  403
 employment:enrol                                           POST    L  403  403  403  403  302  403  403  403  403  403  403
-employment:placement_new                                   GET     L  403  403  403  403  200  403  403  403  403  403  403
-employment:placement_new                                   POST    L  403  403  403  403  200  403  403  403  403  403  403
+placements:placement_new                                   GET     L  403  403  403  403  200  403  403  403  403  403  403
+placements:placement_new                                   POST    L  403  403  403  403  200  403  403  403  403  403  403
 employment:interview                                       GET     L  403  403  403  403  200  403  403  403  403  403  403
 employment:interview                                       POST    L  403  403  403  403  200  403  403  403  403  403  403
 employment:interview_missed                                GET     L  403  403  403  403  405  403  403  403  403  403  403
@@ -547,8 +547,8 @@ employment:attendance                                      GET     L  403  403  
 employment:attendance                                      POST    L  403  403  403  403  302  403  403  403  403  403  403
 employment:attendance_session                              GET     L  403  403  403  403  405  403  403  403  403  403  403
 employment:attendance_session                              POST    L  403  403  403  403  302  403  403  403  403  403  403
-employment:follow_up                                       GET     L  403  403  403  403  200  403  403  403  403  403  403
-employment:follow_up                                       POST    L  403  403  403  403  200  403  403  403  403  403  403
+placements:follow_up                                       GET     L  403  403  403  403  200  403  403  403  403  403  403
+placements:follow_up                                       POST    L  403  403  403  403  200  403  403  403  403  403  403
 employment:vacancy_list                                    GET     L  403  403  200  200  200  403  403  403  403  403  403
 employment:vacancy_list                                    POST    L  403  403  405  405  405  403  403  403  403  403  403
 employment:vacancy_new                                     GET     L  403  403  200  200  200  403  403  403  403  403  403

@@ -31,22 +31,14 @@ from insieme.calls.models import (
 )
 from insieme.calls.tests import helpers as calls
 from insieme.core.models import ContractType
-from insieme.employment.models import (
-    Action,
-    Enrolment,
-    FollowUp,
-    Goal,
-    Interview,
-    Placement,
-    Referral,
-    Service,
-)
+from insieme.employment.models import Action, Enrolment, Goal, Interview, Referral, Service
 from insieme.employment.tests import factories as employment
 from insieme.evaluations.models import Assignment, Declaration
 from insieme.grants.models import ExpenseItem, FinalReport, Fund, Grant, Microcredit, Tranche
 from insieme.impact.models import WorkbookImport
 from insieme.network.models import Agreement, ContactPerson, Organisation, OrganisationMember
 from insieme.people.models import Consent, Document
+from insieme.placements.models import FollowUp, Placement
 from insieme.projects.models import (
     CoachingSession,
     Event,

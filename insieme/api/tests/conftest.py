@@ -14,10 +14,11 @@ from insieme.api.tests.support import SECRET, Receiver
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType
 from insieme.employment import links
-from insieme.employment.models import Placement, Referral, Vacancy
+from insieme.employment.models import Referral, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.network.models import Organisation, OrganisationMember
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 
 

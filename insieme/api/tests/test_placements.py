@@ -8,8 +8,8 @@ from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.api.tests.support import ROLES
 from insieme.core.models import ContractType
-from insieme.employment.models import Placement
 from insieme.network.models import OrganisationMember
+from insieme.placements.models import Placement
 
 
 def _ids(response) -> set[int]:

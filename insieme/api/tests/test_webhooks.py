@@ -28,13 +28,13 @@ def endpoint(db, receiver) -> WebhookEndpoint:
 def test_the_api_subscribes_to_every_event_the_domains_emit():
     from insieme.calls import events as calls_events
     from insieme.core import events
-    from insieme.employment import events as employment_events
     from insieme.grants import events as grants_events
+    from insieme.placements import events as placement_events
 
     emitted = {
         calls_events.APPLICATION_SUBMITTED,
         calls_events.OUTCOME_DECIDED,
-        employment_events.PLACEMENT_RECORDED,
+        placement_events.PLACEMENT_RECORDED,
         grants_events.DISBURSEMENT_PAID,
         grants_events.DISBURSEMENT_CANCELLED,
         grants_events.GRANT_REVOKED,

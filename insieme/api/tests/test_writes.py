@@ -14,9 +14,10 @@ from insieme.api.tests.support import FORBIDDEN, ROLES, events
 from insieme.calls.models import Application, ApplicationStatus, EligibilityCheck
 from insieme.calls.tests.helpers import close, eligible, make_call, submitted
 from insieme.core.models import ContractType
-from insieme.employment import services as employment_services
-from insieme.employment.models import FollowUp, Placement, ReferralOutcome, Vacancy
+from insieme.employment.models import ReferralOutcome, Vacancy
 from insieme.evaluations.models import Decision
+from insieme.placements import services as placement_services
+from insieme.placements.models import FollowUp, Placement
 
 
 @dataclass
@@ -91,7 +92,7 @@ def _placement(cast, world) -> Case:
 
 
 def _follow_up(cast, world) -> Case:
-    placement = employment_services.record_placement(
+    placement = placement_services.record_placement(
         person=world.person_a,
         employer=world.partner_org,
         contract_type=ContractType.objects.get(code="determinato"),

@@ -7,10 +7,11 @@ from decimal import Decimal
 from codicefiscale import codicefiscale
 
 from insieme.core.models import Comune, ContractType
-from insieme.employment import links, services
+from insieme.employment import links
 from insieme.employment.models import JobProfile, Registration, RegistrationStatus, Vacancy
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements import services as placement_services
 
 _counter = itertools.count(1)
 
@@ -80,7 +81,7 @@ def vacancy(org=None, *, where: str = "Bologna", contract: str = "determinato", 
 
 def placement(person_obj, *, by, contract: str = "determinato", **extra):
     extra.setdefault("start_date", datetime.date(2026, 1, 12))
-    return services.record_placement(
+    return placement_services.record_placement(
         person=person_obj,
         employer=extra.pop("employer", None) or organisation(),
         contract_type=ContractType.objects.get(code=contract),

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from insieme.employment import services
-from insieme.employment.models import FollowUp
 from insieme.employment.tests import factories
+from insieme.placements.models import FollowUp
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_a_follow_up_done_leaves_the_list(client_as, operator, tasks):
     check = FollowUp.objects.get(placement=tasks["placement"], months=3)
     client = client_as(operator)
     client.post(
-        reverse("employment:follow_up", args=[check.pk]),
+        reverse("placements:follow_up", args=[check.pk]),
         {"still_employed": "si", "same_contract": "si", "notes": "Tutto bene"},
     )
     check.refresh_from_db()

@@ -5,9 +5,11 @@ from django.urls import reverse
 
 from insieme.core.models import ContractType
 from insieme.employment import services
-from insieme.employment.models import ContactOutcome, FollowUp, InterviewKind, ReferralOutcome
+from insieme.employment.models import ContactOutcome, InterviewKind, ReferralOutcome
 from insieme.employment.tests import factories
 from insieme.people.timeline import events_for
+from insieme.placements import services as placement_services
+from insieme.placements.models import FollowUp
 
 
 def test_every_step_is_on_the_person_timeline_and_audited(client_as, operator, db):
@@ -38,7 +40,7 @@ def test_every_step_is_on_the_person_timeline_and_audited(client_as, operator, d
         date=datetime.date(2026, 2, 1),
         by=operator,
     )
-    placement = services.record_placement(
+    placement = placement_services.record_placement(
         person=person,
         employer=vacancy.organisation,
         contract_type=ContractType.objects.get(code="determinato"),
@@ -47,7 +49,7 @@ def test_every_step_is_on_the_person_timeline_and_audited(client_as, operator, d
         by=operator,
     )
     check = FollowUp.objects.get(placement=placement, months=3)
-    services.record_follow_up(
+    placement_services.record_follow_up(
         follow_up=check,
         still_employed=True,
         same_contract=True,

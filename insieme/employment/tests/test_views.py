@@ -16,7 +16,6 @@ from insieme.employment.models import (
     Action,
     ActionStatus,
     Enrolment,
-    FollowUp,
     Goal,
     Interview,
     InterviewKind,
@@ -26,6 +25,7 @@ from insieme.employment.models import (
 )
 from insieme.employment.tests import factories
 from insieme.network.models import OrganisationMember
+from insieme.placements import services as placement_services
 
 OPERATOR_URLS = [
     ("employment:agenda", []),
@@ -187,15 +187,6 @@ def test_service_list_query_count_does_not_grow(client_as, operator, db):
     assert count_queries(client, reverse("employment:service_list")) == few
 
 
-def test_follow_up_form_needs_an_answer(client_as, operator, db):
-    placement = factories.placement(factories.person(), by=operator)
-    check = FollowUp.objects.get(placement=placement, months=6)
-    response = client_as(operator).post(reverse("employment:follow_up", args=[check.pk]), {})
-    assert "Questo campo è obbligatorio" in response.content.decode()
-    check.refresh_from_db()
-    assert check.done_on is None
-
-
 def test_a_partner_cannot_edit_another_organisations_vacancy(client_as, partner, db):
     own = factories.organisation("Nostra")
     OrganisationMember.objects.create(organisation=own, user=partner)
@@ -245,7 +236,7 @@ def test_person_page_query_count_does_not_grow_with_the_history(client_as, opera
         vacancy = factories.vacancy(title=f"Ruolo {n}", skills=["cucina"])
         factories.vacancy(title=f"Adatta {n}", skills=["cucina"])
         referral = services.refer(vacancy=vacancy, person=person, by=operator)
-        services.record_placement(
+        placement_services.record_placement(
             person=person,
             employer=vacancy.organisation,
             contract_type=vacancy.contract_type,

@@ -1,7 +1,6 @@
 """The employment pages, by journey: sign-up and waiting list, interviews and plans, vacancies and
-referrals, placements."""
+referrals (placements have their own app)."""
 
-from insieme.employment.views.placements import follow_up, placement_new
 from insieme.employment.views.plans import (
     action_status,
     add_action,
@@ -54,11 +53,9 @@ __all__ = [
     "close_registration",
     "contact",
     "enrol",
-    "follow_up",
     "interview",
     "interview_missed",
     "person",
-    "placement_new",
     "queue",
     "refer",
     "referral_outcome",

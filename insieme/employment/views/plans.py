@@ -37,9 +37,9 @@ from insieme.employment.models import (
     InterviewKind,
     InterviewStatus,
     JobProfile,
-    Placement,
     Service,
 )
+from insieme.employment.page import person_context
 from insieme.employment.skills import labels_for
 from insieme.employment.views.common import _data, _form_error
 from insieme.people.models import Person
@@ -173,14 +173,12 @@ def person(request, pk: int):
         "enrolments": item.enrolments.select_related("service"),
         "enrol_form": EnrolForm(),
         "referrals": item.referrals.select_related("vacancy__organisation"),
-        "placements": Placement.objects.visible_to(request.user)
-        .filter(person=item)
-        .select_related("employer", "contract_type", "extends")
-        .prefetch_related("follow_ups"),
         "fitting": matching.vacancies_for(item),
         "cv_consent": links.has_cv_consent(item),
         "timeline": events_for(item),
         "today": timezone.localdate(),
+        # What the apps above employment show here (placements), registered in their ready().
+        **person_context(item, request.user),
     }
     return render(request, "employment/person.html", context)
 

@@ -28,12 +28,12 @@ from insieme.employment.forms import (
 )
 from insieme.employment.models import (
     ContactAttempt,
-    Placement,
     Referral,
     Registration,
     RegistrationStatus,
     first_contact_target_days,
 )
+from insieme.employment.page import caseload_counts
 from insieme.employment.reminders import reminders_for
 from insieme.employment.views.common import _count, _data, _form_error, _operator_choices
 
@@ -232,7 +232,11 @@ def caseload(request):
         .select_related("person__residence_comune", "assigned_to")
         .annotate(
             referral_count=_count(Referral, person=OuterRef("person")),
-            placement_count=_count(Placement, person=OuterRef("person")),
+            # The counts of the apps above employment (placements), registered in their ready().
+            **{
+                name: _count(model, person=OuterRef("person"))
+                for name, model in caseload_counts().items()
+            },
         )
         .order_by("person__last_name", "person__first_name", "pk")
     )

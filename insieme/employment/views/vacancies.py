@@ -168,7 +168,7 @@ def referral_outcome(request, pk: int):
         messages.success(request, _("Outcome recorded."))
         if data["outcome"] == ReferralOutcome.HIRED:
             return redirect(
-                reverse("employment:placement_new", args=[referral.person_id])
+                reverse("placements:placement_new", args=[referral.person_id])
                 + f"?segnalazione={referral.pk}"
             )
         return redirect("employment:vacancy", pk=referral.vacancy_id)

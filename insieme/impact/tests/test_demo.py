@@ -11,12 +11,13 @@ from insieme.accounts.models import User
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.core.fiscal_code import is_valid_numeric
 from insieme.core.models import ContractType
-from insieme.employment.models import Interview, Placement, Registration, Vacancy
+from insieme.employment.models import Interview, Registration, Vacancy
 from insieme.grants.models import Disbursement, Fund, Grant
 from insieme.impact.demo import load_demo_programme
 from insieme.impact.figures import compute
 from insieme.network.models import Organisation, OrganisationMember
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 
 pytestmark = pytest.mark.django_db

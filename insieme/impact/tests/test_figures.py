@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import Comune, ContractType, Sector
-from insieme.employment.models import Interview, InterviewKind, Placement, Registration
+from insieme.employment.models import Interview, InterviewKind, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import Filters, compute, records
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insieme.calls.models import Application, Call
-from insieme.employment.models import Interview, Placement, Registration
+from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
 from insieme.impact.tests.examples import EXAMPLES
 from insieme.network.models import Organisation
 from insieme.people.models import Person
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 from insieme.workbook.exporter import export_workbook
 from insieme.workbook.importer import import_workbook

@@ -451,9 +451,9 @@ def test_detail_requires_login(client, org):
 def test_timeline_shows_placements_and_grants(client_as, operator, coach, org, other):
     from insieme.calls.models import Application, ApplicationStatus, Call, Line
     from insieme.core.models import ContractType
-    from insieme.employment.models import Placement
     from insieme.grants.models import Grant
     from insieme.people.models import Person
+    from insieme.placements.models import Placement
 
     call = Call.objects.create(code="B24", title="Bando 2024", line=Line.SOCIAL_INNOVATION)
     application = Application.objects.create(

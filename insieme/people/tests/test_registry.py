@@ -9,13 +9,14 @@ from django.core.management import call_command
 
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core.models import ContractType
-from insieme.employment.models import Interview, Placement, Registration
+from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import Organisation
 from insieme.people import services, timeline
 from insieme.people.duplicates import similar_people
 from insieme.people.models import Consent, ConsentPurpose, Person, SpecialCategoryData
 from insieme.people.tests.factories import PersonFactory, code_for
+from insieme.placements.models import Placement
 from insieme.projects.models import Project
 
 pytestmark = pytest.mark.django_db

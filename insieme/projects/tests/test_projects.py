@@ -11,7 +11,7 @@ from django.urls import reverse
 from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.core.models import ContractType
-from insieme.employment.models import Placement
+from insieme.placements.models import Placement
 from insieme.projects import services
 from insieme.projects.models import (
     CoachingSession,

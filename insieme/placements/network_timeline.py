@@ -1,11 +1,11 @@
 """Hirings on an organisation's timeline (network.timeline); registered from
-EmploymentConfig.ready."""
+PlacementsConfig.ready."""
 
 from django.utils.translation import gettext as _
 
-from insieme.employment.models import Placement
 from insieme.network import timeline
 from insieme.network.models import MANAGER_ROLES
+from insieme.placements.models import Placement
 
 
 def placement_events(organisation, user) -> list[timeline.Event]:
@@ -32,4 +32,4 @@ def placement_events(organisation, user) -> list[timeline.Event]:
     return events
 
 
-timeline.register("employment.placements", placement_events)
+timeline.register("placements.placements", placement_events)

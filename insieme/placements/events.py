@@ -1,4 +1,4 @@
-"""What the employment app tells the apps above it (`insieme.core.events`)."""
+"""What the placements app tells the apps above it (`insieme.core.events`)."""
 
 from typing import Any
 

@@ -9,20 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
-from insieme.employment import services
-from insieme.employment.forms import (
-    FollowUpForm,
-    PlacementForm,
-)
-from insieme.employment.models import (
-    FollowUp,
-    Placement,
-    Referral,
-)
+from insieme.employment.models import Referral
 from insieme.employment.views.common import _data, _form_error
 from insieme.people.models import Person
-
-# Placements and follow-ups
+from insieme.placements import services
+from insieme.placements.forms import FollowUpForm, PlacementForm
+from insieme.placements.models import FollowUp, Placement
 
 
 @role_required(Role.OPERATOR)
@@ -57,7 +49,7 @@ def placement_new(request, pk: int):
             return redirect(reverse("employment:person", args=[item.pk]) + "#inserimenti")
     return render(
         request,
-        "employment/placement_form.html",
+        "placements/placement_form.html",
         {"person": item, "form": form, "referral": referral},
     )
 
@@ -84,4 +76,4 @@ def follow_up(request, pk: int):
         return redirect(
             reverse("employment:person", args=[item.placement.person_id]) + "#inserimenti"
         )
-    return render(request, "employment/follow_up.html", {"follow_up": item, "form": form})
+    return render(request, "placements/follow_up.html", {"follow_up": item, "form": form})
