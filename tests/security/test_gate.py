@@ -152,11 +152,14 @@ def status_writes(path: pathlib.Path, fields: set[str]):
 
 
 # Modules whose "status" is not a programme workflow: the HTTP status of an API error, a webhook
-# delivery's attempts, a workbook import's progress (technical jobs, retried by the machine).
+# delivery's attempts, an event delivery's bookkeeping, a workbook import's progress (technical
+# jobs, moved by the machine, not by a person).
 NOT_WORKFLOW = {
     "insieme/api/core.py",
     "insieme/api/webhooks.py",
     "insieme/api/admin.py",
+    "insieme/core/events.py",
+    "insieme/impact/imports.py",
     "insieme/impact/tasks.py",
     "insieme/impact/views.py",
 }

@@ -640,7 +640,7 @@ def test_the_project_page_shows_its_grants_panel_from_grants(cast, client_as):
     page = client.get(reverse("projects:detail", args=[project.pk])).text
     assert "Contributi e microcredito" in page
     assert reverse("grants:grant_detail", args=[grant.pk]) in page
-    assert "5.000,00 EUR netti" in page
+    assert "5.000,00\u00a0€ netti" in page
     assert reverse("grants:award", args=[project.pk]) in page
     assert "Nessun contributo né microcredito finora." not in page
     empty = client.get(reverse("projects:detail", args=[other.pk])).text
