@@ -9,7 +9,7 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.api import webhooks
+        from insieme.api import rules, webhooks  # noqa: F401 (rules registers the gate's table)
         from insieme.api.models import ApiToken, WebhookEndpoint
 
         # The hash and the webhook secret never go into the audit log.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.api.models import ApiToken, Scope, hash_token
+from insieme.core import rules
 from insieme.core.audit import log_event, service
 
 
@@ -30,11 +31,7 @@ def create_token(
     by,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`; returns it with the raw value, which is shown only this once."""
-    if not may_hold_tokens(user):
-        raise ValidationError(
-            _("Activate two-factor authentication before creating an API token."),
-            code="mfa_required",
-        )
+    rules.require(by, "token.create", user)
     scopes = [s for s in Scope.values if s in scopes]
     if not scopes:
         raise ValidationError(_("Choose at least one scope."), code="no_scope")
@@ -55,6 +52,7 @@ def create_token(
 
 @service
 def revoke_token(token: ApiToken, *, by) -> ApiToken:
+    rules.require(by, "token.revoke", token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -102,7 +102,7 @@ CASES = [
     ),
     Case(
         "placement.record",
-        "employment:placement_new",
+        "placements:placement_new",
         {"pk": "person"},
         "api:v1:record_placement",
         {},
@@ -115,7 +115,7 @@ CASES = [
     ),
     Case(
         "follow_up.record",
-        "employment:follow_up",
+        "placements:follow_up",
         {"pk": "follow_up"},
         "api:v1:record_follow_up",
         {"placement_id": "placement", "months": "=6"},

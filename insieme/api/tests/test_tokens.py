@@ -6,6 +6,7 @@ import hashlib
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insieme.api.models import ApiToken
-from insieme.api.services import create_token
+from insieme.api.services import create_token, revoke_token
 
 from .conftest import ApiClient
 
@@ -190,3 +191,15 @@ def test_read_scope_cannot_write_and_write_scope_cannot_read(client, cast, world
 def test_menu_leads_to_the_token_page(role, cast, client_as):
     page = client_as(cast[role]).get(reverse("api:docs")).content.decode()
     assert f'href="{reverse("api:tokens")}"' in page
+
+
+def test_tokens_are_created_and_revoked_only_by_their_own_account(partner, operator, outsider):
+    with pytest.raises(PermissionDenied):
+        create_token(user=partner, name="x", scopes=["read"], by=operator)
+    with pytest.raises(PermissionDenied):
+        create_token(user=outsider, name="x", scopes=["read"], by=outsider)
+    token, _raw = create_token(user=partner, name="x", scopes=["read"], by=partner)
+    with pytest.raises(PermissionDenied):
+        revoke_token(token, by=operator)
+    token.refresh_from_db()
+    assert token.revoked_at is None
