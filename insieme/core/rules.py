@@ -162,6 +162,8 @@ class Workflow:
 
 ACTIONS: dict[str, Action] = {}
 WORKFLOWS: list[Workflow] = []
+# A domain's own words for a transition refused because of the state ("already paid"), by name.
+STATE_REASONS: dict[str, Callable[[Any], Refusal]] = {}
 
 
 def register(*items: Action | Workflow) -> None:
@@ -177,6 +179,12 @@ def register(*items: Action | Workflow) -> None:
             if ACTIONS.get(action.name, action) is not action:
                 raise ValueError(f"action {action.name!r} is declared twice")
             ACTIONS[action.name] = action
+
+
+def explain_state(name: str, reason: Callable[[Any], Refusal]) -> None:
+    """Say why transition `name` is refused in a state it does not leave (instead of the
+    generic "not possible in the current state"); the refusal keeps a state code of its own."""
+    STATE_REASONS[name] = reason
 
 
 def action(name: str) -> Action:
@@ -200,6 +208,8 @@ def can(user: Any, name: str, obj: Any = None) -> Decision:
     if isinstance(declared, Transition) and declared.workflow is not None:
         current = getattr(obj, declared.workflow.field)
         if current not in declared.sources:
+            if name in STATE_REASONS:
+                return Decision(STATE_REASONS[name](obj))
             return Decision(
                 refuse(
                     _("This action is not possible in the current state (%(state)s)."),

@@ -493,7 +493,7 @@ def _nothing_to_revoke(grant: Grant) -> Refusal:
     )
 
 
-STATE_REASONS: dict[str, Callable[[Any], Refusal]] = {
+_STATE_REASONS: dict[str, Callable[[Any], Refusal]] = {
     "tranche.pay": _already_paid,
     "disbursement.cancel": _already_cancelled,
     "expense.approve": _expense_reviewed,
@@ -504,6 +504,8 @@ STATE_REASONS: dict[str, Callable[[Any], Refusal]] = {
     "grant.reduce": _nothing_to_revoke,
     "grant.revoke": _nothing_to_revoke,
 }
+for _name, _reason in _STATE_REASONS.items():
+    rules.explain_state(_name, _reason)
 
 
 def microcredit_cannot_become(microcredit: Microcredit, to: str) -> Refusal:
@@ -520,20 +522,4 @@ def _cannot_become(to: str) -> Callable[[Microcredit], Refusal]:
 
 
 for _move in MICROCREDIT.transitions:
-    STATE_REASONS[_move.name] = _cannot_become(_move.target)
-
-
-def decide(user: Any, name: str, obj: Any) -> rules.Decision:
-    """The gate's answer, with this domain's words for a refusal because of the state."""
-    decision = rules.can(user, name, obj)
-    refusal = decision.refusal
-    if refusal is not None and refusal.code == rules.STATE and (explain := STATE_REASONS.get(name)):
-        return rules.Decision(explain(obj))
-    return decision
-
-
-def require(user: Any, name: str, obj: Any) -> None:
-    """`rules.require`, with `decide`'s reasons."""
-    decision = decide(user, name, obj)
-    if decision.refusal is not None:
-        raise decision.refusal.error()
+    rules.explain_state(_move.name, _cannot_become(_move.target))

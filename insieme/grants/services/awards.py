@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application
+from insieme.core import rules
 from insieme.core.audit import service
-from insieme.grants import rules as grant_rules
 from insieme.grants.figures import de_minimis_beneficiary, eur, percent_text
 from insieme.grants.models import (
     CENT,
@@ -40,7 +40,7 @@ def record_de_minimis_declaration(
     declared_on: date,
     by,
 ) -> DeMinimisDeclaration:
-    grant_rules.require(by, "de_minimis.record_declaration", organisation)
+    rules.require(by, "de_minimis.record_declaration", organisation)
     return DeMinimisDeclaration.objects.create(
         organisation=organisation,
         grantor=grantor,
@@ -63,7 +63,7 @@ def create_fund(
     de_minimis: bool = True,
     by,
 ) -> Fund:
-    grant_rules.require(by, "fund.create", funder)
+    rules.require(by, "fund.create", funder)
     return Fund.objects.create(
         funder=funder,
         name=name,
@@ -184,7 +184,7 @@ def award_grant(
     )
     if fund.de_minimis:
         proposed.beneficiary = de_minimis_beneficiary(application)
-    grant_rules.require(by, "grant.award", proposed)
+    rules.require(by, "grant.award", proposed)
     planned = _check_plan(amount, tranches)
     for number, plan in enumerate(tranches, start=1):
         if plan.milestone is not None and plan.milestone.project.application_id != application.pk:
@@ -199,7 +199,7 @@ def award_grant(
     proposed.fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if proposed.beneficiary is not None:
         Organisation.objects.select_for_update().filter(pk=proposed.beneficiary.pk).first()
-    grant_rules.require(by, "grant.award", proposed)
+    rules.require(by, "grant.award", proposed)
     proposed.code = new_code("CTR")
     proposed.save(force_insert=True)
     grant = proposed

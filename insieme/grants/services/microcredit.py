@@ -31,7 +31,7 @@ def request_microcredit(
         "term_months": term_months,
         "requested_on": requested_on,
     }
-    grant_rules.require(by, "microcredit.request", Microcredit(**values))
+    rules.require(by, "microcredit.request", Microcredit(**values))
     return rules.create(Microcredit, by=by, **values)
 
 
@@ -41,7 +41,7 @@ def move_microcredit(*, microcredit: Microcredit, to: str, on: date, by) -> Micr
     name = grant_rules.microcredit_transition(to)
     if name is None:
         raise grant_rules.microcredit_cannot_become(microcredit, to).error()
-    grant_rules.require(by, name, microcredit)
+    rules.require(by, name, microcredit)
     changes = {}
     if to == MicrocreditStatus.GRANTED:
         if microcredit.fund_id:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.grants import events
-from insieme.grants import rules as grant_rules
 from insieme.grants.figures import eur, paid_on_grant, tranche_schedule
 from insieme.grants.models import Disbursement, Grant, Revocation, RevocationKind, Tranche
 
@@ -29,7 +28,7 @@ def record_disbursement(
     remains of the net amount, nor above what a tranche is due)."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     proposed = Disbursement(grant=grant, paid_on=paid_on, amount=amount, tranche=tranche)
-    grant_rules.require(by, "disbursement.record", proposed)
+    rules.require(by, "disbursement.record", proposed)
     # Cancelled payments keep their codes: count them too.
     count = Disbursement.all_objects.filter(grant=grant).count() + 1
     proposed.code = code or f"{grant.code}-E{count}"
@@ -47,7 +46,7 @@ def pay_tranche(
     state = next(s for s in tranche_schedule(grant) if s.tranche.pk == tranche.pk)
     tranche = state.tranche
     tranche.grant = grant
-    grant_rules.require(by, "tranche.pay", tranche)
+    rules.require(by, "tranche.pay", tranche)
     return record_disbursement(
         grant=grant,
         paid_on=paid_on,
@@ -66,7 +65,7 @@ def cancel_disbursement(*, disbursement: Disbursement, reason: str, by) -> Disbu
     """
     grant = Grant.objects.select_for_update().get(pk=disbursement.grant_id)
     disbursement = Disbursement.all_objects.select_for_update().get(pk=disbursement.pk)
-    grant_rules.require(by, "disbursement.cancel", disbursement)
+    rules.require(by, "disbursement.cancel", disbursement)
     if not reason.strip():
         raise ValidationError(
             _("Say why the payment %(code)s is cancelled."),
@@ -107,7 +106,7 @@ def revoke_grant(
     """Reduce the grant by `amount`, or revoke everything not yet paid."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     name = "grant.revoke" if kind == RevocationKind.REVOCATION else "grant.reduce"
-    grant_rules.require(by, name, grant)
+    rules.require(by, name, grant)
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason_required")
     paid = paid_on_grant(grant)

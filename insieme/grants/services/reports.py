@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.core import rules
 from insieme.core.audit import log_event, service
-from insieme.grants import rules as grant_rules
 from insieme.grants.models import ExpenseItem, FinalReport, Grant
 from insieme.grants.rules import reports_for
 
@@ -40,7 +39,7 @@ def submit_expense(
     attachment: UploadedFile,
     by,
 ) -> ExpenseItem:
-    grant_rules.require(by, "expense.submit", grant)
+    rules.require(by, "expense.submit", grant)
     return rules.create(
         ExpenseItem,
         by=by,
@@ -60,7 +59,7 @@ def submit_expense(
 @service
 def review_expense(*, item: ExpenseItem, approve: bool, reason: str = "", by) -> ExpenseItem:
     item = ExpenseItem.objects.select_for_update().get(pk=item.pk)
-    grant_rules.require(by, "expense.approve" if approve else "expense.reject", item)
+    rules.require(by, "expense.approve" if approve else "expense.reject", item)
     if not approve and not reason.strip():
         raise ValidationError(_("Say why the expense is rejected."), code="reason_required")
     return _review(item, "expense", approve=approve, reason=reason, by=by)
@@ -81,7 +80,7 @@ def change_expense(
 ) -> ExpenseItem:
     """Correct an expense not yet reviewed (the project or an operator)."""
     item = ExpenseItem.objects.select_for_update().select_related("grant").get(pk=item.pk)
-    grant_rules.require(by, "expense.change", item)
+    rules.require(by, "expense.change", item)
     item.supplier = supplier
     item.invoice_number = invoice_number
     item.invoice_date = invoice_date
@@ -100,7 +99,7 @@ def change_expense(
 def delete_expense(*, item: ExpenseItem, by) -> None:
     """Withdraw an expense not yet reviewed (the audit log keeps what it was)."""
     item = ExpenseItem.objects.select_for_update().select_related("grant").get(pk=item.pk)
-    grant_rules.require(by, "expense.withdraw", item)
+    rules.require(by, "expense.withdraw", item)
     item.delete()
 
 
@@ -108,7 +107,7 @@ def delete_expense(*, item: ExpenseItem, by) -> None:
 def reopen_expense(*, item: ExpenseItem, reason: str, by) -> ExpenseItem:
     """An operator puts a reviewed expense back to review, saying why."""
     item = ExpenseItem.objects.select_for_update().get(pk=item.pk)
-    grant_rules.require(by, "expense.reopen", item)
+    rules.require(by, "expense.reopen", item)
     if not reason.strip():
         raise ValidationError(_("Say why the expense is reopened."), code="reason_required")
     previous = item.get_status_display()
@@ -127,7 +126,7 @@ def reopen_expense(*, item: ExpenseItem, reason: str, by) -> ExpenseItem:
 @service
 def submit_final_report(*, grant: Grant, summary: str, document: UploadedFile, by) -> FinalReport:
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
-    grant_rules.require(by, "final_report.submit", grant)
+    rules.require(by, "final_report.submit", grant)
     if not summary.strip():
         raise ValidationError(_("Write a short summary of the report."), code="summary_required")
     return rules.create(
@@ -144,7 +143,7 @@ def submit_final_report(*, grant: Grant, summary: str, document: UploadedFile, b
 @service
 def review_final_report(*, report: FinalReport, approve: bool, reason: str = "", by) -> FinalReport:
     report = FinalReport.objects.select_for_update().get(pk=report.pk)
-    grant_rules.require(by, "final_report.approve" if approve else "final_report.reject", report)
+    rules.require(by, "final_report.approve" if approve else "final_report.reject", report)
     if not approve and not reason.strip():
         raise ValidationError(_("Say why the final report is rejected."), code="reason_required")
     return _review(report, "final_report", approve=approve, reason=reason, by=by)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from insieme.core import rules
+from insieme.core.rules import can
 from insieme.grants import services
 from insieme.grants.models import (
     Disbursement,
@@ -19,7 +20,6 @@ from insieme.grants.models import (
     TrancheCondition,
     TrancheStatus,
 )
-from insieme.grants.rules import decide
 from insieme.grants.services import TranchePlan
 from insieme.grants.tests.test_correction_views import logged_in
 from insieme.grants.tests.test_services import award, expense
@@ -146,7 +146,7 @@ def test_only_staff_pay_review_cancel_and_revoke(operator, admin_user, applicant
     services.cancel_disbursement(disbursement=payment, reason="Errore", by=operator)
     payment = Disbursement.all_objects.get(pk=payment.pk)
     assert payment.state == PaymentStatus.CANCELLED
-    refusal = decide(operator, "disbursement.cancel", payment).refusal
+    refusal = can(operator, "disbursement.cancel", payment).refusal
     assert refusal is not None
     assert refusal.code == "already_cancelled"
     # The coach does not report for the project; the applicant does, the operator on its behalf.
@@ -162,7 +162,7 @@ def test_an_expense_moves_only_along_its_workflow(operator, applicant, media):
     assert not rules.can(operator, "expense.reopen", item)
     services.review_expense(item=item, approve=False, reason="Fattura illeggibile", by=operator)
     item.refresh_from_db()
-    assert decide(operator, "expense.approve", item).refusal.code == "already_reviewed"
+    assert can(operator, "expense.approve", item).refusal.code == "already_reviewed"
     assert rules.can(operator, "expense.reopen", item)
     # Once reviewed the project can no longer correct it; the refusal says to ask for a reopening.
     with translation.override("it"):
