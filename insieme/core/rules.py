@@ -21,10 +21,8 @@ the API answers 409).
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,23 +236,6 @@ def require(user: Any, name: str, obj: Any = None) -> None:
         raise decision.refusal.error()
 
 
-_moving: contextvars.ContextVar[bool] = contextvars.ContextVar("rules_moving", default=False)
-
-
-@contextmanager
-def moving() -> Iterator[None]:
-    """Mark the writes of a transition (a test checks that status fields change only here)."""
-    token = _moving.set(True)
-    try:
-        yield
-    finally:
-        _moving.reset(token)
-
-
-def in_transition() -> bool:
-    return _moving.get()
-
-
 def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> models.Model:
     """Make transition `name` on `obj` as `by`, with the other field `changes` it brings.
 
@@ -272,18 +253,16 @@ def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> mode
         setattr(obj, attribute, value)
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         fields.append("updated_at")
-    with moving():
-        obj.save(update_fields=fields)
+    obj.save(update_fields=fields)
     return obj
 
 
-def create(model: type[models.Model], *, by: Any, state: str | None = None, **values: Any):
-    """Create a row of a workflow model in its initial state (or, for history, in `state`)."""
+def create(model: type[models.Model], *, by: Any, **values: Any):
+    """Create a row of a workflow model in its initial state."""
     workflow = workflow_of(model)
     if not workflow.computed:
-        values[workflow.field] = state or workflow.initial
-    with moving():
-        return model._default_manager.create(**values)
+        values[workflow.field] = workflow.initial
+    return model._default_manager.create(**values)
 
 
 def workflow_of(model: type[models.Model]) -> Workflow:

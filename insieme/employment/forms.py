@@ -280,9 +280,6 @@ class ServiceForm(forms.ModelForm):
         fields = ["kind", "title", "provider", "start_date", "end_date", "hours"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
-    def clean_weekly_hours(self):
-        return weekly_hours_in_range(self.cleaned_data["weekly_hours"])
-
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
         if start is None:
@@ -296,12 +293,6 @@ class ServiceForm(forms.ModelForm):
                 code="start_too_late",
             ) from None
         return start
-
-    def clean_monthly_stipend(self):
-        stipend = self.cleaned_data["monthly_stipend"]
-        if stipend is not None and stipend < 0:
-            raise ValidationError(_("The stipend cannot be negative."), code="negative_stipend")
-        return stipend
 
     def clean(self):
         cleaned: dict[str, Any] = super().clean() or {}
