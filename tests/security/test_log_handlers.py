@@ -7,7 +7,6 @@ and gunicorn's access log write out with each request line.
 import http.client
 import io
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -129,4 +128,6 @@ def test_the_gunicorn_access_log_of_make_serve_is_masked():
         leftover.unlink()
     assert f"GET /?q={MASK} HTTP/1.1" in out, out + err
     assert CODE not in out + err
-    assert os.linesep.join(out.splitlines()).count("GET /") == 2  # once each, not twice
+    # Logged once, not twice (the start-up probes may be logged any number of times: one that
+    # timed out on a busy machine is still served and logged).
+    assert out.count(f"GET /?q={MASK} HTTP/1.1") == 1, out
