@@ -18,14 +18,19 @@ static/vendor/.done: package.json scripts/vendor-assets
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.synced
 	@DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
-## Development server on http://127.0.0.1:8000 with SQLite under var/ and the demo data.
+PORT ?= 8000
+
+## Development server on http://127.0.0.1:$(PORT) with SQLite under var/, the demo data and the
+## background worker beside it (e-mails written to var/mail/); Ctrl-C stops both.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	@mkdir -p var
 	@$(MANAGE) migrate --noinput -v0
 	@$(MANAGE) createcachetable
 	@$(MANAGE) seed_demo
-	@$(MANAGE) runserver 127.0.0.1:8000
+	@$(MANAGE) db_worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## The whole suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise.
 test: setup

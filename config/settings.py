@@ -237,14 +237,20 @@ STORAGES = {
     },
 }
 
+# In development every message the worker sends is written as a file under var/mail/ (one
+# `.log` file per connection, the messages in full); set EMAIL_BACKEND to change it.
 EMAIL_BACKEND_PATH = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS: dict[str, dict] = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": {}}}
-if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+    }
+elif EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env("EMAIL_HOST", "localhost"),
         "port": int(env("EMAIL_PORT", "25")),

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         load_demo_programme()
         self.stdout.write("")
-        self.stdout.write("Insieme per il lavoro — http://127.0.0.1:8000")
+        self.stdout.write(f"Insieme per il lavoro — {settings.SITE_URL}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for role, user, secret in users:
             mfa = f"MFA secret {secret}" if secret else "no MFA"
@@ -30,4 +30,7 @@ class Command(BaseCommand):
             "Staff roles need a one-time code: add the secret to an authenticator app,\n"
             "or run `make otp` in another terminal to print the current codes."
         )
+        mail = settings.MAILERS["default"]
+        if mail["BACKEND"].endswith("filebased.EmailBackend"):
+            self.stdout.write(f"Outgoing e-mail is written to {mail['OPTIONS']['file_path']}/")
         self.stdout.write("")
