@@ -237,13 +237,6 @@ class Interview(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
 
-    def clean(self) -> None:
-        if self.status == InterviewStatus.HELD:
-            try:
-                validate_held_interview_date(self.date)
-            except ValidationError as error:
-                raise ValidationError({"date": error}) from None
-
 
 class Reach(models.TextChoices):
     SAME_COMUNE = "comune", _("Only in my comune")
