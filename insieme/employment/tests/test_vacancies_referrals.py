@@ -116,10 +116,17 @@ def test_refusal_needs_a_reason_and_is_reported(client_as, operator, candidates)
     referral = services.refer(vacancy=kitchen, person=candidates["near"], by=operator)
     client = client_as(operator)
     url = reverse("employment:referral_outcome", args=[referral.pk])
-    response = client.post(url, {"outcome": "rifiutata", "outcome_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url, {"outcome": "rifiutata", "outcome_on": timezone.localdate().isoformat()}
+    )
     assert "Indica perché" in response.content.decode()
     client.post(
-        url, {"outcome": "rifiutata", "refusal_reason": "distanza", "outcome_on": timezone.localdate().isoformat()}
+        url,
+        {
+            "outcome": "rifiutata",
+            "refusal_reason": "distanza",
+            "outcome_on": timezone.localdate().isoformat(),
+        },
     )
     referral.refresh_from_db()
     assert referral.outcome == ReferralOutcome.REFUSED
