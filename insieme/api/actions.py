@@ -230,7 +230,7 @@ def referral_outcome(request: HttpRequest, referral_id: Id, body: ReferralOutcom
     tags=["employment"],
     summary=gettext_noop("Record a placement (operators)"),
     description=gettext_noop(
-        "The follow-ups at 3, 6 and 12 months are planned at once; the webhook `placement.recorded` fires. With `referral`, the referral (of the same person) becomes hired."
+        "The follow-ups at 3, 6 and 12 months are planned at once; the webhook `placement.recorded` fires. With `referral`, the referral (of the same person) becomes hired. `weekly_hours` from 1 to 60. A `start_date` after today records a planned placement, counted in the figures from that day."
     ),
 )
 def record_placement(request: HttpRequest, body: PlacementIn) -> Any:
@@ -261,7 +261,7 @@ def record_placement(request: HttpRequest, body: PlacementIn) -> Any:
     tags=["employment"],
     summary=gettext_noop("Record a follow-up of a placement (operators)"),
     description=gettext_noop(
-        "`months`: 3, 6 or 12 (see the placement's `follow_ups`). Recorded today."
+        "`months`: 3, 6 or 12 (see the placement's `follow_ups`). Recorded today, from 15 days before its `due_on` (409 `follow_up_not_due` before)."
     ),
 )
 def record_follow_up(request: HttpRequest, placement_id: Id, months: Id, body: FollowUpIn) -> Any:

@@ -294,15 +294,6 @@ class ServiceForm(forms.ModelForm):
             ) from None
         return start
 
-    def clean(self):
-        cleaned: dict[str, Any] = super().clean() or {}
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            raise ValidationError(
-                _("The end date cannot come before the start date."), code="ends_before_start"
-            )
-        return cleaned
-
 
 class EnrolForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.all())
@@ -315,12 +306,6 @@ class AttendanceForm(forms.ModelForm):
     class Meta:
         model = Enrolment
         fields = ["hours_attended", "status"]
-
-    def clean_hours_attended(self):
-        hours = self.cleaned_data["hours_attended"]
-        if hours < 0:
-            raise ValidationError(_("Hours cannot be negative."), code="negative_hours")
-        return hours
 
 
 class SessionForm(forms.Form):
@@ -388,15 +373,6 @@ class VacancyForm(forms.ModelForm):
             activities.validate_ateco_code(code)
         return code
 
-    def clean_weekly_hours(self):
-        return weekly_hours_in_range(self.cleaned_data["weekly_hours"])
-
-    def clean_openings(self):
-        openings = self.cleaned_data["openings"]
-        if openings is not None and openings < 1:
-            raise ValidationError(_("A vacancy has at least one opening."), code="no_openings")
-        return openings
-
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
         unchanged = self.instance.pk is not None and deadline == self.instance.deadline
@@ -406,14 +382,6 @@ class VacancyForm(forms.ModelForm):
                 code="deadline_passed",
             )
         return deadline
-
-
-def weekly_hours_in_range(hours):
-    if hours is not None and not 0 < hours <= 60:
-        raise ValidationError(
-            _("Weekly hours must be between 1 and 60."), code="weekly_hours_range"
-        )
-    return hours
 
 
 class ReferForm(forms.Form):

@@ -1,11 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core.hours import validate_weekly_hours
 from insieme.core.models import ContractType
 from insieme.network.models import Organisation
 from insieme.people.models import Person
@@ -159,6 +161,18 @@ class InterviewStatus(models.TextChoices):
     HELD = "svolto", _("Held")
     NO_SHOW = "assente", _("Did not come")
     CANCELLED = "annullato", _("Cancelled")
+
+
+def validate_held_interview_date(day: datetime.date | None) -> None:
+    """An interview recorded as held (the workbook's are) took place: not after today."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            _(
+                "An interview held cannot be dated after today: check the date (an interview "
+                "still to come is booked from the person's page)."
+            ),
+            code="interview_in_future",
+        )
 
 
 class InterviewQuerySet(models.QuerySet["Interview"]):
@@ -371,6 +385,17 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ValidationError(
+                _("The end date cannot come before the start date."), code="ends_before_start"
+            )
+        if self.hours is not None and self.hours < 0:
+            errors["hours"] = ValidationError(_("Hours cannot be negative."), code="negative_hours")
+        if errors:
+            raise ValidationError(errors)
+
 
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "iscritta", _("Enrolled")
@@ -409,6 +434,16 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.service}"
+
+    def clean(self) -> None:
+        if self.hours_attended is not None and self.hours_attended < 0:
+            raise ValidationError(
+                {
+                    "hours_attended": ValidationError(
+                        _("Hours cannot be negative."), code="negative_hours"
+                    )
+                }
+            )
 
 
 class Attendance(models.Model):
@@ -490,7 +525,12 @@ class Vacancy(models.Model):
         ContractType, verbose_name=_("contract type"), on_delete=models.PROTECT, related_name="+"
     )
     weekly_hours = models.DecimalField(
-        _("weekly hours"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("weekly hours"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_weekly_hours],
     )
     shifts = models.CharField(_("shifts"), max_length=200, blank=True)
     requirements = models.TextField(_("requirements"), blank=True)
@@ -521,6 +561,16 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.organisation}"
+
+    def clean(self) -> None:
+        if self.openings is not None and self.openings < 1:
+            raise ValidationError(
+                {
+                    "openings": ValidationError(
+                        _("A vacancy has at least one opening."), code="no_openings"
+                    )
+                }
+            )
 
     @property
     def is_full_time(self) -> bool:
@@ -595,3 +645,31 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.vacancy}"
+
+    def clean(self) -> None:
+        """The outcome is what happened: dated from the proposal to today."""
+        day = self.outcome_on
+        if day is None:
+            return
+        if day > timezone.localdate():
+            raise ValidationError(
+                {
+                    "outcome_on": ValidationError(
+                        _("The outcome is recorded once known: choose a date up to today."),
+                        code="outcome_in_future",
+                    )
+                }
+            )
+        if self.proposed_on and day < self.proposed_on:
+            raise ValidationError(
+                {
+                    "outcome_on": ValidationError(
+                        _(
+                            "The candidate was proposed on %(date)s: the outcome cannot come "
+                            "before. Choose a date from then on."
+                        ),
+                        code="outcome_before_proposal",
+                        params={"date": self.proposed_on.strftime("%d/%m/%Y")},
+                    )
+                }
+            )

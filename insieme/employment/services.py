@@ -389,7 +389,10 @@ def set_action_status(*, action: Action, status: str, by: Any) -> None:
 @service
 def create_service(*, by: Any, **fields: Any) -> Service:
     rules.require(by, "service.create")
-    return Service.objects.create(**fields)
+    service_ = Service(**fields)
+    service_.full_clean(validate_unique=False, validate_constraints=False)
+    service_.save()
+    return service_
 
 
 @service
@@ -408,6 +411,8 @@ def enrol(*, service_: Service, person: Person, enrolled_on: datetime.date, by: 
 def record_attendance(
     *, enrolment: Enrolment, hours_attended: Decimal, status: str, by: Any
 ) -> None:
+    enrolment.hours_attended = hours_attended
+    enrolment.clean()
     if status == enrolment.status:
         rules.require(by, "enrolment.record_attendance", enrolment)
         enrolment.hours_attended = hours_attended
@@ -459,6 +464,10 @@ def record_session(
 def save_vacancy(*, vacancy: Vacancy, status: str | None = None, by: Any) -> Vacancy:
     """Enter or change a vacancy; a new status (closing, opening again) is its transition."""
     rules.require(by, "vacancy.save", vacancy)
+    # The model's rules (weekly hours, openings), the same the forms apply.
+    vacancy.full_clean(
+        exclude=["created_by", "status"], validate_unique=False, validate_constraints=False
+    )
     if vacancy.pk is None:
         vacancy.created_by = by
         values = {
@@ -547,12 +556,14 @@ def record_referral_outcome(
         raise ValidationError(
             _("Say why the candidate refused the offer."), code="refusal_reason_required"
         )
+    date = date or timezone.localdate()
+    Referral(proposed_on=referral.proposed_on, outcome_on=date).clean()
     rules.transition(
         referral,
         employment_rules.OUTCOME_TRANSITIONS[ReferralOutcome(outcome)],
         by=by,
         refusal_reason=refusal_reason if outcome == ReferralOutcome.REFUSED else "",
         outcome_notes=notes,
-        outcome_on=date or timezone.localdate(),
+        outcome_on=date,
     )
     return referral

@@ -2,7 +2,8 @@
 
 An entry's key holds the version of the data the figures read (`insieme.core.versions`, changed
 by database triggers at the commit of every write to those tables: services, bulk updates, the
-workbook import, raw SQL alike) and the filters. The version is read before the figures are computed, so
+workbook import, raw SQL alike), the day (a planned placement enters the figures on its start,
+with no write) and the filters. The version is read before the figures are computed, so
 an entry never holds data older than its version: a later commit changes the version and the
 next reader computes afresh. (An entry may hold data newer than its version; that is harmless.)
 
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from insieme.calls.models import Application, Call
 from insieme.core import versions
@@ -65,7 +67,8 @@ def data_version() -> str | None:
 
 def _key(name: str, version: str, filters: Filters) -> str:
     digest = hashlib.sha256(repr(dataclasses.astuple(filters)).encode()).hexdigest()[:32]
-    return f"impact:{name}:{version}:{digest}"
+    # The day too: a planned placement enters the figures on its start date, with no write.
+    return f"impact:{name}:{version}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def cached[T](name: str, filters: Filters, build: Callable[[], T]) -> T:

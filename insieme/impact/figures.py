@@ -5,6 +5,8 @@
 exactly the records it counted. Both read the same querysets, built below, so they never disagree.
 
 Scope of the filters:
+- a placement counts once it has started: one starting after today is planned and in no figure
+  until its first day (so the figures depend on the day, and the cache keys hold it);
 - the period filters each event by its own date (submission, outcome, award, payment, start of a
   placement, sign-up, interview);
 - line, call, funder and fund restrict the calls-and-projects figures (`projects`, and the
@@ -177,8 +179,13 @@ def disbursements(f: Filters) -> QuerySet[Disbursement]:
     )
 
 
+def _started() -> QuerySet[Placement]:
+    """Placements that have started: a planned one (starting after today) counts from its start."""
+    return Placement.objects.started()
+
+
 def _all_placements(f: Filters) -> QuerySet[Placement]:
-    return Placement.objects.filter(_period("start_date", f))
+    return _started().filter(_period("start_date", f))
 
 
 def project_placements(f: Filters, *, traineeships: bool = False) -> QuerySet[Placement]:
@@ -211,7 +218,8 @@ def first_interviews(f: Filters) -> QuerySet[Interview]:
 
 def _first_placement_start(outer: str = "pk") -> Subquery:
     return Subquery(
-        Placement.objects.filter(person=OuterRef(outer))
+        _started()
+        .filter(person=OuterRef(outer))
         .exclude(contract_type__code=TRAINEESHIP)
         .order_by("start_date")
         .values("start_date")[:1],
@@ -222,7 +230,8 @@ def _first_placement_start(outer: str = "pk") -> Subquery:
 def _first_placements() -> QuerySet[Any]:
     """Each person's first placement that is not a traineeship: `person` and `first_placement`."""
     return (
-        Placement.objects.exclude(contract_type__code=TRAINEESHIP)
+        _started()
+        .exclude(contract_type__code=TRAINEESHIP)
         .values("person")
         .annotate(first_placement=Min("start_date"))
         .order_by()
@@ -247,7 +256,8 @@ def _first_placements_after_interview(f: Filters) -> QuerySet[Any]:
     interview came before it, and the earliest interview it joins is the person's first one.
     """
     return (
-        Placement.objects.exclude(contract_type__code=TRAINEESHIP)
+        _started()
+        .exclude(contract_type__code=TRAINEESHIP)
         .filter(_person_scope(f), person__interviews__date__lte=F("start_date"))
         .values("person")
         .annotate(
@@ -270,7 +280,8 @@ def days_to_first_placement(f: Filters) -> QuerySet[Person]:
         output_field=models.DateField(),
     )
     first_after = Subquery(
-        Placement.objects.filter(person=OuterRef("pk"), start_date__gte=OuterRef("first_interview"))
+        _started()
+        .filter(person=OuterRef("pk"), start_date__gte=OuterRef("first_interview"))
         .exclude(contract_type__code=TRAINEESHIP)
         .order_by("start_date")
         .values("start_date")[:1],

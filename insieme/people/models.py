@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insieme.core.hours import validate_weekly_hours
 from insieme.core.models import Comune
 
 
@@ -134,7 +135,7 @@ class Person(models.Model):
     )
     own_transport = models.BooleanField(_("has own means of transport"), default=False)
     available_hours = models.PositiveSmallIntegerField(
-        _("weekly hours available"), null=True, blank=True
+        _("weekly hours available"), null=True, blank=True, validators=[validate_weekly_hours]
     )
     available_shifts = models.CharField(
         _("shifts available"), max_length=20, choices=Shift.choices, blank=True

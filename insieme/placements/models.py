@@ -6,12 +6,14 @@ They were part of the employment app; their tables keep the names they had there
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application
+from insieme.core.hours import validate_weekly_hours
 from insieme.core.models import ContractType
 from insieme.employment.models import Referral
 from insieme.network.models import Organisation
@@ -19,6 +21,11 @@ from insieme.people.models import Person
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
+    def started(self, today: datetime.date | None = None) -> "PlacementQuerySet":
+        """The placements that have started: a planned one (starting after today) is in no
+        figure until its first day."""
+        return self.filter(start_date__lte=today or timezone.localdate())
+
     def visible_to(self, user) -> "PlacementQuerySet":
         """Operators and administrators see every placement. A partner: the placements at its own
         organisations of people who were referred to that organisation (it sees only the
@@ -65,7 +72,12 @@ class Placement(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     weekly_hours = models.DecimalField(
-        _("weekly hours"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("weekly hours"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_weekly_hours],
     )
     is_extension = models.BooleanField(_("extension of a previous contract"), default=False)
     application = models.ForeignKey(
@@ -143,8 +155,40 @@ class Placement(models.Model):
     def is_traineeship(self) -> bool:
         return self.contract_type.code == ContractType.TRAINEESHIP
 
+    @property
+    def is_planned(self) -> bool:
+        """A placement starting after today: recorded, counted from its start."""
+        return self.start_date > timezone.localdate()
+
+    def clean(self) -> None:
+        from insieme.employment.services import add_months
+
+        errors: dict[str, ValidationError] = {}
+        if self.start_date:
+            try:
+                # The follow-ups are planned from the start date: they must fall on a real date.
+                add_months(self.start_date, max(FOLLOW_UP_MONTHS))
+            except ValueError:
+                errors["start_date"] = ValidationError(
+                    _("The start date is too far in the future: check the year."),
+                    code="start_too_late",
+                )
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ValidationError(
+                _("The end date cannot come before the start date."), code="ends_before_start"
+            )
+        if self.monthly_stipend is not None and self.monthly_stipend < 0:
+            errors["monthly_stipend"] = ValidationError(
+                _("The stipend cannot be negative."), code="negative_stipend"
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
+# A follow-up may be recorded from this many days before its due date (an operator reaching the
+# person a little early), never earlier: a check on the first day says nothing of the job.
+FOLLOW_UP_TOLERANCE_DAYS = 15
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
@@ -187,3 +231,23 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} +{self.months}"
+
+    @property
+    def opens_on(self) -> datetime.date:
+        """The first day it may be recorded."""
+        return self.due_on - datetime.timedelta(days=FOLLOW_UP_TOLERANCE_DAYS)
+
+    def days_late(self, today: datetime.date | None = None) -> int:
+        """Days past the due date of a follow-up not yet done (0 when not late)."""
+        if self.done_on is not None:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.due_on).days)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_late() > 0
+
+    @property
+    def is_open(self) -> bool:
+        """It may be recorded now (from `opens_on` on)."""
+        return self.opens_on <= timezone.localdate()

@@ -18,6 +18,7 @@ from insieme.employment.services import add_months, with_code
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.placements import events
+from insieme.placements import rules as placement_rules
 from insieme.placements.models import FOLLOW_UP_MONTHS, FollowUp, Placement
 
 
@@ -39,32 +40,32 @@ def record_placement(
     monthly_stipend: Decimal | None = None,
     by: Any,
 ) -> Placement:
-    """Record a placement (a traineeship when the contract is `tirocinio`) and plan its follow-ups."""
+    """Record a placement (a traineeship when the contract is `tirocinio`) and plan its follow-ups.
+
+    One starting after today is recorded as planned: the figures count it from its start.
+    """
     rules.require(by, "placement.record", person)
-    if end_date is not None and end_date < start_date:
-        raise ValidationError(
-            _("The end date cannot come before the start date."), code="ends_before_start"
-        )
     if extends is not None:
         is_extension = True
-    placement = with_code(
-        Placement(
-            person=person,
-            employer=employer,
-            contract_type=contract_type,
-            start_date=start_date,
-            end_date=end_date,
-            weekly_hours=weekly_hours,
-            is_extension=is_extension,
-            extends=extends,
-            application=application,
-            referral=referral,
-            host_tutor=host_tutor,
-            programme_tutor=programme_tutor,
-            monthly_stipend=monthly_stipend,
-            recorded_by=by,
-        )
+    placement = Placement(
+        person=person,
+        employer=employer,
+        contract_type=contract_type,
+        start_date=start_date,
+        end_date=end_date,
+        weekly_hours=weekly_hours,
+        is_extension=is_extension,
+        extends=extends,
+        application=application,
+        referral=referral,
+        host_tutor=host_tutor,
+        programme_tutor=programme_tutor,
+        monthly_stipend=monthly_stipend,
+        recorded_by=by,
     )
+    # The model's rules (weekly hours, dates, stipend), the same the forms and the import apply.
+    placement.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)
+    with_code(placement)
     if referral is not None and referral.outcome != ReferralOutcome.HIRED:
         rules.transition(
             referral,
@@ -90,11 +91,20 @@ def record_follow_up(
     date: datetime.date | None = None,
     by: Any,
 ) -> FollowUp:
+    """Record a follow-up done `date` (today): not in the future, not before it opens."""
     rules.require(by, "follow_up.record", follow_up)
+    day = date or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError(
+            _("A follow-up is recorded once done: choose a date up to today."),
+            code="follow_up_in_future",
+        )
+    if (refusal := placement_rules.not_before_due(follow_up, day)) is not None:
+        raise refusal.error()
     follow_up.still_employed = still_employed
     follow_up.same_contract = same_contract if still_employed else False
     follow_up.notes = notes
-    follow_up.done_on = date or timezone.localdate()
+    follow_up.done_on = day
     follow_up.done_by = by
     follow_up.save()
     return follow_up

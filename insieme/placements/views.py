@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
+from insieme.core import rules
 from insieme.employment.models import Referral
 from insieme.employment.views.common import _data, _form_error
 from insieme.people.models import Person
@@ -39,13 +40,24 @@ def placement_new(request, pk: int):
     form = PlacementForm(_data(request), initial=initial, person=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_placement(
+            placement = services.record_placement(
                 person=item, referral=referral, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Placement recorded: follow-ups at 3, 6 and 12 months."))
+            if placement.is_planned:
+                messages.success(
+                    request,
+                    _(
+                        "Placement recorded as planned: it counts in the figures from its start "
+                        "date. Follow-ups at 3, 6 and 12 months from then."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("Placement recorded: follow-ups at 3, 6 and 12 months.")
+                )
             return redirect(reverse("employment:person", args=[item.pk]) + "#inserimenti")
     return render(
         request,
@@ -65,15 +77,27 @@ def follow_up(request, pk: int):
     )
     form = FollowUpForm(_data(request), instance=FollowUp.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        services.record_follow_up(
-            follow_up=item,
-            still_employed=form.cleaned_data["still_employed"],
-            same_contract=form.cleaned_data["same_contract"],
-            notes=form.cleaned_data["notes"],
-            by=request.user,
-        )
-        messages.success(request, _("Follow-up recorded."))
-        return redirect(
-            reverse("employment:person", args=[item.placement.person_id]) + "#inserimenti"
-        )
-    return render(request, "placements/follow_up.html", {"follow_up": item, "form": form})
+        try:
+            services.record_follow_up(
+                follow_up=item,
+                still_employed=form.cleaned_data["still_employed"],
+                same_contract=form.cleaned_data["same_contract"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect(
+                reverse("employment:person", args=[item.placement.person_id]) + "#inserimenti"
+            )
+    return render(
+        request,
+        "placements/follow_up.html",
+        {
+            "follow_up": item,
+            "form": form,
+            "decision": rules.can(request.user, "follow_up.record", item),
+        },
+    )

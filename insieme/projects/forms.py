@@ -156,14 +156,6 @@ class SessionForm(forms.ModelForm):
             coach_field.queryset = project.coaches.filter(pk=user.pk)  # type: ignore[attr-defined]
             coach_field.initial = user.pk
 
-    def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours <= 0 or hours > 24:
-            raise forms.ValidationError(
-                _("A session lasts more than 0 and at most 24 hours."), code="hours_range"
-            )
-        return hours
-
 
 class StatusForm(forms.Form):
     to = forms.ChoiceField(label=_("New status"), choices=())

@@ -2,9 +2,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
@@ -60,8 +62,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(Q(application__owner=user) | Exists(members) | Exists(linked))
 
     def with_hours(self) -> "ProjectQuerySet":
-        sessions = CoachingSession.objects.filter(project=OuterRef("pk"))
-        attendance = Participation.objects.filter(project=OuterRef("pk"), attended=True)
+        # Hours held: a session or an event after today has not happened yet.
+        today = timezone.localdate()
+        sessions = CoachingSession.objects.held(today).filter(project=OuterRef("pk"))
+        attendance = Participation.objects.filter(
+            project=OuterRef("pk"), attended=True, event__date__lte=today
+        )
         return self.annotate(
             coaching_hours=_sum_subquery(sessions, "project", "hours"),
             event_hours=_sum_subquery(attendance, "project", "hours"),
@@ -204,7 +210,16 @@ class Milestone(models.Model):
         return self.title
 
 
+class CoachingSessionQuerySet(models.QuerySet["CoachingSession"]):
+    def held(self, today: date | None = None) -> "CoachingSessionQuerySet":
+        """Sessions held (dated up to today): only their hours are counted."""
+        return self.filter(date__lte=today or timezone.localdate())
+
+
 class CoachingSession(models.Model):
+    """A coaching session held with a project. It is recorded once held, so its date is never
+    after today (`clean`); the hours counted are those of the sessions held (`held()`)."""
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -221,6 +236,8 @@ class CoachingSession(models.Model):
     next_steps = models.TextField(_("next steps"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = CoachingSessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("coaching session")
         verbose_name_plural = _("coaching sessions")
@@ -233,6 +250,20 @@ class CoachingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} — {self.topics}"
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = ValidationError(
+                _("A coaching session is recorded once held: choose a date up to today."),
+                code="session_in_future",
+            )
+        if self.hours is not None and not 0 < self.hours <= 24:
+            errors["hours"] = ValidationError(
+                _("A session lasts more than 0 and at most 24 hours."), code="hours_range"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class EventKind(models.TextChoices):
@@ -270,6 +301,17 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date})"
+
+    def clean(self) -> None:
+        if self.hours is not None and self.hours <= 0:
+            raise ValidationError(
+                {
+                    "hours": ValidationError(
+                        _("An event lasts more than 0 hours: write how long it lasts."),
+                        code="event_hours",
+                    )
+                }
+            )
 
 
 class Participation(models.Model):
@@ -348,3 +390,14 @@ class SurvivalFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} +{self.months}"
+
+    def clean(self) -> None:
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "done_on": ValidationError(
+                        _("A follow-up is recorded once done: choose a date up to today."),
+                        code="follow_up_in_future",
+                    )
+                }
+            )

@@ -270,7 +270,7 @@ def record_session(
             code="not_project_coach",
             params={"coach": coach},
         )
-    return CoachingSession.objects.create(
+    session = CoachingSession(
         project=project,
         coach=coach,
         date=date,
@@ -279,6 +279,10 @@ def record_session(
         notes=notes,
         next_steps=next_steps,
     )
+    # Held, not planned: the date up to today, the hours of one day (the form's own rules).
+    session.full_clean(validate_constraints=False)
+    session.save()
+    return session
 
 
 @service
@@ -306,6 +310,7 @@ def change_session(
     session.topics = topics
     session.notes = notes
     session.next_steps = next_steps
+    session.full_clean(validate_constraints=False)
     session.save()
     return session
 
@@ -321,9 +326,12 @@ def create_event(
     *, kind: str, title: str, date: date, hours: Decimal, place: str = "", description: str = "", by
 ) -> Event:
     rules.require(by, "event.create")
-    return Event.objects.create(
+    event = Event(
         kind=kind, title=title, date=date, hours=hours, place=place, description=description
     )
+    event.full_clean(validate_constraints=False)
+    event.save()
+    return event
 
 
 @service
@@ -358,6 +366,7 @@ def change_event(
     event.hours = hours
     event.place = place
     event.description = description
+    event.full_clean(validate_constraints=False)
     event.save()
     return event
 
@@ -404,6 +413,14 @@ def set_attendance(
     rules.require(by, "participation.set_attendance", participation)
     if hours is None:
         hours = participation.event.hours if attended else Decimal("0")
+    if attended and participation.event.date > timezone.localdate():
+        raise ValidationError(
+            _("The event is on %(date)s: record the attendance once it has taken place."),
+            code="event_in_future",
+            params={"date": participation.event.date.strftime("%d/%m/%Y")},
+        )
+    if hours < 0:
+        raise ValidationError(_("Hours cannot be negative."), code="negative_hours")
     if hours > participation.event.hours:
         raise ValidationError(
             _("Hours attended cannot exceed the event's %(hours)s hours."),
@@ -431,5 +448,6 @@ def record_follow_up(
     follow_up.still_operating = still_operating
     follow_up.people_working = people_working
     follow_up.notes = notes
+    follow_up.full_clean(validate_unique=False, validate_constraints=False)
     follow_up.save(update_fields=["done_on", "still_operating", "people_working", "notes"])
     return follow_up

@@ -76,7 +76,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .select_related("project__application")
     )
     coach_hours = (
-        User.objects.filter(coaching_sessions__project__in=visible)
+        # The hours held: sessions dated after today are not counted.
+        User.objects.filter(
+            coaching_sessions__project__in=visible,
+            coaching_sessions__date__lte=timezone.localdate(),
+        )
         .annotate(
             hours=TwoDecimals(Sum("coaching_sessions__hours"), output_field=HOURS),
             projects=Count("coaching_sessions__project", distinct=True),
@@ -106,7 +110,8 @@ def jobs_created(project: Project, user: User) -> tuple[list, dict]:
 
     placements = Placement.objects.visible_to(user).filter(application=project.application)
     traineeship = Q(contract_type__code=ContractType.TRAINEESHIP)
-    figures = placements.aggregate(
+    # A planned placement (starting after today) is listed but not yet counted.
+    figures = placements.started().aggregate(
         placements=Count("pk", filter=~traineeship),
         extensions=Count("pk", filter=~traineeship & Q(is_extension=True)),
         people=Count("person__fiscal_code", filter=~traineeship, distinct=True),
@@ -148,7 +153,8 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "milestones": milestones,
         "sessions": sessions,
         "timeline": timeline,
-        "hours_by_coach": project.sessions.values("coach__first_name", "coach__last_name")
+        "hours_by_coach": project.sessions.held()
+        .values("coach__first_name", "coach__last_name")
         .annotate(hours=TwoDecimals(Sum("hours"), output_field=HOURS))
         .order_by("coach__last_name"),
         "follow_ups": project.follow_ups.all(),

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.models import Application, ApplicationStatus, Call, Line
 from insieme.core import money
+from insieme.core.hours import validate_weekly_hours
 from insieme.core.models import ContractType, Sector
-from insieme.employment.models import InterviewKind
+from insieme.employment.models import InterviewKind, validate_held_interview_date
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import LegalForm, NetworkRole, Organisation
 from insieme.people.models import EmploymentCondition, Person, Sex
@@ -208,7 +209,8 @@ class Checker:
     def _row_colloqui(self, row: "RowParser") -> dict[str, Any]:
         return {
             "person": row.ref("codice_fiscale", "persone", fiscal=True),
-            "date": row.get("data", v.parse_date, required=True),
+            # the workbook's interviews were held (imported as such): not after today
+            "date": row.get("data", _held_interview_date, required=True),
             "kind": row.get("tipo", _INTERVIEW_KIND) or InterviewKind.OTHER,
         }
 
@@ -219,9 +221,7 @@ class Checker:
             "contract_type": row.get("tipo_contratto", self.contract_choice, required=True),
             "start_date": row.get("data_inizio", v.parse_date, required=True),
             "end_date": row.get("data_fine", v.parse_date),
-            "weekly_hours": row.get(
-                "ore_settimanali", lambda c: v.parse_number(c, maximum=Decimal(168))
-            ),
+            "weekly_hours": row.get("ore_settimanali", _weekly_hours),
             "is_extension": row.get("proroga", v.parse_bool),
             "application": row.ref("candidatura", "candidature", required=False),
         }
@@ -261,6 +261,24 @@ _LINE = _choice(Line.values)
 _OUTCOME = _choice(_OUTCOMES)
 _INTERVIEW_KIND = _choice(InterviewKind.values)
 _NETWORK_ROLES = set(NetworkRole.values)
+
+
+def _domain_rule(parse: Callable[[Any], Any], validate: Callable[[Any], None]) -> Callable:
+    """A cell parsed, then checked by the owning domain's validator (its message, in Italian)."""
+
+    def parse_and_check(cell: Any) -> Any:
+        value = parse(cell)
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise v.ValueProblem(error.messages[0]) from None
+        return value
+
+    return parse_and_check
+
+
+_weekly_hours = _domain_rule(v.parse_number, validate_weekly_hours)
+_held_interview_date = _domain_rule(v.parse_date, validate_held_interview_date)
 
 
 def _roles(cell: Any) -> set[str]:

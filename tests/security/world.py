@@ -168,11 +168,10 @@ def build() -> World:
         person=person,
         employer=partner_org,
         contract_type=ContractType.objects.get(code="determinato"),
-        start_date=today,
+        start_date=today - datetime.timedelta(days=183),
     )
-    follow_up = FollowUp.objects.create(
-        placement=placement, months=6, due_on=today + datetime.timedelta(days=180)
-    )
+    # Due today: a follow-up is recorded from its due date less the tolerance, never before.
+    follow_up = FollowUp.objects.create(placement=placement, months=6, due_on=today)
 
     # Calls: a published call with the applicant's submitted application under evaluation,
     # and a draft of theirs; another applicant's application in the same call.

@@ -116,10 +116,17 @@ def test_refusal_needs_a_reason_and_is_reported(client_as, operator, candidates)
     referral = services.refer(vacancy=kitchen, person=candidates["near"], by=operator)
     client = client_as(operator)
     url = reverse("employment:referral_outcome", args=[referral.pk])
-    response = client.post(url, {"outcome": "rifiutata", "outcome_on": "2026-03-10"})
+    response = client.post(
+        url, {"outcome": "rifiutata", "outcome_on": timezone.localdate().isoformat()}
+    )
     assert "Indica perché" in response.content.decode()
     client.post(
-        url, {"outcome": "rifiutata", "refusal_reason": "distanza", "outcome_on": "2026-03-10"}
+        url,
+        {
+            "outcome": "rifiutata",
+            "refusal_reason": "distanza",
+            "outcome_on": timezone.localdate().isoformat(),
+        },
     )
     referral.refresh_from_db()
     assert referral.outcome == ReferralOutcome.REFUSED
@@ -135,7 +142,7 @@ def test_hired_leads_to_the_placement_form_prefilled(client_as, operator, candid
     client = client_as(operator)
     response = client.post(
         reverse("employment:referral_outcome", args=[referral.pk]),
-        {"outcome": "assunta", "outcome_on": "2026-03-10"},
+        {"outcome": "assunta", "outcome_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     form = client.get(response["Location"]).context["form"]

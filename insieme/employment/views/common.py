@@ -13,6 +13,11 @@ def _data(request):
 
 
 def _form_error(form, error: ValidationError) -> None:
+    """A service's refusal on the form: by field where the field is on it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
     for message in error.messages:
         form.add_error(None, message)
 

@@ -78,7 +78,7 @@ def test_placement_hours_and_stipend_cannot_be_negative(client_as, operator, per
     client = client_as(operator)
     url = reverse("placements:placement_new", args=[person.pk])
     html = client.post(url, data).content.decode()
-    assert "Le ore settimanali devono essere tra 1 e 60." in html
+    assert "Le ore settimanali devono essere tra 1 e 60" in html
     assert "L&#x27;indennità non può essere negativa." in html
     assert not person.placements.exists()
     response = client.post(url, {**data, "weekly_hours": "30", "monthly_stipend": "450"})
