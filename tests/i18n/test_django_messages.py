@@ -96,3 +96,17 @@ def test_months_and_days_are_lowercase():
     assert date_filter(day, "DATE_FORMAT") == "7 dicembre 2026"
     assert date_filter(day, "l j F Y") == "lunedì 7 dicembre 2026"
     assert date_filter(day, "D j b") == "lun 7 dic"  # "M" is title-cased by Django: not for us
+
+
+def test_the_slips_the_issue_names_are_gone():
+    from django.utils.translation import gettext, ngettext
+
+    assert (
+        ngettext("%(n)s evaluator per application", "%(n)s evaluators per application", 1)
+        % {"n": 1}
+        == "1 valutatore per candidatura"
+    )
+    assert gettext("Welcome, %(name)s") % {"name": "Olga"} == "Ti diamo il benvenuto, Olga"
+    assert gettext("Requests for information") == "Richieste di integrazione"
+    assert gettext("no fund") == "senza fondo"
+    assert gettext("Section") == "Sezione"
