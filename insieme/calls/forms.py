@@ -140,6 +140,7 @@ class QuestionForm(forms.ModelForm):
             "choices",
         ]
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+        labels = {"section": _("Section")}
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)

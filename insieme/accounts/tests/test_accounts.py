@@ -29,7 +29,7 @@ def test_applicant_logs_in_with_email_and_sees_their_home(client, applicant):
     response = login(client, applicant.email)
     html = response.content.decode()
     assert response.wsgi_request.user == applicant
-    assert "Benvenuto, Anna" in html or "Benvenuta, Anna" in html
+    assert "Ti diamo il benvenuto, Anna" in html  # inclusive: not "Benvenuto"
     assert "Candidato" in html
 
 

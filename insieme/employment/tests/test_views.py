@@ -160,7 +160,7 @@ def test_services_enrolment_and_attendance(client_as, operator, db):
     data = {"service": service.pk, "enrolled_on": "2026-04-20"}
     client.post(reverse("employment:enrol", args=[person.pk]), data)
     response = client.post(reverse("employment:enrol", args=[person.pk]), data, follow=True)
-    assert "è già iscritta a questo servizio" in response.content.decode()
+    assert "ha già un&#x27;iscrizione a questo servizio" in response.content.decode()
     enrolment = Enrolment.objects.get()
     response = client.post(
         reverse("employment:attendance", args=[enrolment.pk]),

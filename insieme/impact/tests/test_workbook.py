@@ -299,7 +299,7 @@ def test_repeated_keys_and_missing_columns_are_errors(tmp_path):
 def test_command_exits_non_zero_and_prints_the_errors(tmp_path):
     folder = only(tmp_path, persone=PERSONE + "RSSMRA80A01A944X;Rossi;Mario;;\n")
     err = io.StringIO()
-    with pytest.raises(CommandError, match=r"Il file ha 1 errori: non è stato importato nulla\."):
+    with pytest.raises(CommandError, match=r"Il file ha 1 errore: non è stato importato nulla\."):
         call_command("import_workbook", str(folder), stderr=err)
     assert "persone\triga 2\tcodice_fiscale\t'RSSMRA80A01A944X'" in err.getvalue()
 

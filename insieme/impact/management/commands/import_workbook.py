@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insieme.accounts.models import User
 from insieme.impact.imports import import_and_record
@@ -37,7 +38,11 @@ class Command(BaseCommand):
                         f"{p.sheet}\t{row} {p.row}\t{p.column}\t{p.value!r}\t{p.message}"
                     )
                 raise CommandError(
-                    _("The workbook has %(count)d errors: nothing was imported.")
+                    ngettext(
+                        "The workbook has %(count)d error: nothing was imported.",
+                        "The workbook has %(count)d errors: nothing was imported.",
+                        len(report.errors),
+                    )
                     % {"count": len(report.errors)}
                 )
             header = _("Dry run: nothing was written.") if report.dry_run else _("Imported.")
