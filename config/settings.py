@@ -295,6 +295,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Programme settings.
 FIRST_CONTACT_TARGET_DAYS = int(env("FIRST_CONTACT_TARGET_DAYS", "35"))
+# How people reach the employment services' office: shown to whoever signs up again, and the
+# address that hears of it (without one, the operators do).
+OFFICE_EMAIL = env("OFFICE_EMAIL", "")
+OFFICE_PHONE = env("OFFICE_PHONE", "")
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/m")
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 # Personal data are pseudonymised this many days after a person's last activity (GDPR).

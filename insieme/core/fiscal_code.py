@@ -185,10 +185,15 @@ def decode(value: str) -> DecodedCode:
         code=code,
         is_temporary=False,
         birth_date=birth_date(code),
-        sex="F" if int(code[9:11].translate(_OMOCODE_DIGITS)) > 40 else "M",
+        sex=sex(code),
         birth_place_code=place_code,
         birth_place=birth_place(place_code, code),
     )
+
+
+def sex(code: str) -> str:
+    """ "F" or "M", as a valid 16-character code says (women have 40 added to the day)."""
+    return "F" if int(code[9:11].translate(_OMOCODE_DIGITS)) > 40 else "M"
 
 
 def birth_date(code: str, today: datetime.date | None = None) -> datetime.date:

@@ -95,6 +95,15 @@ class Registration(models.Model):
             models.Index(fields=["registered_on"]),
             models.Index(fields=["status", "registered_on"]),
         ]
+        constraints = [
+            # A person is on the lists once: a second sign-up finds the open one (two
+            # submissions at the same moment included), it never makes another.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_registration_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.registered_on})"

@@ -3,12 +3,13 @@
 import calendar
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -91,6 +92,41 @@ def with_code(obj: Any) -> Any:
 
 # Sign-up and waiting list
 
+SIGNUP_DUPLICATE = "signup.duplicate"
+# What a sign-up writes on a new person: what was typed, and what the codice fiscale says.
+SIGNUP_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "residence_comune",
+    "fiscal_code_is_temporary",
+    "birth_date",
+    "sex",
+    "birth_place_code",
+    "birth_place",
+)
+# What an operator at the desk, who has checked who the person is, updates on a known one.
+DESK_FIELDS = ("first_name", "last_name", "email", "phone", "residence_comune")
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up did, so that the page says what happened and nothing more."""
+
+    registration: Registration
+    is_new: bool  # a new sign-up on the waiting list
+    emailed: bool  # an e-mail to the person was queued (to the address on file)
+
+    @property
+    def already_registered(self) -> bool:
+        """The code already had an open sign-up: nothing was created, the office was told."""
+        return not self.is_new
+
+
+def _open_registration(person: Person) -> Registration | None:
+    return person.registrations.open().select_related("assigned_to").first()
+
 
 @service
 def sign_up(
@@ -103,38 +139,56 @@ def sign_up(
     comune: Comune,
     cv_consent: bool,
     by: Any = None,
-) -> tuple[Registration, bool]:
-    """Put the person on the waiting list; create them in the registry if they are new.
+) -> SignUp:
+    """Put the person on the waiting list; create them in the registry if they are new, with the
+    birth date, sex and birthplace their codice fiscale says (as the operator's form does).
 
     Anyone can type a codice fiscale here, so an anonymous submission leaves an existing
     person's data as they are, records no consent for them, and the e-mail goes to the address
-    already on file. Returns the registration and whether it is new.
+    already on file. A code that already has an open sign-up creates nothing: the person is told
+    so by e-mail, and the office hears of it (event `signup.duplicate`, and an e-mail). One open
+    sign-up per person is also a database constraint, for two submissions at the same moment.
     """
-    submitted = {
-        "first_name": first_name,
-        "last_name": last_name,
-        "email": email,
-        "phone": phone,
-        "residence_comune": comune,
-    }
-    person, created = Person.objects.get_or_create(fiscal_code=fiscal_code, defaults=submitted)
+    candidate = Person(
+        fiscal_code=fiscal_code,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        residence_comune=comune,
+    )
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    person, created = Person.objects.get_or_create(
+        fiscal_code=candidate.fiscal_code,
+        defaults={name: getattr(candidate, name) for name in SIGNUP_FIELDS},
+    )
+    # One sign-up at a time for a person: a second submission waits here for the first.
+    person = Person.objects.select_for_update().get(pk=person.pk)
     # An operator signing a person up at the desk has checked who they are: their answers
     # update the record. An anonymous submission never does.
     at_the_desk = bool(by is not None and by.is_authenticated and by.has_role(Role.OPERATOR))
     if not created and at_the_desk:
-        for name, value in submitted.items():
-            setattr(person, name, value)
+        for name in DESK_FIELDS:
+            setattr(person, name, getattr(candidate, name))
+        person.full_clean()
         person.save()
-    registration = person.registrations.open().order_by("-registered_on").first()
+    registration = _open_registration(person)
     is_new = registration is None
     if registration is None:
-        registration = rules.create(
-            Registration,
-            by=by,
-            person=person,
-            registered_on=timezone.localdate(),
-            self_signed_up=True,
-        )
+        try:
+            with transaction.atomic():
+                registration = rules.create(
+                    Registration,
+                    by=by,
+                    person=person,
+                    registered_on=timezone.localdate(),
+                    self_signed_up=True,
+                )
+        except IntegrityError:  # another submission's sign-up, committed in between
+            registration = _open_registration(person)
+            if registration is None:
+                raise
+            is_new = False
     if cv_consent and (created or at_the_desk) and not links.has_cv_consent(person):
         links.record_cv_consent(person, by=by, at_the_desk=at_the_desk)
     if is_new:
@@ -148,10 +202,72 @@ def sign_up(
         _mail(
             _("[Insieme] You are already on the waiting list"),
             "employment/email/already_signed_up.txt",
-            {"person": person},
+            {"person": person, **office_contacts()},
             person.email,
         )
-    return registration, is_new
+        _duplicate_sign_up(registration, candidate, at_the_desk=at_the_desk)
+    return SignUp(registration=registration, is_new=is_new, emailed=bool(person.email))
+
+
+def office_contacts() -> dict[str, str]:
+    """How people reach the employment services' office (settings OFFICE_EMAIL, OFFICE_PHONE);
+    empty values when none is configured (the pages then say where to find them)."""
+    return {"office_email": settings.OFFICE_EMAIL, "office_phone": settings.OFFICE_PHONE}
+
+
+def _office_recipients(registration: Registration) -> list[str]:
+    """The office's address and the operator who has the sign-up; every active operator when
+    there is neither."""
+    recipients = [settings.OFFICE_EMAIL] if settings.OFFICE_EMAIL else []
+    operator = registration.assigned_to
+    if operator is not None and operator.is_active and operator.email not in recipients:
+        recipients.append(operator.email)
+    if recipients:
+        return recipients
+    from insieme.accounts.models import User
+
+    return list(
+        User.objects.filter(groups__name=Role.OPERATOR, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _duplicate_sign_up(registration: Registration, submitted: Person, *, at_the_desk: bool) -> None:
+    """Someone signed up again with a code that has an open sign-up: the event on the outbox
+    (no personal data in it) and, unless an operator did it at the desk, the office's e-mail."""
+    from insieme.core.events import emit
+
+    emit(
+        SIGNUP_DUPLICATE,
+        {
+            "registration": {
+                "id": registration.pk,
+                "person": registration.person_id,
+                "status": registration.status,
+                "registered_on": registration.registered_on.isoformat(),
+            },
+            "at_the_desk": at_the_desk,
+        },
+        obj=registration,
+    )
+    if at_the_desk:
+        return
+    subject = str(_("[Insieme] A new sign-up with a codice fiscale already on the list"))
+    body = render_to_string(
+        "employment/email/duplicate_sign_up_office.txt",
+        {
+            "registration": registration,
+            "person": registration.person,
+            "submitted": submitted,
+            "site_url": settings.SITE_URL,
+        },
+    )
+    recipients = _office_recipients(registration)
+    if recipients:
+        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=recipients))
 
 
 @service

@@ -134,15 +134,23 @@ class Organisation(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        from insieme.core import phone
         from insieme.core.fiscal_code import normalise, validate_organisation_code
 
+        errors: dict[str, ValidationError] = {}
         if self.fiscal_code:
             self.fiscal_code = normalise(self.fiscal_code)
             try:
                 validate_organisation_code(self.fiscal_code)
             except ValidationError as error:
-                raise ValidationError({"fiscal_code": error}) from None
+                errors["fiscal_code"] = error
         self.ateco_code = activities.normalise(self.ateco_code)
+        try:
+            self.phone = phone.normalise(self.phone)
+        except ValidationError as error:
+            errors["phone"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def roles(self) -> list[NetworkRole]:
@@ -201,6 +209,16 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from insieme.core import phone
+
+        try:
+            self.phone = phone.normalise(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from None
 
 
 class Agreement(models.Model):

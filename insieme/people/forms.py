@@ -1,4 +1,3 @@
-import datetime
 from typing import Any
 
 from django import forms
@@ -6,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -164,16 +162,15 @@ class PersonForm(PhoneFormMixin, forms.ModelForm):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        decoded = self.decoded
-        if decoded is not None and not decoded.is_temporary:
-            self._check_against_code(data, decoded)
         if not self.errors and not data.get("confirm_not_duplicate"):
             others = Person.objects.exclude(pk=self.instance.pk or 0)
             self.similar = similar_people(
                 others,
                 last_name=data.get("last_name", ""),
                 first_name=data.get("first_name", ""),
-                birth_date=data.get("birth_date"),
+                # the date the code says when none is typed (Person.clean takes it from there)
+                birth_date=data.get("birth_date")
+                or (self.decoded.birth_date if self.decoded else None),
             )
             if self.similar:
                 self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
@@ -187,48 +184,12 @@ class PersonForm(PhoneFormMixin, forms.ModelForm):
                 )
         return data
 
-    def _check_against_code(self, data: dict, decoded: codes.DecodedCode) -> None:
-        if decoded.birth_date is None:
+    def _post_clean(self) -> None:
+        # Person.clean() checks the birth date and sex against the code (people.checks) and
+        # fills them from it: with no valid code typed there is nothing to check them against.
+        if self.has_error("fiscal_code"):
             return
-        typed_date: datetime.date | None = data.get("birth_date")
-        if typed_date is None and "birth_date" not in self.errors:
-            data["birth_date"] = decoded.birth_date
-        elif typed_date is not None and typed_date != decoded.birth_date:
-            self.add_error(
-                "birth_date",
-                ValidationError(
-                    _(
-                        "The codice fiscale says the person was born on %(code_date)s: check the "
-                        "date or the code."
-                    ),
-                    code="birth_date_mismatch",
-                    params={"code_date": date_format(decoded.birth_date, "SHORT_DATE_FORMAT")},
-                ),
-            )
-        typed_sex = data.get("sex")
-        if not typed_sex:
-            data["sex"] = decoded.sex
-        elif typed_sex != decoded.sex:
-            self.add_error(
-                "sex",
-                ValidationError(
-                    _(
-                        "The codice fiscale says the sex is %(code_sex)s: check the sex or the code."
-                    ),
-                    code="sex_mismatch",
-                    params={"code_sex": Sex(decoded.sex).label},
-                ),
-            )
-
-    def save(self, commit: bool = True) -> Person:
-        person = super().save(commit=False)
-        if self.decoded is not None:
-            person.fiscal_code_is_temporary = self.decoded.is_temporary
-            person.birth_place_code = self.decoded.birth_place_code
-            person.birth_place = self.decoded.birth_place
-        if commit:
-            person.save()
-        return person
+        super()._post_clean()  # type: ignore[misc]
 
 
 class SearchForm(forms.Form):
@@ -392,3 +353,13 @@ class LinkAccountForm(forms.Form):
             )
         },
     )
+
+
+def show_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on its form: each message on the field it names when the form has
+    that field, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -180,6 +180,38 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_name}"
 
+    def clean(self) -> None:
+        """The codice fiscale normalised and coherent with the birth date and sex given, what is
+        not given taken from it (`people.checks`); the phone number in E.164 (`core.phone`).
+        Every service that saves a person calls it through `full_clean()`."""
+        from django.core.exceptions import ValidationError
+
+        from insieme.core import fiscal_code, phone
+        from insieme.people import checks
+
+        errors: dict[str, ValidationError] = {}
+        if self.fiscal_code and not self.is_pseudonymised:
+            try:
+                decoded = fiscal_code.decode(self.fiscal_code)
+            except ValidationError as error:
+                errors["fiscal_code"] = error
+            else:
+                self.fiscal_code = decoded.code
+                self.fiscal_code_is_temporary = decoded.is_temporary
+                errors.update(
+                    checks.disagreements(decoded.code, birth_date=self.birth_date, sex=self.sex)
+                )
+                if not errors:
+                    values = {"birth_date": self.birth_date, "sex": self.sex}
+                    for name, value in checks.completed(decoded, values).items():
+                        setattr(self, name, value)
+        try:
+            self.phone = phone.normalise(self.phone)
+        except ValidationError as error:
+            errors["phone"] = error
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_pseudonymised(self) -> bool:
         return self.pseudonymised_at is not None

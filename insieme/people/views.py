@@ -39,6 +39,7 @@ from insieme.people.forms import (
     PseudonymiseForm,
     SearchForm,
     SpecialCategoryForm,
+    show_error,
 )
 from insieme.people.models import (
     Consent,
@@ -174,9 +175,13 @@ def _form_page(request, form, person=None):
 def person_create(request):
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.save_person(person=form.save(commit=False), by=request.user)
-        messages.success(request, _("%(person)s has been registered.") % {"person": person})
-        return redirect("people:detail", pk=person.pk)
+        try:
+            person = services.save_person(person=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("%(person)s has been registered.") % {"person": person})
+            return redirect("people:detail", pk=person.pk)
     return _form_page(request, form)
 
 
@@ -187,9 +192,13 @@ def person_edit(request, pk: int):
     _require(request, "person.edit", person)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        person = services.save_person(person=form.save(commit=False), by=request.user)
-        messages.success(request, _("Changes saved."))
-        return redirect("people:detail", pk=person.pk)
+        try:
+            person = services.save_person(person=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:detail", pk=person.pk)
     return _form_page(request, form, person)
 
 

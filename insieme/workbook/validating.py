@@ -20,6 +20,7 @@ from insieme.core.models import ContractType, Sector
 from insieme.employment.models import InterviewKind, validate_held_interview_date
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import LegalForm, NetworkRole, Organisation
+from insieme.people import checks as person_checks
 from insieme.people.models import EmploymentCondition, Person, Sex
 
 from . import values as v
@@ -117,12 +118,20 @@ class Checker:
                 validate_email(email)
             except ValidationError:
                 row.error("email", email, _("This is not a valid e-mail address."))
+        birth_date = row.get("data_nascita", v.parse_date)
+        sex = (row.get("genere", _SEX) or "").upper()
+        # the rule of every way in (people.checks): what the code says about birth date and sex
+        for field, error in person_checks.disagreements(
+            code, birth_date=birth_date, sex=sex
+        ).items():
+            column = {"birth_date": "data_nascita", "sex": "genere"}[field]
+            row.error(column, row.cells.get(column), error.message, **(error.params or {}))
         return {
             "fiscal_code_is_temporary": code.isdigit(),
             "last_name": row.get("cognome", v.text, required=True, field="last_name"),
             "first_name": row.get("nome", v.text, required=True, field="first_name"),
-            "birth_date": row.get("data_nascita", v.parse_date),
-            "sex": (row.get("genere", _SEX) or "").upper(),
+            "birth_date": birth_date,
+            "sex": sex,
             "residence_comune": row.get("comune_residenza", self.comuni.parse),
             "email": email,
             "phone": row.get("telefono", v.parse_phone, field="phone"),

@@ -1,9 +1,15 @@
+import datetime
+import json
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from insieme.employment import links
+from insieme.core.models import Event
+from insieme.employment import links, services
 from insieme.employment.eligibility import RULES, Answers, assess
 from insieme.employment.models import Registration, RegistrationStatus
 from insieme.employment.tests import factories
@@ -116,9 +122,38 @@ def test_an_unknown_comune_gets_an_italian_message(client, db):
     assert "Non troviamo questo comune" in response.content.decode()
 
 
-def test_signing_up_again_keeps_the_place_and_changes_nothing(
-    client, db, django_capture_on_commit_callbacks
+def test_a_self_sign_up_keeps_the_birth_date_sex_and_birthplace_of_the_code(client, db):
+    client.post(URL, answers())
+    person = Person.objects.get()
+    assert person.birth_date == datetime.date(1990, 2, 1)
+    assert person.sex == "F"
+    assert person.birth_place_code == "A944"
+    assert person.birth_place == "Bologna (BO)"
+    assert not person.fiscal_code_is_temporary
+
+
+def test_the_sign_up_service_refuses_a_phone_that_is_not_a_number(db):
+    with pytest.raises(ValidationError) as caught:
+        services.sign_up(
+            fiscal_code="RSSMRA90B41A944N",
+            first_name="Maria",
+            last_name="Rossi",
+            email="maria.rossi@example.org",
+            phone="abc",
+            comune=factories.comune("Bologna"),
+            cv_consent=False,
+            by=None,
+        )
+    assert "phone" in caught.value.message_dict
+    assert not Person.objects.exists()
+    assert not Registration.objects.exists()
+
+
+def test_signing_up_again_is_told_the_truth_and_the_office_hears_of_it(
+    client, db, operator, settings, django_capture_on_commit_callbacks
 ):
+    settings.OFFICE_EMAIL = "lavoro@insieme.example.org"
+    settings.OFFICE_PHONE = "051 555 1234"
     client.post(URL, answers())
     first = Registration.objects.get()
     mail.outbox.clear()
@@ -126,14 +161,111 @@ def test_signing_up_again_keeps_the_place_and_changes_nothing(
         response = client.post(
             URL, answers(phone="051 000000", email="altro@example.org"), follow=True
         )
-    # Same answer as a new sign-up: a stranger learns nothing about who is registered.
-    assert "sei in lista d'attesa" in response.content.decode()
+    html = response.content.decode()
+    assert "sei in lista d'attesa" not in html
+    assert "questo codice fiscale risulta già iscritto" in html
+    assert "051 555 1234" in html
+    assert "lavoro@insieme.example.org" in html
+    assert "Abbiamo scritto all'indirizzo e-mail indicato con la prima iscrizione" in html
+    assert "RSSMRA90B41A944N" not in html
+    # nothing created twice, nothing on file changed
     assert Registration.objects.get() == first
     person = Person.objects.get()
-    assert person.phone == "+393331234567"  # stored in E.164
+    assert person.phone == "+393331234567"
     assert person.email == "maria.rossi@example.org"
-    assert [m.to for m in mail.outbox] == [["maria.rossi@example.org"]]
-    assert "Eri già nelle nostre liste" in mail.outbox[0].body
+    # the person on file is written to; the office gets its notice, without the code
+    to_person, to_office = mail.outbox
+    assert to_person.to == ["maria.rossi@example.org"]
+    assert "Eri già nelle nostre liste" in to_person.body
+    assert "051 555 1234" in to_person.body
+    assert to_office.to == ["lavoro@insieme.example.org"]
+    assert "Maria Rossi" in to_office.body
+    assert "altro@example.org" in to_office.body
+    assert reverse("employment:person", args=[person.pk]) in to_office.body
+    assert "RSSMRA90B41A944N" not in to_office.body + to_office.subject
+    event = Event.objects.get(name="signup.duplicate")
+    assert event.payload == {
+        "registration": {
+            "id": first.pk,
+            "person": person.pk,
+            "status": "in_attesa",
+            "registered_on": first.registered_on.isoformat(),
+        },
+        "at_the_desk": False,
+    }
+    assert "RSSMRA90B41A944N" not in json.dumps(event.payload)
+
+
+def test_without_an_office_address_the_operators_hear_of_a_second_sign_up(
+    client, db, operator, django_capture_on_commit_callbacks
+):
+    client.post(URL, answers())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, answers(), follow=True)
+    assert "trovi il numero di telefono e l'indirizzo sul sito del programma" in (
+        response.content.decode()
+    )
+    assert [operator.email] in [m.to for m in mail.outbox]
+
+
+def test_no_e_mail_is_claimed_when_none_was_sent(client, db, django_capture_on_commit_callbacks):
+    # Known to the registry without an e-mail address: an anonymous sign-up writes to the
+    # address on file, and there is none.
+    person = factories.person("Rossi", "Maria", email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, answers(fiscal_code=person.fiscal_code), follow=True)
+    html = response.content.decode()
+    assert "sei in lista d'attesa" in html
+    assert "Riceverai una conferma per e-mail" not in html
+    assert not mail.outbox
+    assert person.registrations.get().status == RegistrationStatus.WAITING
+
+
+def test_a_second_sign_up_without_an_address_on_file_claims_no_e_mail(client, db):
+    person = factories.person("Rossi", "Maria", email="")
+    factories.registration(person)
+    response = client.post(URL, answers(fiscal_code=person.fiscal_code), follow=True)
+    html = response.content.decode()
+    assert "risulta già iscritto" in html
+    assert "Abbiamo scritto" not in html
+    assert person.registrations.count() == 1
+
+
+def test_a_person_has_one_open_sign_up_at_most(db):
+    registration = factories.registration()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(
+            person=registration.person,
+            registered_on=registration.registered_on,
+            status=RegistrationStatus.WAITING,
+        )
+    registration.status = RegistrationStatus.CLOSED
+    registration.save()
+    factories.registration(registration.person)  # after a closed one, a new one is fine
+
+
+def test_two_sign_ups_at_the_same_moment_make_one(db, monkeypatch):
+    """The second submission looked before the first committed and saw no sign-up: the
+    constraint stops its insert, and it answers with the first one's."""
+    person = factories.person("Rossi", "Maria")
+    theirs = factories.registration(person)
+    looks = iter([None])
+    real = services._open_registration
+    monkeypatch.setattr(services, "_open_registration", lambda p: next(looks, None) or real(p))
+    outcome = services.sign_up(
+        fiscal_code=person.fiscal_code,
+        first_name="Maria",
+        last_name="Rossi",
+        email="maria.rossi@example.org",
+        phone="",
+        comune=factories.comune("Bologna"),
+        cv_consent=False,
+        by=None,
+    )
+    assert outcome.already_registered
+    assert outcome.registration == theirs
+    assert person.registrations.count() == 1
 
 
 def test_a_stranger_cannot_give_consent_for_someone_already_registered(client, db):

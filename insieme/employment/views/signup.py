@@ -36,6 +36,7 @@ from insieme.employment.models import (
 from insieme.employment.page import caseload_counts
 from insieme.employment.reminders import reminders_for
 from insieme.employment.views.common import _count, _data, _form_error, _operator_choices
+from insieme.people.forms import show_error
 
 SIGNED_UP_SESSION_KEY = "employment_signed_up"
 
@@ -76,20 +77,27 @@ def signup(request):
         data = form.cleaned_data
         assessment = assess(Answers(comune=data["comune"], other_measure=data["other_measure"]))
         if assessment.eligible:
-            services.sign_up(
-                fiscal_code=data["fiscal_code"],
-                first_name=data["first_name"].strip(),
-                last_name=data["last_name"].strip(),
-                email=data["email"],
-                phone=data["phone"],
-                comune=data["comune"],
-                cv_consent=data["cv_consent"],
-                by=request.user if request.user.is_authenticated else None,
-            )
-            # The same answer whether or not the code was already known: a public form must
-            # not tell a stranger who is registered, nor show data on file.
-            request.session[SIGNED_UP_SESSION_KEY] = {"name": data["first_name"].strip()}
-            return redirect("employment:signup_done")
+            try:
+                outcome = services.sign_up(
+                    fiscal_code=data["fiscal_code"],
+                    first_name=data["first_name"].strip(),
+                    last_name=data["last_name"].strip(),
+                    email=data["email"],
+                    phone=data["phone"],
+                    comune=data["comune"],
+                    cv_consent=data["cv_consent"],
+                    by=request.user if request.user.is_authenticated else None,
+                )
+            except ValidationError as error:
+                show_error(form, error)
+            else:
+                # What happened, and nothing of what is on file (no name, no address, no code).
+                request.session[SIGNED_UP_SESSION_KEY] = {
+                    "name": data["first_name"].strip(),
+                    "already_registered": outcome.already_registered,
+                    "emailed": outcome.emailed,
+                }
+                return redirect("employment:signup_done")
     return render(
         request,
         "employment/signup.html",
@@ -109,7 +117,11 @@ def signup_done(request):
     return render(
         request,
         "employment/signup_done.html",
-        {"outcome": outcome, "target_days": settings.FIRST_CONTACT_TARGET_DAYS},
+        {
+            "outcome": outcome,
+            "target_days": settings.FIRST_CONTACT_TARGET_DAYS,
+            **services.office_contacts(),
+        },
     )
 
 

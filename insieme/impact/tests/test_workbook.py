@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insieme.calls.models import Application, Call
+from insieme.core import phone
 from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
@@ -279,6 +280,42 @@ def test_a_workbook_with_errors_writes_nothing_and_lists_every_error(tmp_path):
             "Usa uno tra: altro, apprendistato, autoimpiego, collaborazione, determinato, "
             "indeterminato, socio_lavoratore, somministrazione, tirocinio.",
         ),
+    ]
+
+
+def test_birth_date_and_sex_that_the_code_contradicts_are_errors(tmp_path):
+    folder = only(
+        tmp_path,
+        persone="codice_fiscale;cognome;nome;data_nascita;genere;telefono;email\n"
+        # agrees (the century the code cannot tell is the one given), omocodic, temporary
+        + "RSSMRA90B41A944N;Rossi;Maria;01/02/1990;F;;\n"
+        + "RSSMRA90B41A94QK;Rossi;Maria;1990-02-01;f;;\n"
+        + "12345678903;Diallo;Awa;05/05/1980;F;;\n"
+        + "RSSMRA24A01A944Y;Rossi;Mario;01/01/1924;M;;\n"
+        # disagree
+        + "BNCLRA85M41A944N;Bianchi;Laura;11/08/1985;M;abc;laura.example.org\n",
+    )
+    report = import_workbook(folder, dry_run=False)
+    assert Person.objects.count() == 0
+    assert [(p.sheet, p.row, p.column, p.value, p.message) for p in report.errors] == [
+        (
+            "persone",
+            6,
+            "data_nascita",
+            "11/08/1985",
+            "La data di nascita non corrisponde al codice fiscale, secondo il quale la persona "
+            "è nata il 01/08/1985: correggi la data di nascita o il codice.",
+        ),
+        (
+            "persone",
+            6,
+            "genere",
+            "M",
+            "Il sesso non corrisponde al codice fiscale, che indica femmina: correggi il sesso "
+            "o il codice.",
+        ),
+        ("persone", 6, "telefono", "abc", str(phone.INVALID_MESSAGE)),
+        ("persone", 6, "email", "laura.example.org", "Questo non è un indirizzo e-mail valido."),
     ]
 
 

@@ -113,3 +113,42 @@ def test_agreement_cannot_end_before_it_starts_in_the_database():
             starts_on=datetime.date(2025, 2, 1),
             ends_on=datetime.date(2025, 1, 1),
         )
+
+
+class TestPhoneNumbers:
+    """The phone rule of every way in (insieme.core.phone), applied by the services."""
+
+    def test_a_contact_phone_that_is_not_a_number_is_refused_by_the_service(self, operator):
+        from insieme.network import services
+        from insieme.network.models import ContactPerson
+
+        org = organisation("Cooperativa Aurora")
+        contact = ContactPerson(organisation=org, name="Marco Neri", phone="abc")
+        with pytest.raises(ValidationError) as caught:
+            services.save_contact(contact=contact, by=operator)
+        assert "Questo non è un numero di telefono" in caught.value.message_dict["phone"][0]
+        assert not ContactPerson.objects.exists()
+
+    def test_contact_and_organisation_phones_are_stored_in_e164(self, operator):
+        from insieme.network import services
+        from insieme.network.models import ContactPerson
+
+        org = organisation("Cooperativa Aurora")
+        org.phone = "051 123456"
+        services.save_organisation(organisation=org, by=operator)
+        contact = services.save_contact(
+            contact=ContactPerson(organisation=org, name="Marco Neri", phone="333 1234567"),
+            by=operator,
+        )
+        org.refresh_from_db()
+        assert org.phone == "+39051123456"
+        assert contact.phone == "+393331234567"
+
+    def test_an_organisation_phone_that_is_not_a_number_is_refused(self, operator):
+        from insieme.network import services
+
+        org = organisation("Cooperativa Aurora")
+        org.phone = "abc"
+        with pytest.raises(ValidationError) as caught:
+            services.save_organisation(organisation=org, by=operator)
+        assert "phone" in caught.value.message_dict

@@ -110,9 +110,28 @@ class TestCreate:
             reverse("people:create"), form_data(birth_date="1985-04-30", sex="F")
         )
         content = response.content.decode()
-        assert "03/04/1985" in content
-        assert "il sesso è Maschio" in content
+        assert (
+            "La data di nascita non corrisponde al codice fiscale, secondo il quale la persona "
+            "è nata il 03/04/1985"
+        ) in content
+        assert "Il sesso non corrisponde al codice fiscale, che indica maschio" in content
         assert not Person.objects.exists()
+
+    def test_a_phone_that_is_not_a_number_is_refused(self, client_as, operator):
+        response = client_as(operator).post(reverse("people:create"), form_data(phone="abc"))
+        assert "Questo non è un numero di telefono" in response.content.decode()
+        assert not Person.objects.exists()
+
+    def test_an_omocodic_code_fills_the_data_like_any_other(self, client_as, operator):
+        omocode = "RSSMRA90B41A94QK"
+        response = client_as(operator).post(
+            reverse("people:create"),
+            form_data(fiscal_code=omocode, first_name="Maria", birth_date="1990-02-01"),
+        )
+        assert response.status_code == 302
+        person = Person.objects.get()
+        assert (person.fiscal_code, person.sex) == (omocode, "F")
+        assert person.birth_place == "Bologna (BO)"
 
     def test_temporary_code(self, client_as, operator):
         response = client_as(operator).post(
@@ -375,7 +394,7 @@ class TestDetail:
             assert text in content
 
     def test_query_count_does_not_grow_with_what_the_person_has(self, client_as, operator):
-        from insieme.employment.models import Interview, Registration
+        from insieme.employment.models import Interview, Registration, RegistrationStatus
 
         person = PersonFactory()
         client = client_as(operator)
@@ -392,7 +411,11 @@ class TestDetail:
                 channel="online",
                 withdrawn_at=None if n < 4 else datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
             )
-            Registration.objects.create(person=person, registered_on=datetime.date(2024, 1, n + 1))
+            Registration.objects.create(
+                person=person,
+                registered_on=datetime.date(2024, 1, n + 1),
+                status=RegistrationStatus.ACTIVE if n == 4 else RegistrationStatus.CLOSED,
+            )
             Interview.objects.create(
                 code=f"C{n}", person=person, date=datetime.date(2024, 2, n + 1)
             )
