@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("employment", "0008_placements_move_to_their_app"),
+        ("employment", "0009_vacancy_weekly_hours_range"),
         ("people", "0003_person_account"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
