@@ -164,6 +164,7 @@ def call_out(call: Call) -> dict[str, Any]:
         "opens_at": call.opens_at,
         "closes_at": call.closes_at,
         "budget": call.budget,
+        "max_request": call.max_request,
         "published": call.is_published,
     }
 

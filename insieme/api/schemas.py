@@ -88,6 +88,12 @@ class CallOut(Schema):
     opens_at: datetime.datetime | None
     closes_at: datetime.datetime | None
     budget: Decimal | None
+    max_request: Decimal | None = Field(
+        description=gettext_noop(
+            "The most an application may ask for (the form's question of the amount requested); "
+            "null for no limit."
+        )
+    )
     published: bool
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from insieme.calls.limits import FILE_TYPE_CHOICES
 from insieme.calls.models import (
     FAQ,
     ApplicationStatus,
@@ -10,7 +11,6 @@ from insieme.calls.models import (
     EligibilityItem,
     FormSection,
     Question,
-    QuestionKind,
     RequiredDocument,
 )
 from insieme.core.fiscal_code import decode, normalise, validate_organisation_code
@@ -33,6 +33,7 @@ class CallForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "budget",
+            "max_request",
             "max_admitted",
             "evaluators_per_application",
             "blind_evaluation",
@@ -127,6 +128,17 @@ class SectionForm(forms.ModelForm):
 
 
 class QuestionForm(forms.ModelForm):
+    """A question and its limits; which limits fit which kind is the model's `clean`
+    (calls/limits.py), so the builder's service refuses the same."""
+
+    file_types = forms.MultipleChoiceField(
+        label=_("Accepted file types"),
+        choices=FILE_TYPE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Files: none ticked accepts them all."),
+    )
+
     class Meta:
         model = Question
         fields = [
@@ -136,8 +148,14 @@ class QuestionForm(forms.ModelForm):
             "kind",
             "required",
             "help_text",
+            "min_length",
             "max_length",
+            "min_value",
+            "max_value",
+            "requested_amount",
             "choices",
+            "file_types",
+            "max_size_mb",
         ]
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
         labels = {"section": _("Section")}
@@ -147,15 +165,6 @@ class QuestionForm(forms.ModelForm):
         field = self.fields["section"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = call.form_sections.all()
-
-    def clean(self):
-        super().clean()
-        data = self.cleaned_data
-        kind = data.get("kind")
-        choices = [c for c in (data.get("choices") or "").splitlines() if c.strip()]
-        if kind in {QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE} and len(choices) < 2:
-            self.add_error("choices", _("Give at least two choices, one per line."))
-        return data
 
 
 class StartApplicationForm(forms.Form):

@@ -2,6 +2,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.core.models import Comune, Sector
+from insieme.core.money import eur
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 
@@ -51,6 +53,17 @@ class Call(models.Model):
     max_admitted = models.PositiveIntegerField(
         _("maximum number of projects to admit"), null=True, blank=True
     )
+    max_request = models.DecimalField(
+        _("maximum request per application"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The most an application may ask for: it applies to the form's question of the "
+            "amount requested."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -71,9 +84,41 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-edition", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_request__isnull=True) | Q(max_request__gt=0),
+                name="call_max_request_positive",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def clean(self) -> None:
+        if self.max_request is None:
+            return
+        if self.max_request <= 0:
+            raise ValidationError(
+                {
+                    "max_request": ValidationError(
+                        _("Give a maximum request above zero, or leave it empty for no limit."),
+                        code="max_request_not_positive",
+                    )
+                }
+            )
+        if self.budget is not None and self.max_request > self.budget:
+            raise ValidationError(
+                {
+                    "max_request": ValidationError(
+                        _(
+                            "The maximum request (%(max)s) is above the call's budget "
+                            "(%(budget)s): lower it or raise the budget."
+                        ),
+                        code="max_request_above_budget",
+                        params={"max": eur(self.max_request), "budget": eur(self.budget)},
+                    )
+                }
+            )
 
     @property
     def is_published(self) -> bool:
@@ -219,23 +264,78 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
+    """A question of a call's form with the limits its answer must respect (see `clean`)."""
+
     section = models.ForeignKey(FormSection, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     label = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
     required = models.BooleanField(_("required"), default=False)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    min_length = models.PositiveIntegerField(
+        _("minimum length (characters)"), null=True, blank=True
+    )
     max_length = models.PositiveIntegerField(
-        _("maximum length (characters)"), null=True, blank=True
+        _("maximum length (characters)"),
+        null=True,
+        blank=True,
+        help_text=_("Texts: at most 200 for a short text, 10,000 for a long one."),
+    )
+    min_value = models.DecimalField(
+        _("minimum"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Numbers and amounts."),
+    )
+    max_value = models.DecimalField(
+        _("maximum"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Numbers and amounts."),
     )
     choices = models.TextField(
         _("choices"), blank=True, help_text=_("One choice per line (single and multiple choice).")
+    )
+    file_types = models.JSONField(
+        _("accepted file types"),
+        default=list,
+        blank=True,
+        help_text=_("Files: none ticked accepts them all."),
+    )
+    max_size_mb = models.PositiveSmallIntegerField(
+        _("maximum file size (MB)"),
+        null=True,
+        blank=True,
+        help_text=_("Files: at most 5 MB, the platform's limit."),
+    )
+    requested_amount = models.BooleanField(
+        _("amount requested from the call"),
+        default=False,
+        help_text=_("Amounts: the call's maximum request applies to this answer."),
     )
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_length__isnull=True)
+                | Q(max_length__isnull=True)
+                | Q(min_length__lte=models.F("max_length")),
+                name="question_min_length_not_above_max",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -248,6 +348,12 @@ class Question(models.Model):
     @property
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        """The limits a call manager sets must fit the kind of question and each other."""
+        from insieme.calls.limits import check_question  # it reads the model's kinds
+
+        check_question(self)
 
 
 class FormVersion(models.Model):

@@ -52,6 +52,22 @@ def form_defined(user, call: Call):
     return None
 
 
+def requested_amount_asked(user, call: Call):
+    """A maximum request binds only through the question that asks for the amount."""
+    if (
+        call.max_request is not None
+        and not call.form_sections.filter(questions__requested_amount=True).exists()
+    ):
+        return refuse(
+            _(
+                "The call has a maximum request: mark the form's amount question that asks "
+                "for the amount requested before publishing."
+            ),
+            "call_no_requested_amount",
+        )
+    return None
+
+
 def criteria_defined(user, call: Call):
     if not call.criteria.filter(weight__gt=0).exists():
         return refuse(
@@ -89,7 +105,7 @@ CALL.transition(
     CallState.PUBLISHED,
     STAFF,
     label=_("Publish"),
-    guards=[dates_set, form_defined, criteria_defined],
+    guards=[dates_set, form_defined, requested_amount_asked, criteria_defined],
 )
 
 CALL_ACTIONS = [

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insieme.calls import events
-from insieme.calls.files import check_upload
+from insieme.calls import events, limits
 from insieme.calls.models import (
     Application,
     Attachment,
@@ -27,7 +26,7 @@ from insieme.calls.models import (
     new_draft_code,
 )
 from insieme.calls.schema import answers_form_class, is_empty, schema_of, to_json
-from insieme.core import rules
+from insieme.core import rules, uploads
 from insieme.core.audit import log_event, service
 from insieme.core.tasks import send_email
 from insieme.network.models import LegalForm, Organisation, OrganisationMember
@@ -87,8 +86,26 @@ def ensure_list_editable(call: Call, kind: str, *, by) -> None:
 
 @service
 def save_call(call: Call, *, by) -> Call:
-    """Create or change a call (its dates and texts; publishing is `publish_call`)."""
+    """Create or change a call (its dates and texts; publishing is `publish_call`).
+
+    The maximum request is a limit of the form's answers: once the form is frozen it stays as
+    the applications were submitted with it (the gate's "call.edit_form")."""
     rules.require(by, "call.edit" if call.pk else "call.create", call)
+    call.clean()
+    if call.pk is not None:
+        before = Call.objects.filter(pk=call.pk).values_list("max_request", flat=True).first()
+        if before != call.max_request and not rules.can(by, "call.edit_form", call):
+            raise ValidationError(
+                {
+                    "max_request": ValidationError(
+                        _(
+                            "The maximum request can no longer be changed: applications have "
+                            "already been submitted with it."
+                        ),
+                        code="form_frozen",
+                    )
+                }
+            )
     call.save()
     return call
 
@@ -105,6 +122,7 @@ def save_form_item(item: FormSection | Question, *, by) -> Any:
     """Add or change a section or a question of a call's form, until the form is frozen."""
     call = item.call if isinstance(item, FormSection) else item.section.call
     ensure_form_editable(call, by=by)
+    item.full_clean()
     item.save()
     return item
 
@@ -222,8 +240,10 @@ def refresh_form_version(application: Application) -> None:
 
 @service
 def save_answers(application: Application, data: Any, *, by) -> dict[str, list[str]]:
-    """Save whatever is valid of a draft (autosave); return the errors of the rest."""
+    """Save whatever is valid of a draft (autosave); return the errors of the rest. The answers
+    are checked against the call's current form (its limits included)."""
     _ensure_own_draft(application, by)
+    refresh_form_version(application)
     assert application.form_version is not None
     form = answers_form_class(application.form_version.schema, partial=True)(data=data)
     form.is_valid()
@@ -246,10 +266,24 @@ def save_answers(application: Application, data: Any, *, by) -> dict[str, list[s
 def attach_file(application: Application, question_key: str, upload: UploadedFile, *, by):
     _ensure_own_draft(application, by)
     assert application.form_version is not None
-    keys = {q["key"] for q in application.form_version.questions() if q["kind"] == "file"}
-    if question_key not in keys:
+    questions = {q["key"]: q for q in application.form_version.questions() if q["kind"] == "file"}
+    if question_key not in questions:
         raise ValidationError(_("This question does not take a file."), code="not_a_file")
-    content_type = check_upload(upload)
+    question = questions[question_key]
+    try:
+        content_type = uploads.check_upload(
+            upload,
+            accept=[limits.FILE_TYPES[code] for code in limits.accepted_types(question)],
+            type_error=_("This type of file is not accepted: upload a file of type %(types)s.")
+            % {"types": limits.types_text(question)},
+            max_bytes=limits.max_file_bytes(question),
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            _("%(question)s: %(error)s"),
+            code=error.code,
+            params={"question": question["label"], "error": " ".join(error.messages)},
+        ) from error
     previous = application.attachments.filter(question_key=question_key).first()
     if previous is not None:
         previous.file.delete(save=False)
@@ -271,18 +305,46 @@ def missing_items(application: Application) -> list[str]:
     missing = []
     form = answers_form_class(schema, partial=False)(data=application.answers)
     form.is_valid()
-    attached = {a.question_key for a in application.attachments.all()}
+    attached = {a.question_key: a for a in application.attachments.all()}
     for section in schema["sections"]:
         for q in section["questions"]:
             if q["kind"] == QuestionKind.FILE:
-                if q["required"] and q["key"] not in attached:
-                    missing.append(_("Attach: %(label)s") % {"label": q["label"]})
+                attachment = attached.get(q["key"])
+                if attachment is None:
+                    if q["required"]:
+                        missing.append(_("Attach: %(label)s") % {"label": q["label"]})
+                elif (problem := attachment_problem(q, attachment)) is not None:
+                    missing.append(
+                        _("Replace “%(label)s”: %(error)s")
+                        % {"label": q["label"], "error": problem}
+                    )
             elif q["key"] in form.errors:
                 if is_empty(application.answers.get(q["key"])):
                     missing.append(_("Answer: %(label)s") % {"label": q["label"]})
                 else:
-                    missing.append(_("Correct: %(label)s") % {"label": q["label"]})
+                    missing.append(
+                        _("Correct “%(label)s”: %(error)s")
+                        % {
+                            "label": q["label"],
+                            "error": " ".join(str(e) for e in form.errors[q["key"]]),
+                        }
+                    )
     return missing
+
+
+def attachment_problem(question: dict, attachment: Attachment) -> str | None:
+    """Why a file attached to a draft no longer fits its question (the form changed since)."""
+    if attachment.content_type not in {
+        limits.FILE_TYPES[code] for code in limits.accepted_types(question)
+    }:
+        return _("this type of file is not accepted: upload a file of type %(types)s.") % {
+            "types": limits.types_text(question)
+        }
+    if attachment.size > limits.max_file_bytes(question):
+        return _("the file is larger than %(size)s MB.") % {
+            "size": limits.max_file_bytes(question) // limits.MB
+        }
+    return None
 
 
 def _next_protocol(call: Call) -> str:

@@ -26,6 +26,7 @@ from insieme.calls.forms import (
     SectionForm,
     StartApplicationForm,
 )
+from insieme.calls.limits import accept_attribute, limits_text
 from insieme.calls.models import (
     Application,
     ApplicationStatus,
@@ -35,7 +36,7 @@ from insieme.calls.models import (
     Question,
     QuestionKind,
 )
-from insieme.calls.schema import answers_form_class, display
+from insieme.calls.schema import answers_form_class, display, question_schema
 from insieme.core.audit import history, log_access
 from insieme.core.listing import Listing, code_in_query_redirect, paginate, posted_search
 
@@ -91,9 +92,13 @@ def manage_list(request):
 def call_create(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        call = services.save_call(form.save(commit=False), by=request.user)
-        messages.success(request, _("Call created. Now define its form and lists."))
-        return redirect("calls:manage", pk=call.pk)
+        try:
+            call = services.save_call(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Call created. Now define its form and lists."))
+            return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form})
 
 
@@ -103,9 +108,13 @@ def call_edit(request, pk):
     call = get_object_or_404(Call, pk=pk)
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        services.save_call(form.save(commit=False), by=request.user)
-        messages.success(request, _("Call saved."))
-        return redirect("calls:manage", pk=call.pk)
+        try:
+            services.save_call(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Call saved."))
+            return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
@@ -199,21 +208,32 @@ def call_list_edit(request, pk, kind):
     )
 
 
+def builder_context(call: Call, *, section_form=None, question_form=None) -> dict:
+    """The form builder's page: each question with the limits the applicant will read."""
+    sections = [
+        {
+            "section": section,
+            "questions": [
+                (q, limits_text(question_schema(q), call.max_request))
+                for q in section.questions.all()
+            ],
+        }
+        for section in call.form_sections.prefetch_related("questions")
+    ]
+    return {
+        "call": call,
+        "sections": sections,
+        "section_form": section_form or SectionForm(),
+        "question_form": question_form or QuestionForm(call=call),
+        "versions": call.form_versions.all(),
+    }
+
+
 @role_required(*STAFF)
 @require_GET
 def form_builder(request, pk):
     call = get_object_or_404(Call, pk=pk)
-    return render(
-        request,
-        "calls/form_builder.html",
-        {
-            "call": call,
-            "sections": call.form_sections.prefetch_related("questions"),
-            "section_form": SectionForm(),
-            "question_form": QuestionForm(call=call),
-            "versions": call.form_versions.all(),
-        },
-    )
+    return render(request, "calls/form_builder.html", builder_context(call))
 
 
 @role_required(*STAFF)
@@ -228,19 +248,17 @@ def section_add(request, pk):
         return redirect("calls:form_builder", pk=call.pk)
     if form.is_valid():
         form.instance.call = call
-        services.save_form_item(form.save(commit=False), by=request.user)
-        messages.success(request, _("Section added."))
-        return redirect("calls:form_builder", pk=call.pk)
+        try:
+            services.save_form_item(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Section added."))
+            return redirect("calls:form_builder", pk=call.pk)
     return render(
         request,
         "calls/form_builder.html",
-        {
-            "call": call,
-            "sections": call.form_sections.prefetch_related("questions"),
-            "section_form": form,
-            "question_form": QuestionForm(call=call),
-            "versions": call.form_versions.all(),
-        },
+        builder_context(call, section_form=form),
         status=400,
     )
 
@@ -266,9 +284,13 @@ def section_edit(request, pk, section_pk):
             messages.success(request, _("Section deleted."))
             return redirect("calls:form_builder", pk=call.pk)
         if form.is_valid():
-            services.save_form_item(form.save(commit=False), by=request.user)
-            messages.success(request, _("Section saved."))
-            return redirect("calls:form_builder", pk=call.pk)
+            try:
+                services.save_form_item(form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Section saved."))
+                return redirect("calls:form_builder", pk=call.pk)
     return render(
         request,
         "calls/section_form.html",
@@ -292,9 +314,13 @@ def question_edit(request, pk, question_pk=None):
             messages.error(request, error_text(error))
             return redirect("calls:form_builder", pk=call.pk)
         if form.is_valid():
-            services.save_form_item(form.save(commit=False), by=request.user)
-            messages.success(request, _("Question saved."))
-            return redirect("calls:form_builder", pk=call.pk)
+            try:
+                services.save_form_item(form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Question saved."))
+                return redirect("calls:form_builder", pk=call.pk)
     return render(
         request,
         "calls/question_form.html",
@@ -472,7 +498,9 @@ def own_application(request, pk) -> Application:
 def draft_context(application: Application, answers_form=None) -> dict:
     assert application.form_version is not None
     schema = application.form_version.schema
-    form = answers_form or answers_form_class(schema, partial=True)(initial=application.answers)
+    # Shown with every limit of a finished answer (required, minimum length): the autosave
+    # keeps what is valid so far, the submission asks for the rest.
+    form = answers_form or answers_form_class(schema, partial=False)(initial=application.answers)
     attachments = {a.question_key: a for a in application.attachments.all()}
     sections = [
         {
@@ -483,6 +511,12 @@ def draft_context(application: Application, answers_form=None) -> dict:
                     "question": q,
                     "field": form[q["key"]] if q["kind"] != QuestionKind.FILE else None,
                     "attachment": attachments.get(q["key"]),
+                    "accept": accept_attribute(q) if q["kind"] == QuestionKind.FILE else "",
+                    "limits": (
+                        limits_text(q, schema.get("max_request"))
+                        if q["kind"] == QuestionKind.FILE
+                        else ""
+                    ),
                 }
                 for q in section["questions"]
             ],

@@ -66,7 +66,7 @@ def test_autosave_names_the_question_that_was_not_saved(client_as, applicant, ca
     client = client_as(applicant)
     url = reverse("calls:autosave", args=[draft.pk])
     fragment = client.post(url, {keys["Costo totale"]: "-5"}, headers={"HX-Request": "true"})
-    assert "Costo totale: Assicurati che questo valore sia maggiore o uguale a 0." in (
+    assert "Costo totale: Un importo non può essere negativo: indica zero o più." in (
         fragment.content.decode()
     )
     # Without htmx the message after the redirect says it too.
