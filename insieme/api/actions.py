@@ -32,6 +32,7 @@ from insieme.api.schemas import (
     ApplicationOut,
     DecisionIn,
     DecisionOut,
+    DecisionReviewIn,
     FollowUpIn,
     FollowUpOut,
     Id,
@@ -53,7 +54,8 @@ from insieme.core.models import Comune, ContractType
 from insieme.employment import services as employment_services
 from insieme.employment.forms import ReferralOutcomeForm, VacancyForm, vacancy_organisations
 from insieme.employment.models import Referral, Vacancy, VacancyStatus
-from insieme.evaluations.forms import DecisionForm
+from insieme.evaluations import committee
+from insieme.evaluations.forms import DecisionForm, ReviewDecisionForm
 from insieme.people.models import Person
 from insieme.placements import services as placement_services
 from insieme.placements.forms import FollowUpForm, PlacementForm
@@ -148,10 +150,21 @@ def screen_application(request: HttpRequest, application_id: Id, body: Screening
 
 
 def _decision_out(decision: Any) -> dict[str, Any]:
+    call = decision.call
+    decided = call.applications.filter(
+        status__in=[ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED]
+    ).select_related("form_version")
+    now = committee.outcome(
+        call,
+        [a for a in decided if a.status == ApplicationStatus.ACCOMPANIED],
+        [a for a in decided if a.status == ApplicationStatus.NOT_SELECTED],
+    )
     return {
         "call": decision.call_id,
         "decided_at": decision.decided_at,
         "notes": decision.notes,
+        "override_reason": decision.override_reason,
+        "open_reviews": decision.open_reviews,
         # The minutes' snapshot without the applicant's name: codes and titles only.
         "ranking": [
             {
@@ -164,6 +177,29 @@ def _decision_out(decision: Any) -> dict[str, Any]:
             }
             for row in decision.ranking
         ],
+        "outcome": {
+            "admitted": len(now.admitted),
+            "not_selected": len(now.not_selected),
+            "requested_eur": str(now.requested),
+            "budget_eur": None if now.budget is None else str(now.budget),
+            "without_request": len(now.without_request),
+        },
+        "reviews": [
+            {
+                "reviewed_at": review["at"],
+                "reason": review["reason"],
+                "changes": [
+                    {
+                        "code": change["code"],
+                        "title": change["title"],
+                        "outcome_before": change["from"],
+                        "outcome": change["to"],
+                    }
+                    for change in review["changes"]
+                ],
+            }
+            for review in decision.review_history
+        ],
     }
 
 
@@ -173,7 +209,7 @@ def _decision_out(decision: Any) -> dict[str, Any]:
     tags=["calls"],
     summary=gettext_noop("Record the committee's decision on a call (operators, administrators)"),
     description=gettext_noop(
-        "`admitted`: the applications under evaluation admitted to accompaniment (at most the call's limit, each with a completed evaluation); every other application under evaluation is not selected. Once per call. Each outcome fires `application.outcome_decided`."
+        "`admitted`: the applications under evaluation admitted to accompaniment (at most the call's limit, each with a completed evaluation); every other application under evaluation is not selected. Once per call, after the call has closed, the screening is done and every assigned evaluation is complete; `override_reason` decides without the evaluations still open (audited, in the minutes). Each outcome fires `application.outcome_decided`. The answer states the outcomes and the budget the admitted requests use."
     ),
 )
 def decide_call(request: HttpRequest, call_id: Id, body: DecisionIn) -> Any:
@@ -182,11 +218,46 @@ def decide_call(request: HttpRequest, call_id: Id, body: DecisionIn) -> Any:
     call = get_object_or_404(_calls_for(user), pk=call_id)
     eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
     form = DecisionForm(
-        {"admitted": [str(pk) for pk in body.admitted], "notes": body.notes}, queryset=eligible
+        {
+            "admitted": [str(pk) for pk in body.admitted],
+            "notes": body.notes,
+            "override_reason": body.override_reason,
+        },
+        queryset=eligible,
     )
     data = cleaned(form)
     decision = project_services.record_committee_decision(
-        call, by=user, admitted=list(data["admitted"]), notes=data["notes"]
+        call,
+        by=user,
+        admitted=list(data["admitted"]),
+        notes=data["notes"],
+        override_reason=data["override_reason"],
+    )
+    return _decision_out(decision)
+
+
+@router.post(
+    "/calls/{call_id}/decision/review",
+    response={200: DecisionOut, **WRITE_ERRORS},
+    tags=["calls"],
+    summary=gettext_noop("Review the committee's decision (riesame; operators, administrators)"),
+    description=gettext_noop(
+        "`admitted`: every application admitted after the review, among those decided; `reason` is required. An admission is not withdrawn while money is awarded or paid out on the project, or jobs it created are recorded (409 with the reason). Each changed outcome fires `application.outcome_decided` again and its applicant gets a new notice."
+    ),
+)
+def review_decision(request: HttpRequest, call_id: Id, body: DecisionReviewIn) -> Any:
+    user = current_user(request)
+    require_role(user, *rules.action("call.review_decision").roles)
+    call = get_object_or_404(_calls_for(user), pk=call_id)
+    decided = call.applications.filter(
+        status__in=[ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED]
+    )
+    form = ReviewDecisionForm(
+        {"admitted": [str(pk) for pk in body.admitted], "reason": body.reason}, queryset=decided
+    )
+    data = cleaned(form)
+    decision = project_services.review_committee_decision(
+        call, by=user, admitted=list(data["admitted"]), reason=data["reason"]
     )
     return _decision_out(decision)
 

@@ -336,6 +336,52 @@ class DecisionIn(Schema):
         ),
     )
     notes: LongText = ""
+    override_reason: LongText = Field(
+        "",
+        description=gettext_noop(
+            "Only to decide although some assigned evaluations are still open (the call "
+            "manager's override): why. It goes into the audit log and the minutes."
+        ),
+    )
+
+
+class DecisionReviewIn(Schema):
+    admitted: list[Id] = Field(
+        default_factory=list,
+        max_length=1000,
+        description=gettext_noop(
+            "Every application admitted after the review (among those the committee decided "
+            "on); the others are not selected."
+        ),
+    )
+    reason: LongText = Field(
+        description=gettext_noop("Why the decision is reviewed; the notices carry it.")
+    )
+
+
+class OutcomeOut(Schema):
+    admitted: int
+    not_selected: int
+    requested_eur: str = Field(
+        description=gettext_noop("Sum of the amounts requested by the admitted applications.")
+    )
+    budget_eur: str | None
+    without_request: int = Field(
+        description=gettext_noop("Admitted applications that state no amount requested.")
+    )
+
+
+class ReviewChangeOut(Schema):
+    code: str
+    title: str
+    outcome_before: str
+    outcome: str
+
+
+class DecisionReviewOut(Schema):
+    reviewed_at: datetime.datetime
+    reason: str
+    changes: list[ReviewChangeOut]
 
 
 class RankingRowOut(Schema):
@@ -351,7 +397,15 @@ class DecisionOut(Schema):
     call: int
     decided_at: datetime.datetime
     notes: str
+    override_reason: str
+    open_reviews: int = Field(
+        description=gettext_noop("Evaluations still open when the committee decided.")
+    )
     ranking: list[RankingRowOut]
+    outcome: OutcomeOut = Field(
+        description=gettext_noop("The outcomes in force now (after any review) and their budget.")
+    )
+    reviews: list[DecisionReviewOut]
 
 
 class ReferralOutcomeIn(Schema):

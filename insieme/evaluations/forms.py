@@ -86,6 +86,8 @@ class AssignForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The committee's choice. Nothing is ticked to start with: the committee chooses."""
+
     admitted = forms.ModelMultipleChoiceField(
         label=_("Admitted to accompaniment"),
         queryset=Application.objects.none(),
@@ -94,6 +96,42 @@ class DecisionForm(forms.Form):
     )
     notes = forms.CharField(
         label=_("Notes for the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for deciding without the missing evaluations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when some assigned evaluations will not come: the reason goes into the audit "
+            "log and the minutes."
+        ),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["admitted"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+
+class ReviewDecisionForm(forms.Form):
+    """The riesame: the applications admitted after the review, and why."""
+
+    admitted = forms.ModelMultipleChoiceField(
+        label=_("Admitted to accompaniment after the review"),
+        queryset=Application.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the review"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicants whose outcome changes read it in their notice."),
+        error_messages={
+            "required": _(
+                "Say why the decision is reviewed: the applicants whose outcome changes read it."
+            )
+        },
     )
 
     def __init__(self, *args, queryset, **kwargs):

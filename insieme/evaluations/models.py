@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -129,6 +130,13 @@ class Decision(models.Model):
     )
     notes = models.TextField(_("notes for the minutes"), blank=True)
     ranking = models.JSONField(_("ranking"), default=list)
+    # The committee decided without waiting for every evaluation (the call manager's override,
+    # "call.decide_without_all_reviews"): why, and how many were still open.
+    override_reason = models.TextField(_("reason for not waiting for every evaluation"), blank=True)
+    open_reviews = models.PositiveIntegerField(_("evaluations still open"), default=0)
+    # Each riesame (review of the decision), oldest first: when, who, why and which outcomes
+    # changed ({"at", "by", "by_name", "reason", "changes": [{"code", "title", "from", "to"}]}).
+    reviews = models.JSONField(_("reviews of the decision"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("committee decision")
@@ -136,3 +144,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return str(self.call)
+
+    @property
+    def review_history(self) -> list[dict]:
+        """The riesami, oldest first, each with its moment as a datetime."""
+        return [
+            {**review, "at": datetime.datetime.fromisoformat(review["at"])}
+            for review in self.reviews
+        ]

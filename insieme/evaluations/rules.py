@@ -192,18 +192,51 @@ def reviews_in(user, call: Call):
     return None
 
 
+def reviews_missing(user, call: Call):
+    """The override is for evaluations that will not come: with every one in, decide normally."""
+    if not open_reviews(call):
+        return refuse(
+            _("Every assigned evaluation is complete: record the decision without an override."),
+            "reviews_in",
+        )
+    return None
+
+
+def decided(user, call: Call):
+    if not hasattr(call, "decision"):
+        return refuse(_("The committee has not decided on this call yet."), "not_decided")
+    return None
+
+
+DECIDABLE = {CallState.PUBLISHED, CallState.OPEN, CallState.CLOSED, CallState.DECIDED}
 CALL.transition(
     "call.decide",
-    {CallState.PUBLISHED, CallState.OPEN, CallState.CLOSED, CallState.DECIDED},
+    DECIDABLE,
     CallState.DECIDED,
     STAFF,
     label=_("Record the committee's decision"),
     guards=[not_decided, call_has_closed, screening_done, reviews_in],
 )
+# The call manager's override: the committee decides although some assigned evaluations are
+# still open (an evaluator who will not answer), with a reason that goes into the audit log, the
+# decision and its minutes. Never before the call has closed, never before the screening is done:
+# applications would still be coming in, or be left undecided.
+CALL.transition(
+    "call.decide_without_all_reviews",
+    DECIDABLE,
+    CallState.DECIDED,
+    STAFF,
+    label=_("Decide without the missing evaluations"),
+    guards=[not_decided, call_has_closed, screening_done, reviews_missing],
+)
 
 CALL_ACTIONS = [
     Action("call.assign_evaluators", STAFF, label=_("Assign evaluators")),
     Action("call.rank", STAFF, label=_("Ranking")),
+    # The riesame: the decision reviewed with a reason; the outcomes that change are notified
+    # again (projects/services.review_committee_decision; each outcome's own transition in
+    # projects/rules.py says whether an admission can still be withdrawn).
+    Action("call.review_decision", STAFF, label=_("Review the decision"), guards=(decided,)),
 ]
 
 register(CALL, REVIEW, *ASSIGNMENT_ACTIONS, *CALL_ACTIONS)

@@ -19,6 +19,7 @@ from insieme.core.listing import paginate
 from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
 from insieme.evaluations.models import Assignment, Decision, Declaration
+from insieme.evaluations.rules import open_reviews
 
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
@@ -257,31 +258,24 @@ def call_assign(request, pk):
 @require_GET
 def call_ranking(request, pk):
     call = get_object_or_404(Call, pk=pk)
-    return render(request, "evaluations/ranking.html", ranking_context(call))
+    return render(request, "evaluations/ranking.html", ranking_context(call, user=request.user))
 
 
-def ranking_context(call, form=None) -> dict:
+def ranking_context(call, form=None, *, user=None, preview=None) -> dict:
     rows = services.ranking(call)
     eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
-    limit = call.max_admitted if call.max_admitted is not None else len(rows)
-    top = [
-        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
-    ][:limit]
-    decision = Decision.objects.filter(call=call).first()
+    decision = Decision.objects.filter(call=call).select_related("decided_by").first()
     return {
         "call": call,
         "rows": rows,
         "scale": services.scale(call),
-        "form": form or DecisionForm(queryset=eligible, initial={"admitted": top}),
+        # Nothing ticked: the committee chooses (the ranking is above the boxes).
+        "form": form or DecisionForm(queryset=eligible),
         "decision": decision,
+        "preview": preview,
+        "may_override": bool(user and rules.can(user, "call.decide_without_all_reviews", call)),
         "open_screening": call.applications.filter(status=ApplicationStatus.SUBMITTED).count(),
-        "open_evaluations": Assignment.objects.active()
-        .filter(
-            application__call=call,
-            application__status=ApplicationStatus.IN_EVALUATION,
-            completed_at__isnull=True,
-        )
-        .count(),
+        "open_evaluations": open_reviews(call),
     }
 
 

@@ -7,10 +7,13 @@ the coaches of a project record its work.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from insieme.accounts.models import Role
 from insieme.calls.models import Application, ApplicationStatus
+from insieme.calls.rules import APPLICATION
 from insieme.core.rules import Action, Workflow, refuse, register
+from insieme.projects.admission import admission_hold
 from insieme.projects.models import (
     CoachingSession,
     Milestone,
@@ -74,6 +77,55 @@ def admitted(user, application: Application):
     return None
 
 
+def admission_withdrawable(user, application: Application):
+    """A riesame may take back an admission only while nothing built on it would be left counted
+    for an application that is no longer admitted: a completed project, jobs the project
+    created, grants and payments (registered by grants, projects/admission.py)."""
+    project = Project.objects.filter(application=application).first()
+    if project is not None and project.status == ProjectStatus.COMPLETED:
+        return refuse(
+            _(
+                "The project of %(application)s has been completed: its admission can no longer be "
+                "withdrawn."
+            ),
+            "project_completed",
+            application=application.code,
+        )
+    if count := application.placements.count():  # type: ignore[attr-defined]
+        # ngettext now, not lazily: the gate formats its refusals with their parameters.
+        return refuse(
+            ngettext(
+                "%(count)d job created by the project of %(application)s is recorded: unlink it "
+                "from the project first, or keep the admission.",
+                "%(count)d jobs created by the project of %(application)s are recorded: unlink them "
+                "from the project first, or keep the admission.",
+                count,
+            ),
+            "project_has_placements",
+            count=count,
+            application=application.code,
+        )
+    return admission_hold(application)
+
+
+# The riesame of the committee's decision (projects/services.review_committee_decision) moves
+# single outcomes: an admission withdrawn, or an application not selected admitted after all.
+APPLICATION.transition(
+    "application.review_not_select",
+    {ApplicationStatus.ACCOMPANIED},
+    ApplicationStatus.NOT_SELECTED,
+    MANAGERS,
+    label=_("Withdraw the admission"),
+    guards=[admission_withdrawable],
+)
+APPLICATION.transition(
+    "application.review_admit",
+    {ApplicationStatus.NOT_SELECTED},
+    ApplicationStatus.ACCOMPANIED,
+    MANAGERS,
+    label=_("Admit on review"),
+)
+
 PROJECT = Workflow(Project, "status", initial=ProjectStatus.ACTIVE)
 PROJECT.transition(
     "project.complete",
@@ -115,9 +167,19 @@ MILESTONE.transition(
     label=_("Planned"),
     who=accompanies,
 )
-# The transition that brings a milestone to each status.
+# A project dropped because a riesame withdrew its admission is active again when a later
+# riesame admits the application again (only that service makes this transition).
+PROJECT.transition(
+    "project.reinstate",
+    {ProjectStatus.DROPPED},
+    ProjectStatus.ACTIVE,
+    MANAGERS,
+    label=_("Reinstate"),
+)
+# The transition that brings a milestone to each status; a project's status page offers
+# completing and dropping.
 MILESTONE_TO = {t.target: t.name for t in MILESTONE.transitions}
-PROJECT_TO = {t.target: t.name for t in PROJECT.transitions}
+PROJECT_TO = {t.target: t.name for t in PROJECT.transitions if t.name != "project.reinstate"}
 
 ACTIONS = [
     # An admitted application becomes a project (obj: the application).
@@ -143,4 +205,4 @@ ACTIONS = [
     Action("participation.set_attendance", WORKERS, who=on_a_visible_project),
 ]
 
-register(PROJECT, MILESTONE, *ACTIONS)
+register(APPLICATION, PROJECT, MILESTONE, *ACTIONS)

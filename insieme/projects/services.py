@@ -3,6 +3,7 @@ activities, workflow, follow-ups. Each asks the gate (projects/rules.py) first."
 
 import calendar
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +18,10 @@ from insieme.calls import events
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.services import contact_email, notify
 from insieme.core import rules
-from insieme.core.audit import service
+from insieme.core.audit import log_event, service
+from insieme.evaluations import committee
 from insieme.evaluations.models import Decision
+from insieme.evaluations.rules import open_reviews
 from insieme.evaluations.services import ranking
 from insieme.network.models import Organisation
 from insieme.people.models import Person
@@ -60,26 +63,16 @@ def open_project(*, application: Application, started_on: date | None = None, by
     )
 
 
-@service
-def record_committee_decision(
-    call: Call, *, by, admitted: list[Application], notes: str = ""
-) -> Decision:
-    """The committee's decision: admit up to the call's limit (each admitted application becomes
-    a project), the other eligible ones are not selected; every outcome gets today's date and
-    the applicant an e-mail. Only once the call has closed and every review is in ("call.decide",
-    evaluations/rules.py)."""
-    rules.require(by, "call.decide", call)
-    if call.max_admitted is not None and len(admitted) > call.max_admitted:
+def _check_admitted(call: Call, admitted_ids: set[int], rows: list, candidates: set[int]) -> None:
+    """The choice of the committee: within the call's limit, among `candidates`, each admitted
+    application with at least one completed evaluation."""
+    if call.max_admitted is not None and len(admitted_ids) > call.max_admitted:
         raise ValidationError(
             _("This call admits at most %(max)d projects; you chose %(count)d."),
             code="too_many",
-            params={"max": call.max_admitted, "count": len(admitted)},
+            params={"max": call.max_admitted, "count": len(admitted_ids)},
         )
-    admitted_ids = {a.pk for a in admitted}
-    rows = ranking(call)
-    if not admitted_ids <= {
-        r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
-    }:
+    if not admitted_ids <= candidates:
         raise ValidationError(
             _("Only eligible applications under evaluation can be admitted."), code="not_eligible"
         )
@@ -94,7 +87,69 @@ def record_committee_decision(
             code="not_evaluated",
             params={"codes": ", ".join(unscored)},
         )
-    rules.transition(call, "call.decide", by=by)
+
+
+def _decide_transition(override_reason: str) -> str:
+    return "call.decide_without_all_reviews" if override_reason.strip() else "call.decide"
+
+
+def preview_committee_decision(
+    call: Call, *, by, admitted: list[Application], override_reason: str = ""
+) -> committee.Outcome:
+    """What `record_committee_decision` would do, refused the same way, nothing written: the
+    confirmation states it before the decision is recorded."""
+    rules.require(by, _decide_transition(override_reason), call)
+    rows = ranking(call)
+    pending = [
+        r.application for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION
+    ]
+    admitted_ids = {a.pk for a in admitted}
+    _check_admitted(call, admitted_ids, rows, {a.pk for a in pending})
+    return committee.outcome(
+        call,
+        [a for a in pending if a.pk in admitted_ids],
+        [a for a in pending if a.pk not in admitted_ids],
+    )
+
+
+def _notify_outcome(application: Application, *, admitted: bool, reason: str = "") -> None:
+    events.outcome_decided(application)
+    notify(
+        to=contact_email(application),
+        subject=(
+            gettext("Application %(code)s: outcome reviewed")
+            if reason
+            else gettext("Application %(code)s: outcome")
+        )
+        % {"code": application.code},
+        template="evaluations/email/outcome.txt",
+        context={"application": application, "admitted": admitted, "review_reason": reason},
+    )
+
+
+@service
+def record_committee_decision(
+    call: Call, *, by, admitted: list[Application], notes: str = "", override_reason: str = ""
+) -> Decision:
+    """The committee's decision: admit up to the call's limit (each admitted application becomes
+    a project), the other eligible ones are not selected; every outcome gets today's date and
+    the applicant an e-mail. Only once the call has closed and every review is in ("call.decide",
+    evaluations/rules.py), or, with a reason, without the evaluations still open
+    ("call.decide_without_all_reviews": the call manager's override, audited and in the
+    minutes)."""
+    override_reason = override_reason.strip()
+    name = _decide_transition(override_reason)
+    rules.require(by, name, call)
+    still_open = open_reviews(call) if override_reason else 0
+    rows = ranking(call)
+    admitted_ids = {a.pk for a in admitted}
+    _check_admitted(
+        call,
+        admitted_ids,
+        rows,
+        {r.application.pk for r in rows if r.application.status == ApplicationStatus.IN_EVALUATION},
+    )
+    rules.transition(call, name, by=by)
     today = timezone.localdate()
     snapshot = []
     for row in rows:
@@ -109,7 +164,6 @@ def record_committee_decision(
             outcome_date=today,
             score=row.aggregate,
         )
-        events.outcome_decided(application)
         if is_admitted:
             open_project(application=application, started_on=today, by=by)
         snapshot.append(
@@ -123,13 +177,142 @@ def record_committee_decision(
                 "outcome": application.status,
             }
         )
-        notify(
-            to=contact_email(application),
-            subject=gettext("Application %(code)s: outcome") % {"code": application.code},
-            template="evaluations/email/outcome.txt",
-            context={"application": application, "admitted": is_admitted},
+        _notify_outcome(application, admitted=is_admitted)
+    decision = Decision.objects.create(
+        call=call,
+        decided_by=by,
+        notes=notes,
+        ranking=snapshot,
+        override_reason=override_reason,
+        open_reviews=still_open,
+    )
+    if override_reason:
+        log_event(
+            decision,
+            by=by,
+            event="decided_without_all_reviews",
+            details={"reason": override_reason, "open_reviews": still_open},
         )
-    return Decision.objects.create(call=call, decided_by=by, notes=notes, ranking=snapshot)
+    return decision
+
+
+@dataclass
+class ReviewPreview:
+    """A riesame before it is recorded: the outcomes after it, and which of them change."""
+
+    outcome: committee.Outcome
+    newly_admitted: list[Application]
+    withdrawn: list[Application]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.newly_admitted or self.withdrawn)
+
+
+def preview_decision_review(
+    call: Call, *, by, admitted: list[Application], reason: str
+) -> ReviewPreview:
+    """What `review_committee_decision` would do, refused the same way, nothing written."""
+    rules.require(by, "call.review_decision", call)
+    if not reason.strip():
+        raise ValidationError(
+            _("Say why the decision is reviewed: the applicants whose outcome changes read it."),
+            code="reason_required",
+        )
+    rows = ranking(call)
+    decided = (ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED)
+    candidates = [r.application for r in rows if r.application.status in decided]
+    admitted_ids = {a.pk for a in admitted}
+    _check_admitted(call, admitted_ids, rows, {a.pk for a in candidates})
+    newly = [
+        a for a in candidates if a.pk in admitted_ids and a.status == ApplicationStatus.NOT_SELECTED
+    ]
+    withdrawn = [
+        a
+        for a in candidates
+        if a.pk not in admitted_ids and a.status == ApplicationStatus.ACCOMPANIED
+    ]
+    if not newly and not withdrawn:
+        raise ValidationError(
+            _("The review changes no outcome: tick the applications admitted after the review."),
+            code="no_change",
+        )
+    for application in withdrawn:
+        rules.require(by, "application.review_not_select", application)
+    for application in newly:
+        rules.require(by, "application.review_admit", application)
+    return ReviewPreview(
+        outcome=committee.outcome(
+            call,
+            [a for a in candidates if a.pk in admitted_ids],
+            [a for a in candidates if a.pk not in admitted_ids],
+        ),
+        newly_admitted=newly,
+        withdrawn=withdrawn,
+    )
+
+
+@service
+def review_committee_decision(
+    call: Call, *, by, admitted: list[Application], reason: str
+) -> Decision:
+    """The riesame: the committee's decision reviewed, with a reason. `admitted` is the whole set
+    admitted after it. An admission withdrawn makes the application not selected and drops its
+    project (refused while money is paid out or awarded on it, or jobs are linked to it: see
+    "application.review_not_select"); an application admitted after all is accompanied and its
+    project opened, or reinstated. The changed outcomes get today's date, a new notice (e-mail
+    and the `application.outcome_decided` event) and the decision keeps the review."""
+    reason = reason.strip()
+    preview = preview_decision_review(call, by=by, admitted=admitted, reason=reason)
+    today = timezone.localdate()
+    changes = []
+    for application in preview.withdrawn:
+        rules.transition(application, "application.review_not_select", by=by, outcome_date=today)
+        project = Project.objects.filter(application=application).first()
+        if project is not None and project.status == ProjectStatus.ACTIVE:
+            rules.transition(
+                project,
+                "project.drop",
+                by=by,
+                ended_on=today,
+                dropped_reason=gettext("Admission withdrawn on review: %(reason)s")
+                % {"reason": reason},
+            )
+        changes.append((application, ApplicationStatus.ACCOMPANIED))
+    for application in preview.newly_admitted:
+        rules.transition(application, "application.review_admit", by=by, outcome_date=today)
+        project = Project.objects.filter(application=application).first()
+        if project is None:
+            open_project(application=application, started_on=today, by=by)
+        elif project.status == ProjectStatus.DROPPED:
+            rules.transition(project, "project.reinstate", by=by, ended_on=None, dropped_reason="")
+        changes.append((application, ApplicationStatus.NOT_SELECTED))
+    for application, _before in changes:
+        _notify_outcome(
+            application,
+            admitted=application.status == ApplicationStatus.ACCOMPANIED,
+            reason=reason,
+        )
+    decision = Decision.objects.get(call=call)
+    review = {
+        "at": timezone.now().isoformat(),
+        "by": by.pk,
+        "by_name": str(by),
+        "reason": reason,
+        "changes": [
+            {
+                "code": application.code,
+                "title": application.title,
+                "from": before,
+                "to": application.status,
+            }
+            for application, before in changes
+        ],
+    }
+    decision.reviews = [*decision.reviews, review]
+    decision.save(update_fields=["reviews"])
+    log_event(decision, by=by, event="decision_reviewed", details=review)
+    return decision
 
 
 @service

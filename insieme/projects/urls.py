@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insieme.projects import views
+from insieme.projects import committee_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -32,5 +32,6 @@ urlpatterns = [
 
 # Added to the evaluations namespace by config/urls.py, under valutazioni/.
 committee_urlpatterns = [
-    path("bandi/<int:pk>/decisione/", views.call_decide, name="decide"),
+    path("bandi/<int:pk>/decisione/", committee_views.call_decide, name="decide"),
+    path("bandi/<int:pk>/riesame/", committee_views.call_review_decision, name="review_decision"),
 ]

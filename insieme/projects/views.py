@@ -621,33 +621,3 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "projects": visible.filter(status=ProjectStatus.ACTIVE).count(),
         },
     )
-
-
-# The committee's decision (in the evaluations namespace, see config/urls.py) -----------------
-
-
-@role_required(Role.OPERATOR, Role.ADMIN)
-@require_POST
-def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the committee's decision on a call: the admitted applications become projects."""
-    from insieme.calls.models import ApplicationStatus, Call
-    from insieme.evaluations.forms import DecisionForm
-    from insieme.evaluations.views import ranking_context
-
-    call = get_object_or_404(Call, pk=pk)
-    eligible = call.applications.filter(status=ApplicationStatus.IN_EVALUATION)
-    form = DecisionForm(request.POST, queryset=eligible)
-    if form.is_valid():
-        try:
-            services.record_committee_decision(
-                call,
-                by=request.user,
-                admitted=list(form.cleaned_data["admitted"]),
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Decision recorded; the applicants are being informed."))
-            return redirect("evaluations:ranking", pk=call.pk)
-    return render(request, "evaluations/ranking.html", ranking_context(call, form), status=400)

@@ -133,8 +133,11 @@ def test_an_association_applies_and_the_committee_admits_it(
     office.goto(live_server.url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()
     expect(office.get_by_role("cell", name="80,00")).to_be_visible()
-    expect(office.get_by_label(re.compile("IS-2026-0001"))).to_be_checked()
-    office.get_by_role("button", name="Registra la decisione").click()
+    expect(office.get_by_label(re.compile("IS-2026-0001"))).not_to_be_checked()
+    office.get_by_label(re.compile("IS-2026-0001")).check(force=True)
+    office.get_by_role("button", name="Verifica la decisione").click()
+    expect(office.locator("#decision-outcome")).to_contain_text("1 candidatura ammessa")
+    office.get_by_role("button", name="Conferma e registra la decisione").click()
     expect(office.get_by_text("Decisione registrata")).to_be_visible()
     expect(office.get_by_role("link", name="Scarica il verbale (PDF)")).to_be_visible()
 

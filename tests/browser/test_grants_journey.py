@@ -210,8 +210,9 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     office = logged_in_page(browser, live_server, operator)
     office.goto(live_server.url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()
-    office.once("dialog", lambda dialog: dialog.accept())  # "the decision is final"
-    office.get_by_role("button", name="Registra la decisione").click()
+    office.get_by_label(re.compile("Emporio solidale di quartiere")).check(force=True)
+    office.get_by_role("button", name="Verifica la decisione").click()
+    office.get_by_role("button", name="Conferma e registra la decisione").click()
     expect(office.get_by_text("Decisione registrata")).to_be_visible()
     office.get_by_role("link", name="Progetti").first.click()
     office.get_by_role("link", name="Emporio solidale di quartiere").click()

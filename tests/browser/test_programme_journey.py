@@ -126,8 +126,12 @@ def test_from_application_to_grant_and_job_the_dashboard_follows(
     close(call)
     office.goto(url + f"/bandi/gestione/{call.pk}/")
     office.get_by_role("link", name="Graduatoria e decisione").click()
-    expect(office.get_by_label(re.compile(re.escape(code)))).to_be_checked()
-    office.get_by_role("button", name="Registra la decisione").click()
+    # Nothing is ticked: the committee chooses, checks the outcome stated, then confirms.
+    expect(office.get_by_label(re.compile(re.escape(code)))).not_to_be_checked()
+    office.get_by_label(re.compile(re.escape(code))).check(force=True)
+    office.get_by_role("button", name="Verifica la decisione").click()
+    expect(office.locator("#decision-outcome")).to_contain_text("1 candidatura ammessa")
+    office.get_by_role("button", name="Conferma e registra la decisione").click()
     expect(office.get_by_text("Decisione registrata")).to_be_visible()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCOMPANIED

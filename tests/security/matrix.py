@@ -348,6 +348,8 @@ evaluations:ranking                                        GET     L  403  403  
 evaluations:ranking                                        POST    L  403  403  403  403  405  403  403  403  403  403  405
 evaluations:decide                                         GET     L  403  403  403  403  405  403  403  403  403  403  405
 evaluations:decide                                         POST    L  403  403  403  403  400  403  403  403  403  403  400
+evaluations:review_decision                                GET     L  403  403  403  403  302  403  403  403  403  403  302
+evaluations:review_decision                                POST    L  403  403  403  403  302  403  403  403  403  403  302
 evaluations:minutes                                        GET     L  403  403  403  403  302  403  403  403  403  403  302
 evaluations:minutes                                        POST    L  403  403  403  403  405  403  403  403  403  403  405
 # The admin site, grouped: only administrators get in; the rows after the groups are exceptions.
@@ -467,6 +469,8 @@ api:v1:screen_application                                  GET   405  405  405  
 api:v1:screen_application                                  POST  401  403  403  403  403  422  403  403  403  403  403  422
 api:v1:decide_call                                         GET   405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:decide_call                                         POST  401  403  403  403  403  409  403  403  403  403  403  409
+api:v1:review_decision                                     GET   405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:review_decision                                     POST  401  403  403  403  403  409  403  403  403  403  403  409
 api:v1:referral_outcome                                    GET   405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:referral_outcome                                    POST  401  403  403  403  403  200  403  403  403  403  403  403
 api:v1:record_follow_up                                    GET   405  405  405  405  405  405  405  405  405  405  405  405

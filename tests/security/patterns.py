@@ -96,6 +96,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "evaluations:assign": {"pk": "call"},
     "evaluations:ranking": {"pk": "call"},
     "evaluations:decide": {"pk": "call"},
+    "evaluations:review_decision": {"pk": "call"},
     "evaluations:minutes": {"pk": "call"},
     "api:v1:get_call": {"call_id": "call"},
     "api:v1:get_application": {"application_id": "application"},
@@ -149,6 +150,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:v1:call_requirements": {"call_id": "call"},
     "api:v1:screen_application": {"application_id": "application"},
     "api:v1:decide_call": {"call_id": "call"},
+    "api:v1:review_decision": {"call_id": "call"},
     "api:v1:referral_outcome": {"referral_id": "referral"},
     "api:v1:record_follow_up": {"placement_id": "placement", "months": "=6"},
     "api:v1:update_vacancy": {"vacancy_id": "vacancy"},
@@ -171,6 +173,7 @@ KWARGS: dict[str, dict[str, str]] = {
 API_BODIES: dict[str, dict] = {
     "api:v1:screen_application": {"checks": []},
     "api:v1:decide_call": {"admitted": []},
+    "api:v1:review_decision": {"admitted": [], "reason": "Ricorso"},
     "api:v1:referral_outcome": {"outcome": "non_scelta"},
     "api:v1:record_follow_up": {"still_employed": True},
     "api:v1:record_placement": {

@@ -349,7 +349,11 @@ def test_the_committee_admits_up_to_the_limit_and_records_every_outcome(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("evaluations:decide", args=[call.pk]),
-            {"admitted": [applications[0].pk, applications[1].pk], "notes": "Seduta del 1/12"},
+            {
+                "admitted": [applications[0].pk, applications[1].pk],
+                "notes": "Seduta del 1/12",
+                "confirm": "1",
+            },
         )
     for application in applications:
         application.refresh_from_db()
