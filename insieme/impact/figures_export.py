@@ -225,7 +225,7 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
 
 def _cell(text: str) -> Any:
     """Numbers as numbers (amounts without their euro sign), so that a spreadsheet can add them up."""
-    plain = text.removesuffix(f"{NBSP}€").replace(".", "").replace(",", ".")
+    plain = text.removeprefix(f"€{NBSP}").replace(".", "").replace(",", ".")
     try:
         number = Decimal(plain)
     except ArithmeticError:

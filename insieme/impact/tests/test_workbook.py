@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insieme.calls.models import Application, Call
+from insieme.core.money import eur
 from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
@@ -248,7 +249,7 @@ def test_a_workbook_with_errors_writes_nothing_and_lists_every_error(tmp_path):
             3,
             "importo",
             "300,01",
-            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00\u00a0€).",
+            f"Le erogazioni del contributo G-1 superano il suo importo netto ({eur(Decimal('800.00'))}).",
         ),
         (
             "inserimenti",
