@@ -235,26 +235,55 @@ def _cell(text: str) -> Any:
     return int(number) if number == number.to_integral_value() and "," not in text else number
 
 
+PDF_STYLE = (
+    "@page{size:A4;margin:18mm 16mm;@bottom-right{content:counter(page) ' / ' counter(pages);"
+    "font-size:8pt}}@page landscape{size:A4 landscape}"
+    "body{font-family:sans-serif;font-size:10pt}"
+    "h2{break-after:avoid}section.wide{page:landscape}section.methodology{break-before:page}"
+    "table{border-collapse:collapse;margin-bottom:1em;table-layout:fixed;max-width:100%}"
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "th,td{border:1px solid #999;padding:2pt 6pt;text-align:left;overflow-wrap:break-word}"
+    "td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+)
+# A table with more columns than this gets a landscape page of its own (the territory).
+PORTRAIT_COLUMNS = 4
+
+
+def _is_number(cell: str) -> bool:
+    return bool(cell) and cell.replace(".", "").replace(",", "").replace("—", "").isdigit()
+
+
 def to_html(report: dict[str, Any]) -> str:
+    """The report as HTML for the PDF: tables that fit the page (a landscape page for the wide
+    ones, headers repeated on every page, numbers right-aligned) and the methodology page."""
     title, period, methodology = _("Impact report"), _("Period"), _("Methodology")
     parts = [
         "<!doctype html><html lang='it'><head><meta charset='utf-8'><style>",
-        "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;"
-        "margin-bottom:1em}th,td{border:1px solid #999;padding:2pt 6pt;text-align:left}",
+        PDF_STYLE,
         "</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(period)}: {escape(period_label(report))}</p>",
     ]
     for title, header, rows in sections(report):
-        parts.append(f"<h2>{escape(title)}</h2><table><thead><tr>")
+        wide = len(header) > PORTRAIT_COLUMNS
+        parts.append(f"<section class='{'wide' if wide else 'portrait'}'>")
+        parts.append(f"<h2>{escape(title)}</h2><table{' style=width:100%' if wide else ''}>")
+        parts.append("<thead><tr>")
         parts += [f"<th>{escape(h)}</th>" for h in header]
         parts.append("</tr></thead><tbody>")
         for row in rows:
-            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
-        parts.append("</tbody></table>")
-    parts.append(f"<h2>{escape(methodology)}</h2><ul>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td class='n'>{escape(c)}</td>" if _is_number(c) else f"<td>{escape(c)}</td>"
+                    for c in row
+                )
+                + "</tr>"
+            )
+        parts.append("</tbody></table></section>")
+    parts.append(f"<section class='methodology'><h2>{escape(methodology)}</h2><ul>")
     parts += [f"<li>{escape(str(rule))}</li>" for rule in METHODOLOGY]
-    parts.append("</ul></body></html>")
+    parts.append("</ul></section></body></html>")
     return "".join(parts)
 
 

@@ -1,7 +1,6 @@
 // Draws the dashboard's charts from the JSON block #chart-data (no inline scripts: CSP).
 // Every chart has a table with the same figures next to it; a click on a bar opens its records.
 (() => {
-  const palette = ["#0066cc", "#008055", "#cc7a00", "#a61f5b", "#5c6f82", "#00a3a3", "#7a3db8", "#d1344c", "#3b7a00"];
   const charts = [];
 
   // The one style of insieme/core/money.py, whatever the page's language: "€ 60.000,00" (a
@@ -50,6 +49,7 @@
         continue;
       }
       const round = spec.kind === "doughnut";
+      const palette = spec.palette;  // insieme/impact/dashboard/cells.py PALETTE, as in the PDF
       const format = formatter(spec.money);
       const chart = new Chart(canvas, {
         type: spec.kind,
