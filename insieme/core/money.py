@@ -27,7 +27,7 @@ NBSP = "\u00a0"
 EURO = "€"
 # The number format of amounts in the .xlsx exports: Excel shows it in the reader's own style.
 XLSX_MONEY = "#,##0.00"
-XLSX_NUMBER = "#,##0.##"
+XLSX_NUMBER = "#,##0.0##"
 
 
 def _decimal(value: Decimal | int | float | str | None) -> Decimal | None:

@@ -411,7 +411,7 @@ def test_export_writes_every_sheet_with_the_documented_columns(tmp_path):
         "codice;codice_fiscale;datore;tipo_contratto;data_inizio;data_fine;ore_settimanali;"
         "proroga;candidatura"
     )
-    assert "P-2;CHNCHR68E64G273K;83016610376;determinato;01/04/2024;31/12/2024;30,00;sì;C-1" in (
+    assert "P-2;CHNCHR68E64G273K;83016610376;determinato;01/04/2024;31/12/2024;30.00;sì;C-1" in (
         inserimenti
     )
     json.dumps(compute())  # the figures are plain JSON
