@@ -35,6 +35,7 @@ run: setup
 ## The whole suite: PostgreSQL when DATABASE_URL is set, SQLite otherwise.
 test: setup
 	@scripts/ensure-chromium
+	@scripts/ensure-poppler
 	@unset PYTHONDONTWRITEBYTECODE; DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: setup

@@ -101,6 +101,7 @@ from django.utils.translation import gettext as _
 
 from insieme.core.audit import log_event
 from insieme.core.counts import CountingPaginator
+from insieme.core.money import XLSX_MONEY, XLSX_NUMBER
 
 SEARCH_PARAM = "q"
 SORT_PARAM = "ordina"
@@ -548,6 +549,8 @@ def _xlsx_file(queryset: QuerySet, columns: Sequence[Column], title: str) -> Any
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+            elif isinstance(value, Decimal):
+                cell.number_format = XLSX_MONEY if value.as_tuple().exponent == -2 else XLSX_NUMBER
             cells.append(cell)
         sheet.append(cells)
     # Closed by FileResponse once sent.

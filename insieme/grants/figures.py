@@ -31,7 +31,7 @@ from insieme.projects.models import MilestoneStatus
 
 
 def eur(value: Decimal) -> str:
-    """An amount in messages: "10.000,00 €" (the one style of `insieme.core.money`)."""
+    """An amount in messages: "€ 10.000,00" (the one style of `insieme.core.money`)."""
     return money.eur(value)
 
 

@@ -1,6 +1,9 @@
 """The impact report for people: the same figures as `figures.compute`, as CSV, XLSX, Markdown, PDF.
 
-Labels are translated (Italian first); amounts are written the Italian way (9.000,00, in columns marked EUR).
+Labels are translated (Italian first). For people (Markdown, PDF) numbers are written the Italian
+way (9.000,00, in columns marked EUR; 313,0); the CSV and the spreadsheet keep machine-readable
+numbers (docs/regole.md): "9000.00" and "313.0" in the CSV, real numbers with a number format in
+the spreadsheet.
 """
 
 import csv
@@ -12,7 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from insieme.core.money import NBSP, amount
+from insieme.core.money import XLSX_MONEY, XLSX_NUMBER, amount, number
 
 PROJECT_LABELS = {
     "applications": gettext_lazy("Applications"),
@@ -76,20 +79,20 @@ METHODOLOGY = [
 ]
 
 
-def money(value: str) -> str:
-    """ "9000.00" -> "9.000,00": the number of `insieme.core.money`, under a column or label that
-    says "(EUR)", so that the CSV and the spreadsheet keep plain numbers (the JSON keeps "9000.00")."""
-    return amount(Decimal(value))
+def money(value: str, machine: bool = False) -> Any:
+    """ "9000.00" -> "9.000,00" (the number of `insieme.core.money`, under a column or label that
+    says "(EUR)"), or, for the machine, Decimal("9000.00")."""
+    return Decimal(value) if machine else amount(Decimal(value))
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, machine: bool = False) -> Any:
     if value is None:
-        return "—"
+        return "" if machine else "—"
     if key.endswith("_eur"):
-        return money(value)
+        return money(value, machine)
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+        return round(value, 1) if machine else number(value, 1)
+    return value if machine else str(value)
 
 
 def period_label(report: dict[str, Any]) -> str:
@@ -109,8 +112,12 @@ def _day(iso: str) -> str:
     return f"{day}/{month}/{year}"
 
 
-def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The report as titled tables: (title, header, rows)."""
+def sections(
+    report: dict[str, Any], machine: bool = False
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report as titled tables: (title, header, rows). Cells are text for people, or, with
+    `machine`, numbers (int, Decimal for amounts, float) for the CSV and the spreadsheet."""
+    count = (lambda n: n) if machine else str
     from insieme.core.models import ContractType, Sector
 
     projects, employment = report["projects"], report["employment"]
@@ -121,7 +128,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
         (
             _("Social innovation and self-employment"),
             [figure, value],
-            [[str(label), _value(k, projects[k])] for k, label in PROJECT_LABELS.items()],
+            [[str(label), _value(k, projects[k], machine)] for k, label in PROJECT_LABELS.items()],
         ),
         (
             _("Sectors"),
@@ -129,9 +136,9 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
             [
                 [
                     sector_names.get(s["sector"], s["sector"]),
-                    str(s["accompanied"]),
-                    str(s["funded"]),
-                    money(s["disbursed_eur"]),
+                    count(s["accompanied"]),
+                    count(s["funded"]),
+                    money(s["disbursed_eur"], machine),
                 ]
                 for s in projects["sectors"]
             ],
@@ -139,13 +146,16 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
         (
             _("Employment services"),
             [figure, value],
-            [[str(label), _value(k, employment[k])] for k, label in EMPLOYMENT_LABELS.items()],
+            [
+                [str(label), _value(k, employment[k], machine)]
+                for k, label in EMPLOYMENT_LABELS.items()
+            ],
         ),
         (
             _("Contract types"),
             [_("Contract"), _("Placements")],
             [
-                [contract_names.get(code, code), str(n)]
+                [contract_names.get(code, code), count(n)]
                 for code, n in employment["contracts"].items()
             ],
         ),
@@ -169,9 +179,9 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str
                         row["comune"],
                         row["district"] or "",
                         _("yes") if row["decentralised"] else _("no"),
-                        str(row["people"]),
-                        str(row["accompanied"]),
-                        str(row["placements"]),
+                        count(row["people"]),
+                        count(row["accompanied"]),
+                        count(row["placements"]),
                     ]
                     for row in report["territory"]
                 ],
@@ -184,7 +194,7 @@ def to_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow([_("Impact report"), period_label(report)])
-    for title, header, rows in sections(report):
+    for title, header, rows in sections(report, machine=True):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
@@ -212,49 +222,81 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
     assert sheet is not None
     sheet.title = _("Impact report")[:31]
     sheet.append([_("Impact report"), period_label(report)])
-    for title, header, rows in sections(report):
+    for title, header, rows in sections(report, machine=True):
         sheet.append([])
         sheet.append([title])
         sheet.append(header)
         for row in rows:
-            sheet.append([_cell(cell) for cell in row])
+            sheet.append([_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(text: str) -> Any:
-    """Numbers as numbers (amounts without their euro sign), so that a spreadsheet can add them up."""
-    plain = text.removesuffix(f"{NBSP}€").replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(plain)
-    except ArithmeticError:
-        return text
-    if text.isdigit() and text.startswith("0") and len(text) > 1:
-        return text  # an ISTAT code keeps its leading zero
-    return int(number) if number == number.to_integral_value() and "," not in text else number
+def _cell(sheet: Any, value: Any) -> Any:
+    """Numbers as numbers with a number format (amounts with two decimals), so that a
+    spreadsheet shows them in its reader's style and can add them up."""
+    from openpyxl.cell import Cell
+
+    cell = Cell(sheet, value=value)
+    if isinstance(value, Decimal):
+        cell.number_format = XLSX_MONEY
+    elif isinstance(value, float):
+        cell.number_format = XLSX_NUMBER
+    elif isinstance(value, str):
+        cell.data_type = "s"  # an ISTAT code keeps its leading zero; text is never a formula
+    return cell
+
+
+PDF_STYLE = (
+    "@page{size:A4;margin:18mm 16mm;@bottom-right{content:counter(page) ' / ' counter(pages);"
+    "font-size:8pt}}@page landscape{size:A4 landscape}"
+    "body{font-family:sans-serif;font-size:10pt}"
+    "h2{break-after:avoid}section.wide{page:landscape}section.methodology{break-before:page}"
+    "table{border-collapse:collapse;margin-bottom:1em;table-layout:fixed;max-width:100%}"
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "th,td{border:1px solid #999;padding:2pt 6pt;text-align:left;overflow-wrap:break-word}"
+    "td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+)
+# A table with more columns than this gets a landscape page of its own (the territory).
+PORTRAIT_COLUMNS = 4
+
+
+def _is_number(cell: str) -> bool:
+    return bool(cell) and cell.replace(".", "").replace(",", "").replace("—", "").isdigit()
 
 
 def to_html(report: dict[str, Any]) -> str:
+    """The report as HTML for the PDF: tables that fit the page (a landscape page for the wide
+    ones, headers repeated on every page, numbers right-aligned) and the methodology page."""
     title, period, methodology = _("Impact report"), _("Period"), _("Methodology")
     parts = [
         "<!doctype html><html lang='it'><head><meta charset='utf-8'><style>",
-        "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;"
-        "margin-bottom:1em}th,td{border:1px solid #999;padding:2pt 6pt;text-align:left}",
+        PDF_STYLE,
         "</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(period)}: {escape(period_label(report))}</p>",
     ]
     for title, header, rows in sections(report):
-        parts.append(f"<h2>{escape(title)}</h2><table><thead><tr>")
+        wide = len(header) > PORTRAIT_COLUMNS
+        parts.append(f"<section class='{'wide' if wide else 'portrait'}'>")
+        parts.append(f"<h2>{escape(title)}</h2><table{' style=width:100%' if wide else ''}>")
+        parts.append("<thead><tr>")
         parts += [f"<th>{escape(h)}</th>" for h in header]
         parts.append("</tr></thead><tbody>")
         for row in rows:
-            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
-        parts.append("</tbody></table>")
-    parts.append(f"<h2>{escape(methodology)}</h2><ul>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td class='n'>{escape(c)}</td>" if _is_number(c) else f"<td>{escape(c)}</td>"
+                    for c in row
+                )
+                + "</tr>"
+            )
+        parts.append("</tbody></table></section>")
+    parts.append(f"<section class='methodology'><h2>{escape(methodology)}</h2><ul>")
     parts += [f"<li>{escape(str(rule))}</li>" for rule in METHODOLOGY]
-    parts.append("</ul></body></html>")
+    parts.append("</ul></section></body></html>")
     return "".join(parts)
 
 

@@ -24,6 +24,7 @@ from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application
 from insieme.core.audit import log_event
 from insieme.core.counts import CountingPaginator
+from insieme.core.money import XLSX_MONEY, XLSX_NUMBER
 from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact import tasks
@@ -329,12 +330,26 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def _plain(cell: Cell) -> str:
-    """A value as a spreadsheet reads it: no thousands separator, comma for decimals."""
+    """A value as a machine reads it (docs/regole.md): no grouping, a decimal point ("140000.00")."""
     if cell.suppressed or cell.value is None:
         return cell.display
     if isinstance(cell.value, Decimal):
-        return f"{cell.value:.2f}".replace(".", ",")
-    return str(cell.value).replace(".", ",")
+        return f"{cell.value:.2f}"
+    return str(cell.value)
+
+
+def _xlsx_value(sheet: Any, cell: Cell) -> Any:
+    """A real number with a number format (amounts with two decimals), or the text shown."""
+    from openpyxl.cell import Cell as SheetCell
+
+    if cell.suppressed or cell.value is None:
+        return cell.display
+    value = SheetCell(sheet, value=cell.value)
+    if isinstance(cell.value, Decimal):
+        value.number_format = XLSX_MONEY
+    elif isinstance(cell.value, float):
+        value.number_format = XLSX_NUMBER
+    return value
 
 
 @require_GET
@@ -359,7 +374,7 @@ def report_table(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet.title = _("Figures")[:31]
         sheet.append(header)
         for section, figure, cell in rows:
-            sheet.append([section, figure, cell.display if cell.suppressed else cell.value])
+            sheet.append([section, figure, _xlsx_value(sheet, cell)])
         sheet.column_dimensions["A"].width = 45
         sheet.column_dimensions["B"].width = 60
         sheet.column_dimensions["C"].width = 18

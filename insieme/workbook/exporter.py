@@ -1,7 +1,8 @@
 """Exporting the programme workbook, in the format the importer reads (DOMAIN.md).
 
-An .xlsx keeps real dates and numbers; CSV files (a folder or a .zip) use `;`, a BOM, dates as
-dd/mm/yyyy and amounts as 5000,00, as an Italian spreadsheet writes them.
+An .xlsx keeps real dates and numbers (amounts with a two-decimal number format); CSV files (a
+folder or a .zip) use `;`, a BOM, dates as dd/mm/yyyy and numbers with a decimal point and no
+grouping (5000.00), machine-readable like every export (docs/regole.md); the importer reads them back.
 """
 
 import csv
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from insieme.calls.models import Application, ApplicationStatus, Call
+from insieme.core.money import XLSX_MONEY, XLSX_NUMBER
 from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.network.models import Organisation
@@ -230,7 +232,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
+        return f"{value:f}"
     return str(value)
 
 
@@ -273,6 +275,10 @@ def export_workbook(path: str | Path) -> dict[str, int]:
                     cell = WriteOnlyCell(ws, value=_xlsx_cell(value))
                     if isinstance(value, datetime.date):
                         cell.number_format = "DD/MM/YYYY"
+                    elif isinstance(value, Decimal):
+                        cell.number_format = (
+                            XLSX_MONEY if value.as_tuple().exponent == -2 else XLSX_NUMBER
+                        )
                     cells.append(cell)
                 ws.append(cells)
                 counts[sheet] += 1

@@ -1,14 +1,19 @@
 // Draws the dashboard's charts from the JSON block #chart-data (no inline scripts: CSP).
 // Every chart has a table with the same figures next to it; a click on a bar opens its records.
 (() => {
-  const palette = ["#0066cc", "#008055", "#cc7a00", "#a61f5b", "#5c6f82", "#00a3a3", "#7a3db8", "#d1344c", "#3b7a00"];
   const charts = [];
 
+  // The one style of insieme/core/money.py, whatever the page's language: "€ 60.000,00" (a
+  // no-break space after the euro sign, Italian grouping from the thousands, two decimals) and
+  // "7,5" for other numbers. Intl's own currency style would write "60.000,00 €" and "1000,00 €".
+  const NBSP = "\u00a0";
+  const amount = new Intl.NumberFormat("it-IT", {
+    minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: "always",
+  });
+  const decimal = new Intl.NumberFormat("it-IT", { maximumFractionDigits: 1, useGrouping: "always" });
+
   function formatter(money) {
-    const format = new Intl.NumberFormat(document.documentElement.lang || "it", money
-      ? { style: "currency", currency: "EUR" }
-      : { maximumFractionDigits: 1 });
-    return (value) => format.format(value);
+    return money ? (value) => `€${NBSP}${amount.format(value)}` : (value) => decimal.format(value);
   }
 
   // Long category names (a funder and its fund) are wrapped, not cut off at the chart's edge.
@@ -44,6 +49,7 @@
         continue;
       }
       const round = spec.kind === "doughnut";
+      const palette = spec.palette;  // insieme/impact/dashboard/cells.py PALETTE, as in the PDF
       const format = formatter(spec.money);
       const chart = new Chart(canvas, {
         type: spec.kind,

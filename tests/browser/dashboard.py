@@ -10,7 +10,7 @@ EMPLOYMENT = "Servizi per il lavoro (intero programma)"
 
 
 def number(text: str) -> Decimal:
-    """A figure as shown in Italian ("1.234", "5.000,00\u00a0€") as a number."""
+    """A figure as shown in Italian ("1.234", "€\u00a05.000,00") as a number."""
     digits = re.sub(r"[^\d,-]", "", text).replace(",", ".")
     if not digits:
         raise ValueError(f"not a figure: {text!r}")

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from insieme.accounts.models import Role
 from insieme.calls.tests.helpers import close, eligible, make_call
+from insieme.core.money import eur
 from insieme.evaluations import services as evaluations
 from insieme.evaluations.models import Assignment
 from insieme.grants.models import (
@@ -115,8 +116,10 @@ def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
     expect(office.get_by_role("alert")).to_contain_text("Spesa esaminata.")
     expect(office.locator("#expenses")).to_contain_text("Approvata")
     office.locator("#tranches").get_by_role("button", name="Eroga la rata 1").click()
-    expect(office.get_by_role("alert")).to_contain_text("Rata 1 erogata: 2.000,00\u00a0€.")
-    expect(office.locator("#disbursements")).to_contain_text("2.000,00\u00a0€")
+    expect(office.get_by_role("alert")).to_contain_text(
+        f"Rata 1 erogata: {eur(Decimal('2000.00'))}."
+    )
+    expect(office.locator("#disbursements")).to_contain_text(eur(Decimal("2000.00")))
     expect(
         office.locator("#tranches").get_by_role("button", name="Eroga la rata 2")
     ).to_be_disabled()
@@ -252,7 +255,7 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     expect(tranches.get_by_role("button", name="Eroga la rata 2")).to_be_disabled()
     tranches.get_by_role("button", name="Eroga la rata 1").click()
     expect(office.get_by_role("alert")).to_contain_text(
-        "Rata 1 (anticipo) erogata: 2.000,00\u00a0€."
+        f"Rata 1 (anticipo) erogata: {eur(Decimal('2000.00'))}."
     )
 
     # The project reports an expense and submits its final report.
@@ -294,8 +297,10 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     ).click()
     expect(office.get_by_role("alert")).to_contain_text("Relazione finale esaminata.")
     office.locator("#tranches").get_by_role("button", name="Eroga la rata 2").click()
-    expect(office.get_by_role("alert")).to_contain_text("Rata 2 (saldo) erogata: 3.000,00\u00a0€.")
-    expect(office.locator("#grant-figures")).to_contain_text("5.000,00\u00a0€")
+    expect(office.get_by_role("alert")).to_contain_text(
+        f"Rata 2 (saldo) erogata: {eur(Decimal('3000.00'))}."
+    )
+    expect(office.locator("#grant-figures")).to_contain_text(eur(Decimal("5000.00")))
 
     # The project is completed; its page shows the money and the hours.
     office.goto(project_url)
@@ -304,13 +309,15 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     office.get_by_label("Data").fill(today.isoformat())
     office.get_by_role("button", name="Salva").click()
     expect(office.locator("#project-status")).to_contain_text("Concluso")
-    expect(office.get_by_text("5.000,00\u00a0€ netti, 5.000,00\u00a0€ erogati")).to_be_visible()
+    expect(
+        office.get_by_text(f"{eur(Decimal('5000.00'))} netti, {eur(Decimal('5000.00'))} erogati")
+    ).to_be_visible()
 
     # The fund's ledger: 20.000 budget, 5.000 committed and paid, 15.000 available.
     office.get_by_role("link", name="Fondi").first.click()
     row = office.locator("#ledger tbody tr", has_text="Fondo San Petronio 2026")
     expect(row.locator("td.text-end")).to_have_text(
-        [f"{n}\u00a0€" for n in ("20.000,00", "5.000,00", "5.000,00", "15.000,00")]
+        [eur(Decimal(n)) for n in ("20000", "5000", "5000", "15000")]
     )
 
     # Survival follow-ups, when they fall due 12 and 24 months after the end.

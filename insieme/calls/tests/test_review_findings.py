@@ -25,6 +25,7 @@ from insieme.calls.tests.helpers import (
     start,
     submitted,
 )
+from insieme.core.money import eur
 from insieme.people.models import Person
 
 
@@ -81,7 +82,7 @@ def test_amounts_read_the_italian_way(client_as, applicant, call):
     draft = complete(draft, applicant)
     services.submit_application(draft, by=applicant)
     page = client_as(applicant).get(reverse("calls:application", args=[draft.pk]))
-    assert "12.500,50\u00a0€" in page.content.decode()
+    assert eur(Decimal("12500.50")) in page.content.decode()
 
 
 def test_no_reply_to_a_request_once_the_application_is_decided(

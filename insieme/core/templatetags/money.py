@@ -1,4 +1,5 @@
-"""`{{ amount|eur }}`: money in the one style of `insieme.core.money` ("10.000,00 €")."""
+"""`{{ amount|eur }}` and `{{ value|number }}`: money and decimals in the one style of
+`insieme.core.money` ("€ 60.000,00", "7,95")."""
 
 from django import template
 
@@ -10,3 +11,8 @@ register = template.Library()
 @register.filter(is_safe=True)
 def eur(value):
     return money.eur(value)
+
+
+@register.filter(is_safe=True)
+def number(value, places=None):
+    return money.number(value, None if places in (None, "") else int(places))

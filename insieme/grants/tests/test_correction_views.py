@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from insieme.core.money import eur
 from insieme.grants import services
 from insieme.grants.models import Disbursement, ExpenseItem, ExpenseStatus, FinalReport, Fund
 from insieme.grants.services import TranchePlan
@@ -119,7 +120,7 @@ def test_final_report_submitted_by_the_project_and_approved_by_the_operator(
     page = office.post(
         reverse("grants:tranche_pay", args=[second.pk]), {"paid_on": "2025-09-01"}, follow=True
     )
-    assert "Rata 2 (saldo) erogata: 3.000,00\u00a0€." in page.text
+    assert f"Rata 2 (saldo) erogata: {eur(Decimal('3000.00'))}." in page.text
     download = project_side.get(reverse("grants:final_report_document", args=[report.pk]))
     assert download.status_code == 200
     assert logged_in(cast["outsider"]).get(
@@ -154,7 +155,7 @@ def test_the_operator_cancels_a_payment_and_the_page_keeps_it(cast, client_as):
     assert f"Indica perché l&#x27;erogazione {payment.code} viene annullata." in page.text
     page = office.post(url, {"reason": "Bonifico respinto dalla banca"}, follow=True)
     assert (
-        f"Erogazione {payment.code} annullata: i suoi 2.000,00\u00a0€ tornano impegnati ma non "
+        f"Erogazione {payment.code} annullata: i suoi {eur(Decimal('2000.00'))} tornano impegnati ma non "
         "erogati." in page.text
     )
     assert "Bonifico respinto dalla banca" in page.text

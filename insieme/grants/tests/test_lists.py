@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from insieme.core.money import eur
 from insieme.grants import services
 from insieme.grants.models import DeMinimisDeclaration, Instrument
 from insieme.grants.tests.test_views import make_grant
@@ -177,9 +178,9 @@ def test_fund_detail_second_page_and_ledger_over_every_grant(office, operator):
     assert grant_codes(first) + grant_codes(second) == [g.code for g in grants]
     assert "30 contributi da questo fondo" in second
     ledger = re.search(r'<dl class="row" id="fund-ledger">(.*?)</dl>', second, re.S).group(1)
-    assert "30.435,00\u00a0€" in ledger  # committed: every grant, not this page's five
-    assert "400,00\u00a0€" in ledger
-    assert "969.565,00\u00a0€" in ledger
+    assert eur(Decimal("30435.00")) in ledger  # committed: every grant, not this page's five
+    assert eur(Decimal("400.00")) in ledger
+    assert eur(Decimal("969565.00")) in ledger
 
 
 @pytest.mark.parametrize("number", BAD_PAGES)

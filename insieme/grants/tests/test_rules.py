@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from insieme.core import rules
+from insieme.core.money import eur
 from insieme.core.rules import can
 from insieme.grants import services
 from insieme.grants.models import (
@@ -61,15 +62,15 @@ def test_the_final_tranche_waits_until_approved_expenses_cover_it(operator, appl
         services.pay_tranche(tranche=final, paid_on=date(2025, 6, 1), by=operator)
     assert refused.value.code == "condition_not_met"
     assert refused.value.messages == [
-        "Rata 2 (saldo) non è ancora erogabile: le spese approvate sono 1.250,40\u00a0€, ne servono "
-        "almeno 1.500,00\u00a0€: mancano 249,60\u00a0€."
+        f"Rata 2 (saldo) non è ancora erogabile: le spese approvate sono {eur(Decimal('1250.40'))}, ne servono "
+        f"almeno {eur(Decimal('1500.00'))}: mancano {eur(Decimal('249.60'))}."
     ]
     assert not Disbursement.objects.filter(tranche=final).exists()
     # The gate gives the same answer to the page's button.
     with translation.override("it"):
         decision = rules.can(operator, "tranche.pay", grant.tranches.get(pk=final.pk))
     assert not decision
-    assert "mancano 249,60\u00a0€" in decision.reason
+    assert f"mancano {eur(Decimal('249.60'))}" in decision.reason
 
     approved(grant, "249.60", applicant, operator)
     final = grant.tranches.get(pk=final.pk)
@@ -90,13 +91,16 @@ def test_the_page_explains_why_the_final_tranche_cannot_be_paid(operator, applic
     approved(grant, "1250.40", applicant, operator)
     office = logged_in(operator)
     page = office.get(reverse("grants:grant_detail", args=[grant.pk]))
-    assert "mancano 249,60\u00a0€" in page.text
+    assert f"mancano {eur(Decimal('249.60'))}" in page.text
     # The button of the final tranche is offered but disabled, with the gate's reason.
     assert 'disabled title="Rata 2 (saldo) non è ancora erogabile' in page.text
     answer = office.post(
         reverse("grants:tranche_pay", args=[final.pk]), {"paid_on": "2025-06-01"}, follow=True
     )
-    assert "ne servono almeno 1.500,00\u00a0€: mancano 249,60\u00a0€." in answer.text
+    assert (
+        f"ne servono almeno {eur(Decimal('1500.00'))}: mancano {eur(Decimal('249.60'))}."
+        in answer.text
+    )
     assert not Disbursement.objects.filter(tranche=final).exists()
 
 
@@ -111,8 +115,8 @@ def test_a_payment_above_what_remains_of_the_net_amount_is_refused(operator):
         )
     assert refused.value.code == "above_net"
     assert refused.value.messages == [
-        "Erogazione rifiutata: 4.999,00\u00a0€ già erogati più 1,01\u00a0€ farebbero 5.000,01\u00a0€, "
-        "oltre l'importo netto del contributo di 5.000,00\u00a0€."
+        f"Erogazione rifiutata: {eur(Decimal('4999.00'))} già erogati più {eur(Decimal('1.01'))} farebbero {eur(Decimal('5000.01'))}, "
+        f"oltre l'importo netto del contributo di {eur(Decimal('5000.00'))}."
     ]
     # The gate answers for the proposed payment before anything is written.
     proposed = Disbursement(grant=grant, paid_on=date(2025, 4, 2), amount=D("1.00"))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from insieme.core.money import eur
 from insieme.grants import services
 from insieme.grants.models import (
     Disbursement,
@@ -145,8 +146,8 @@ def test_expenses_as_a_share_of_the_net_amount(operator, applicant):
         by=operator,
     )
     assert error.messages == [
-        "Rata 2 non è ancora erogabile: le spese approvate sono 3.999,99\u00a0€, ne servono "
-        "4.000,00\u00a0€ (80% dell'importo netto): mancano 0,01\u00a0€."
+        f"Rata 2 non è ancora erogabile: le spese approvate sono {eur(Decimal('3999.99'))}, ne servono "
+        f"{eur(Decimal('4000.00'))} (80% dell'importo netto): mancano {eur(Decimal('0.01'))}."
     ]
     # A reduction lowers the net amount, and so the expenses needed.
     services.revoke_grant(
@@ -176,8 +177,8 @@ def test_an_amount_threshold_names_what_is_missing(operator, applicant):
         services.pay_tranche, tranche=grant.tranches.get(), paid_on=date(2025, 9, 1), by=operator
     )
     assert error.messages == [
-        "Rata 1 non è ancora erogabile: le spese approvate sono 1.250,40\u00a0€, ne servono "
-        "almeno 1.500,00\u00a0€: mancano 249,60\u00a0€."
+        f"Rata 1 non è ancora erogabile: le spese approvate sono {eur(Decimal('1250.40'))}, ne servono "
+        f"almeno {eur(Decimal('1500.00'))}: mancano {eur(Decimal('249.60'))}."
     ]
 
 
@@ -194,7 +195,7 @@ def test_a_payment_cannot_precede_the_award_nor_exceed_what_is_due(operator):
         by=operator,
     )
     assert error.code == "above_due"
-    assert "2.000,00\u00a0€" in error.messages[0]
+    assert eur(Decimal("2000.00")) in error.messages[0]
 
 
 # Reductions against the plan -----------------------------------------------------------------

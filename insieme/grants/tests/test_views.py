@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insieme.core.decimals import parse_amount
+from insieme.core.money import eur
 from insieme.grants import services
 from insieme.grants.models import (
     DeMinimisDeclaration,
@@ -200,7 +201,7 @@ def test_award_through_the_form_with_two_tranches(cast, client_as):
         },
     )
     assert refused.status_code == 400
-    assert "ha 0,00\u00a0€ disponibili" in refused.text
+    assert f"ha {eur(Decimal('0.00'))} disponibili" in refused.text
     missing = client.post(url, {**data, "rate-1-threshold": ""})
     assert "Indica la soglia di spese approvate che sblocca la rata." in missing.text
     assert Grant.objects.count() == 1
@@ -352,8 +353,8 @@ def test_pay_tranches_through_the_page(cast, client_as):
         reverse("grants:tranche_pay", args=[second.pk]), {"paid_on": "2025-03-02"}, follow=True
     )
     assert (
-        "Rata 2 non è ancora erogabile: le spese approvate sono 0,00\u00a0€, ne servono almeno "
-        "3.000,00\u00a0€: mancano 3.000,00\u00a0€." in page.text
+        f"Rata 2 non è ancora erogabile: le spese approvate sono {eur(Decimal('0.00'))}, ne servono almeno "
+        f"{eur(Decimal('3000.00'))}: mancano {eur(Decimal('3000.00'))}." in page.text
     )
     assert grant.disbursements.count() == 1
 
@@ -640,7 +641,7 @@ def test_the_project_page_shows_its_grants_panel_from_grants(cast, client_as):
     page = client.get(reverse("projects:detail", args=[project.pk])).text
     assert "Contributi e microcredito" in page
     assert reverse("grants:grant_detail", args=[grant.pk]) in page
-    assert "5.000,00\u00a0€ netti" in page
+    assert f"{eur(Decimal('5000.00'))} netti" in page
     assert reverse("grants:award", args=[project.pk]) in page
     assert "Nessun contributo né microcredito finora." not in page
     empty = client.get(reverse("projects:detail", args=[other.pk])).text

@@ -18,6 +18,19 @@ from insieme.impact.figures import Filters
 from insieme.impact.forms import filter_query
 
 SUPPRESSED = "<5"
+# The charts' colours, on the page (static/js/charts.js reads them from the chart data) and in
+# the PDF: Bootstrap Italia's primary blue first, then colours that keep a 3:1 contrast on white.
+PALETTE = (
+    "#0066cc",
+    "#008055",
+    "#cc7a00",
+    "#a61f5b",
+    "#5c6f82",
+    "#00a3a3",
+    "#7a3db8",
+    "#d1344c",
+    "#3b7a00",
+)
 # Figures whose records carry no personal data once applicants who are persons are masked.
 NON_PERSONAL_KEYS = (
     "projects.applications",
@@ -89,6 +102,20 @@ class Chart:
         return [series for series in self.series if series.in_chart]
 
     @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(series, colour) of the drawn series, in the colours of `bars`."""
+        return [
+            (str(series.label), PALETTE[position % len(PALETTE)])
+            for position, series in enumerate(self.drawn_series)
+        ]
+
+    @property
+    def wide(self) -> bool:
+        """More columns than a portrait page holds next to the bars (an amount counts as two):
+        the PDF gives the chart a landscape page."""
+        return sum(2 if series.money else 1 for series in self.series) > 3
+
+    @property
     def is_money(self) -> bool:
         return any(series.money for series in self.series)
 
@@ -99,6 +126,7 @@ class Chart:
             "stacked": self.stacked,
             "horizontal": self.horizontal,
             "money": self.is_money,
+            "palette": PALETTE,
             "labels": self.labels,
             "datasets": [
                 {
@@ -131,6 +159,7 @@ class Chart:
                         "display": series.cells[index].display,
                         "width": _width(series.cells[index], top),
                         "position": position,
+                        "colour": PALETTE[position % len(PALETTE)],
                     }
                     for position, series in enumerate(drawn)
                 ],

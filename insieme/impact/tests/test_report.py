@@ -69,8 +69,8 @@ def test_line_filter(example):
 def test_csv_and_markdown_give_the_same_figures_in_italian(example):
     csv_text = run("--format", "csv", "--from", "2024-01-01", "--to", "2024-06-30")
     assert csv_text.startswith("\ufeffRapporto di impatto;dal 01/01/2024 al 30/06/2024")
-    assert "Fondo perduto erogato (EUR);2.500,00" in csv_text
-    assert "Giorni medi dal primo colloquio all'inserimento;313,0" in csv_text
+    assert "Fondo perduto erogato (EUR);2500.00" in csv_text
+    assert "Giorni medi dal primo colloquio all'inserimento;313.0" in csv_text
     md = run("--format", "md")
     assert "| Progetti accompagnati | 3 |" in md
     assert "| Persone al primo inserimento | 2 |" in md

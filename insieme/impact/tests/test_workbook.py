@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from insieme.calls.models import Application, Call
 from insieme.core import phone
+from insieme.core.money import eur
 from insieme.employment.models import Interview, Registration
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.figures import compute
@@ -249,7 +250,7 @@ def test_a_workbook_with_errors_writes_nothing_and_lists_every_error(tmp_path):
             3,
             "importo",
             "300,01",
-            "Le erogazioni del contributo G-1 superano il suo importo netto (800,00\u00a0€).",
+            f"Le erogazioni del contributo G-1 superano il suo importo netto ({eur(Decimal('800.00'))}).",
         ),
         (
             "inserimenti",
@@ -447,7 +448,7 @@ def test_export_writes_every_sheet_with_the_documented_columns(tmp_path):
         "codice;codice_fiscale;datore;tipo_contratto;data_inizio;data_fine;ore_settimanali;"
         "proroga;candidatura"
     )
-    assert "P-2;CHNCHR68E64G273K;83016610376;determinato;01/04/2024;31/12/2024;30,00;sì;C-1" in (
+    assert "P-2;CHNCHR68E64G273K;83016610376;determinato;01/04/2024;31/12/2024;30.00;sì;C-1" in (
         inserimenti
     )
     json.dumps(compute())  # the figures are plain JSON

@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from conftest import make_user
 from insieme.accounts.models import Role
 from insieme.core.models import Comune
+from insieme.core.money import eur
 from insieme.network.models import (
     Agreement,
     ContactPerson,
@@ -488,7 +490,7 @@ def test_timeline_shows_placements_and_grants(client_as, operator, coach, org, o
     assert "Rossi Mario" in text
     assert "Rossi Mario" not in client_as(coach).get(reverse("network:detail", args=[org.pk])).text
     funder_page = client_as(operator).get(reverse("network:detail", args=[other.pk])).text
-    assert "Contributo G1 concesso: 15.000,00\u00a0€" in funder_page
+    assert f"Contributo G1 concesso: {eur(Decimal('15000.00'))}" in funder_page
 
 
 def test_timeline_shows_applications_only_to_who_may_see_them(
