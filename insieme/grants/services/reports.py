@@ -107,7 +107,7 @@ def review_expense(
         return _review(item, "expense", approve=False, reason=reason, by=by)
     check_partial_approval(item, amount_approved, reason)
     partial = amount_approved if amount_approved != item.amount else None
-    return rules.transition(
+    rules.transition(
         item,
         "expense.approve",
         by=by,
@@ -116,6 +116,7 @@ def review_expense(
         reviewed_by=by,
         reviewed_at=timezone.now(),
     )
+    return item
 
 
 @service
