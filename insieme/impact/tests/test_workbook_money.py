@@ -3,11 +3,14 @@ future, as on the pages; all or nothing, with the sheet, row and column."""
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact.tests.test_workbook import workbook
 from insieme.workbook.importer import import_workbook
+
+pytestmark = pytest.mark.django_db
 
 
 def _tomorrow() -> str:
