@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.calls.models import Application
 from insieme.core import money
 from insieme.grants.models import (
+    APPROVED_AMOUNT,
     CENT,
     DE_MINIMIS_YEARS,
     ZERO,
@@ -54,6 +55,13 @@ def _total(queryset, expression) -> Decimal:
 
 def fund_available(fund: Fund) -> Decimal:
     return Fund.objects.with_ledger().values_list("available", flat=True).get(pk=fund.pk)  # type: ignore[misc]
+
+
+def awarded_on_call(call) -> Decimal:
+    """The net amount of the grants awarded to the projects of a call."""
+    return _total(
+        Grant.objects.filter(application__call=call), F("amount_awarded") - F("amount_revoked")
+    )
 
 
 def paid_on_grant(grant: Grant) -> Decimal:
@@ -101,7 +109,9 @@ def de_minimis_total(organisation: Organisation, on: date) -> Decimal:
 
 
 def approved_expenses(grant: Grant) -> Decimal:
-    return _total(grant.expenses.filter(status=ExpenseStatus.APPROVED), "amount")
+    """What the operators approved of the expenses reported (of a partial approval, the part
+    approved)."""
+    return _total(grant.expenses.filter(status=ExpenseStatus.APPROVED), APPROVED_AMOUNT)
 
 
 def tranche_label(tranche: Tranche) -> str:
@@ -114,19 +124,48 @@ def tranche_label(tranche: Tranche) -> str:
     return str(_("Tranche %(number)s") % {"number": tranche.position})
 
 
+def is_balance(tranche: Tranche, tranches: list[Tranche]) -> bool:
+    """The balance (saldo) is the last tranche of the plan: it is paid only once the approved
+    expenses cover the grant. A grant paid at once at the award (one tranche, no condition)
+    has no balance."""
+    if len(tranches) == 1 and tranche.condition == TrancheCondition.NONE:
+        return False
+    return tranche.position == max(t.position for t in tranches)
+
+
 @dataclass(frozen=True)
 class TrancheState:
-    """Where a tranche stands: paid, what it is due now, whether its condition is met."""
+    """Where a tranche stands: paid, what it is due now, whether its condition is met, and —
+    for the balance — how much of the grant the approved expenses do not cover yet."""
 
     tranche: Tranche
     paid: Decimal
     due: Decimal
     condition_met: bool
     missing: str  # what the condition still lacks, in words ("" when met)
+    balance: bool = False
+    approved: Decimal = ZERO  # the grant's approved expenses
+    uncovered: Decimal = ZERO  # the balance only: net amount minus approved expenses, if above
+
+    @property
+    def covered(self) -> bool:
+        return self.uncovered <= 0
+
+    @property
+    def released_by_expenses(self) -> bool:
+        return self.tranche.condition in TrancheCondition.with_threshold()
+
+    @property
+    def allowed(self) -> Decimal:
+        """The most that may be paid on the tranche now: what it is due, and for a tranche
+        released by approved expenses not more than they are."""
+        if self.released_by_expenses:
+            return max(min(self.due, self.approved), ZERO)
+        return self.due
 
     @property
     def payable(self) -> bool:
-        return not self.paid and self.due > 0 and self.condition_met
+        return not self.paid and self.allowed > 0 and self.condition_met and self.covered
 
     @property
     def status(self) -> str:
@@ -218,12 +257,16 @@ def tranche_schedule(grant: Grant) -> list[TrancheState]:
     states = []
     for tranche in tranches:
         missing = _missing(tranche, grant, approved, reports)
+        balance = is_balance(tranche, tranches)
         state = TrancheState(
             tranche=tranche,
             paid=paid_by_tranche.get(tranche.pk, ZERO),
             due=due.get(tranche.pk, ZERO),
             condition_met=not missing,
             missing=missing,
+            balance=balance,
+            approved=approved,
+            uncovered=max(grant.net_amount - approved, ZERO) if balance else ZERO,
         )
         # The tranche's workflow state (Tranche.state) reads it from here.
         tranche.schedule = state

@@ -267,6 +267,7 @@ class ReviewForm(forms.Form):
         label=_("Decision"), choices=[("approva", _("Approve")), ("respingi", _("Reject"))]
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+    amount_approved = MoneyField(label=_("Amount approved (EUR), if only in part"), required=False)
 
     def clean(self):
         data = super().clean() or {}
@@ -295,6 +296,16 @@ class RevocationForm(forms.Form):
         if data.get("kind") == RevocationKind.REDUCTION and data.get("amount") is None:
             self.add_error("amount", _("Give the amount of the reduction."))
         return data
+
+
+class CoverageReductionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. expenses not eligible or not documented; it stays in the record."),
+    )
 
 
 class MicrocreditForm(forms.Form):

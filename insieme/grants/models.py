@@ -35,6 +35,10 @@ def money_sum(queryset: models.QuerySet, group: str, expression) -> TwoDecimals:
     return cents(Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY))
 
 
+# What an approved expense counts for: the part approved (a partial approval), else all of it.
+APPROVED_AMOUNT = Coalesce(F("amount_approved"), F("amount"), output_field=MONEY)
+
+
 class Instrument(models.TextChoices):
     GRANT = "grant", _("Non-repayable grant")
     MICROCREDIT = "microcredit", _("Microcredit")
@@ -160,6 +164,13 @@ class GrantQuerySet(models.QuerySet["Grant"]):
             paid=money_sum(Disbursement.objects.filter(grant=OuterRef("pk")), "grant", "amount"),
             approved_expenses=money_sum(
                 ExpenseItem.objects.filter(grant=OuterRef("pk"), status=ExpenseStatus.APPROVED),
+                "grant",
+                APPROVED_AMOUNT,
+            ),
+            claimed_expenses=money_sum(
+                ExpenseItem.objects.filter(grant=OuterRef("pk")).exclude(
+                    status=ExpenseStatus.REJECTED
+                ),
                 "grant",
                 "amount",
             ),
@@ -539,6 +550,14 @@ class ExpenseItem(Reviewed):
     description = models.CharField(_("description"), max_length=300)
     category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    amount_approved = models.DecimalField(
+        _("amount approved"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Set when only part of the expense is approved; the reason says why."),
+    )
     attachment = models.FileField(_("attachment"), upload_to=expense_upload_to, max_length=200)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -562,10 +581,34 @@ class ExpenseItem(Reviewed):
                 condition=~Q(status="respinta") | ~Q(review_reason=""),
                 name="expense_rejection_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(amount_approved__isnull=True)
+                | (
+                    Q(status="approvata")
+                    & Q(amount_approved__gt=0)
+                    & Q(amount_approved__lt=F("amount"))
+                    & ~Q(review_reason="")
+                ),
+                name="expense_partial_approval_within_claim_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.supplier} {self.invoice_number}"
+
+    @property
+    def approved_amount(self) -> Decimal:
+        """What the expense counts for once approved: the part approved, else all of it."""
+        if self.status != ExpenseStatus.APPROVED:
+            return ZERO
+        return self.amount if self.amount_approved is None else self.amount_approved
+
+    @property
+    def cut(self) -> Decimal:
+        """Claimed minus approved, for a partial approval (zero otherwise)."""
+        if self.amount_approved is None:
+            return ZERO
+        return self.amount - self.amount_approved
 
 
 def report_upload_to(instance: "FinalReport", filename: str) -> str:

@@ -9,6 +9,7 @@ Disbursement, `microcredit.request` of the new Microcredit.
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insieme.accounts.models import Role
@@ -18,6 +19,7 @@ from insieme.grants import figures
 from insieme.grants.figures import eur
 from insieme.grants.models import (
     DE_MINIMIS_CEILING,
+    ZERO,
     Disbursement,
     ExpenseItem,
     ExpenseStatus,
@@ -126,6 +128,44 @@ def award_within_fund(user: Any, grant: Grant) -> Refusal | None:
     return _within_fund(grant.fund, grant.amount_awarded)
 
 
+def award_not_in_future(user: Any, grant: Grant) -> Refusal | None:
+    """An award records a decision taken: it is not dated after today."""
+    day = grant.awarded_on
+    if day is None or day <= timezone.localdate():
+        return None
+    return refuse(
+        _(
+            "The award date %(date)s is in the future: record the grant once it has been "
+            "awarded, with the date of the decision."
+        ),
+        "awarded_in_future",
+        date=day.strftime("%d/%m/%Y"),
+    )
+
+
+def award_within_call_budget(user: Any, grant: Grant) -> Refusal | None:
+    """The grants of a call's projects never add up to more than the call's budget."""
+    call = grant.application.call
+    if call.budget is None:
+        return None
+    awarded = figures.awarded_on_call(call)
+    if awarded + grant.amount_awarded <= call.budget:
+        return None
+    return refuse(
+        _(
+            "The call %(call)s has a budget of %(budget)s and its projects have already been "
+            "awarded %(awarded)s: an award of %(amount)s would exceed it. Award at most "
+            "%(left)s."
+        ),
+        "above_call_budget",
+        call=call.code,
+        budget=eur(call.budget),
+        awarded=eur(awarded),
+        amount=eur(grant.amount_awarded),
+        left=eur(max(call.budget - awarded, ZERO)),
+    )
+
+
 def award_has_undertaking(user: Any, grant: Grant) -> Refusal | None:
     assert grant.fund is not None
     if grant.fund.de_minimis and grant.beneficiary is None:
@@ -183,6 +223,25 @@ def tranche_condition_met(user: Any, tranche: Tranche) -> Refusal | None:
     )
 
 
+def tranche_covered(user: Any, tranche: Tranche) -> Refusal | None:
+    """The balance is paid only when the approved expenses cover the grant's net amount."""
+    state = figures.tranche_state(tranche)
+    if state.paid or state.covered:
+        return None
+    return refuse(
+        _(
+            "%(tranche)s cannot be paid: it is the balance and the approved expenses "
+            "(%(approved)s) do not cover the grant (%(net)s): %(missing)s missing. Have more "
+            "expenses approved or reduce the grant to what they cover."
+        ),
+        "expenses_not_covering",
+        tranche=figures.tranche_label(tranche),
+        approved=eur(state.approved),
+        net=eur(tranche.grant.net_amount),
+        missing=eur(state.uncovered),
+    )
+
+
 def tranche_something_due(user: Any, tranche: Tranche) -> Refusal | None:
     state = figures.tranche_state(tranche)
     if state.paid or state.due > 0:
@@ -197,6 +256,59 @@ def tranche_something_due(user: Any, tranche: Tranche) -> Refusal | None:
 
 def payment_positive(user: Any, payment: Disbursement) -> Refusal | None:
     return _positive(payment.amount)
+
+
+def payment_not_in_future(user: Any, payment: Disbursement) -> Refusal | None:
+    """A payment records money that has gone out: it is not dated after today."""
+    today = timezone.localdate()
+    if payment.paid_on is None or payment.paid_on <= today:
+        return None
+    return refuse(
+        _(
+            "The payment date %(date)s is in the future: record the payment once it has been "
+            "made, with the date it was made."
+        ),
+        "paid_in_future",
+        date=payment.paid_on.strftime("%d/%m/%Y"),
+    )
+
+
+def payment_through_plan(user: Any, payment: Disbursement) -> Refusal | None:
+    """A grant with a payment plan is paid tranche by tranche, never around the plan."""
+    if payment.tranche is not None or not payment.grant.tranches.exists():
+        return None
+    return refuse(
+        _("The grant %(grant)s has a payment plan: pay it tranche by tranche."),
+        "outside_plan",
+        grant=payment.grant.code,
+    )
+
+
+def payment_tranche_released(user: Any, payment: Disbursement) -> Refusal | None:
+    """A payment on a tranche asks what paying the tranche asks: its condition, and for the
+    balance approved expenses that cover the grant."""
+    if payment.tranche is None:
+        return None
+    return tranche_condition_met(user, payment.tranche) or tranche_covered(user, payment.tranche)
+
+
+def payment_within_expenses(user: Any, payment: Disbursement) -> Refusal | None:
+    """A tranche released by approved expenses pays at most what they are."""
+    if payment.tranche is None:
+        return None
+    state = figures.tranche_state(payment.tranche)
+    if not state.released_by_expenses or payment.amount <= state.approved:
+        return None
+    return refuse(
+        _(
+            "%(tranche)s: %(amount)s is more than the approved expenses (%(approved)s); a "
+            "tranche released by approved expenses pays at most what they are."
+        ),
+        "above_expenses",
+        tranche=figures.tranche_label(payment.tranche),
+        amount=eur(payment.amount),
+        approved=eur(state.approved),
+    )
 
 
 def payment_after_award(user: Any, payment: Disbursement) -> Refusal | None:
@@ -245,6 +357,42 @@ def payment_within_net(user: Any, payment: Disbursement) -> Refusal | None:
         amount=eur(payment.amount),
         total=eur(paid + payment.amount),
         net=eur(grant.net_amount),
+    )
+
+
+# Guards: reducing a grant to what the approved expenses cover --------------------------------
+
+
+def _approved(grant: Grant):
+    """The grant's approved expenses: as the page's query annotated them, or counted now."""
+    annotated = getattr(grant, "approved_expenses", None)
+    return figures.approved_expenses(grant) if annotated is None else annotated
+
+
+def coverage_falls_short(user: Any, grant: Grant) -> Refusal | None:
+    approved = _approved(grant)
+    if approved < grant.net_amount:
+        return None
+    return refuse(
+        _(
+            "The approved expenses (%(approved)s) already cover the grant's net amount "
+            "(%(net)s): there is nothing to reduce."
+        ),
+        "already_covered",
+        approved=eur(approved),
+        net=eur(grant.net_amount),
+    )
+
+
+def coverage_something_approved(user: Any, grant: Grant) -> Refusal | None:
+    if _approved(grant) > 0:
+        return None
+    return refuse(
+        _(
+            "No expense of this grant has been approved: reducing it to what is covered "
+            "would take all of it. To take the whole grant back, revoke it, with the reason."
+        ),
+        "nothing_approved",
     )
 
 
@@ -318,8 +466,10 @@ GRANT_AWARD = Action(
     label=_("Award a grant"),
     guards=(
         award_positive,
+        award_not_in_future,
         award_instrument,
         award_in_period,
+        award_within_call_budget,
         award_within_fund,
         award_has_undertaking,
         award_within_de_minimis,
@@ -330,6 +480,14 @@ G = GrantStatus
 GRANT = Workflow(Grant, "state", initial=G.AWARDED, choices=GrantStatus)
 GRANT.transition(
     "grant.reduce", {G.AWARDED, G.REDUCED}, G.REDUCED, STAFF, label=_("Reduce the grant")
+)
+GRANT.transition(
+    "grant.reduce_to_covered",
+    {G.AWARDED, G.REDUCED},
+    G.REDUCED,
+    STAFF,
+    label=_("Reduce the grant to the approved expenses"),
+    guards=(coverage_falls_short, coverage_something_approved),
 )
 GRANT.transition(
     "grant.revoke", {G.AWARDED, G.REDUCED}, G.REVOKED, STAFF, label=_("Revoke the grant")
@@ -344,14 +502,23 @@ TRANCHE.transition(
     T.PAID,
     STAFF,
     label=_("Pay the tranche"),
-    guards=(tranche_condition_met, tranche_something_due),
+    guards=(tranche_condition_met, tranche_something_due, tranche_covered),
 )
 
 DISBURSEMENT_RECORD = Action(
     "disbursement.record",
     STAFF,
     label=_("Record a payment"),
-    guards=(payment_positive, payment_after_award, payment_within_due, payment_within_net),
+    guards=(
+        payment_positive,
+        payment_not_in_future,
+        payment_after_award,
+        payment_through_plan,
+        payment_tranche_released,
+        payment_within_due,
+        payment_within_expenses,
+        payment_within_net,
+    ),
 )
 P = PaymentStatus
 DISBURSEMENT = Workflow(Disbursement, "state", initial=P.IN_FORCE, choices=PaymentStatus)
@@ -502,6 +669,7 @@ _STATE_REASONS: dict[str, Callable[[Any], Refusal]] = {
     "final_report.approve": _report_reviewed,
     "final_report.reject": _report_reviewed,
     "grant.reduce": _nothing_to_revoke,
+    "grant.reduce_to_covered": _nothing_to_revoke,
     "grant.revoke": _nothing_to_revoke,
 }
 for _name, _reason in _STATE_REASONS.items():

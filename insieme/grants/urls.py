@@ -15,6 +15,11 @@ urlpatterns = [
     path("contributi/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("contributi/<int:pk>/spese/", views.expense_add, name="expense_add"),
     path("contributi/<int:pk>/revoca/", views.grant_revoke, name="revoke"),
+    path(
+        "contributi/<int:pk>/riduzione-spese/",
+        views.reduce_to_covered,
+        name="reduce_to_covered",
+    ),
     path("spese/<int:pk>/allegato/", views.expense_attachment, name="expense_attachment"),
     path("spese/<int:pk>/esame/", views.expense_review, name="expense_review"),
     path("spese/<int:pk>/modifica/", views.expense_edit, name="expense_edit"),

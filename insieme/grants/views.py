@@ -19,6 +19,7 @@ from insieme.grants.forms import (
     GRANT_SORTS,
     UNDERTAKING_SORTS,
     AwardForm,
+    CoverageReductionForm,
     DeclarationForm,
     ExpenseChangeForm,
     ExpenseForm,
@@ -35,6 +36,7 @@ from insieme.grants.forms import (
 )
 from insieme.grants.models import (
     DE_MINIMIS_CEILING,
+    ZERO,
     DeMinimisDeclaration,
     Disbursement,
     ExpenseItem,
@@ -112,9 +114,13 @@ def funder_ledger(request: HttpRequest) -> HttpResponse:
 def fund_create(request: HttpRequest) -> HttpResponse:
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fund = services.create_fund(**form.cleaned_data, by=request.user)
-        messages.success(request, _("Fund created."))
-        return redirect("grants:fund_detail", pk=fund.pk)
+        try:
+            fund = services.create_fund(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Fund created."))
+            return redirect("grants:fund_detail", pk=fund.pk)
     return render(
         request, "grants/fund_form.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -205,6 +211,7 @@ def _grant_context(request: HttpRequest, grant: Grant, **forms) -> dict:
         "project": project,
         "tranches": services.tranche_schedule(grant),
         "expenses": expenses,
+        "cut": sum((item.cut for item in expenses if item.status == ExpenseStatus.APPROVED), ZERO),
         "disbursements": Disbursement.all_objects.filter(grant=grant).select_related(
             "tranche", "cancelled_by"
         ),
@@ -303,6 +310,7 @@ def expense_review(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 approve=form.cleaned_data["decision"] == "approva",
                 reason=form.cleaned_data["reason"],
+                amount_approved=form.cleaned_data["amount_approved"],
                 by=request.user,
             )
             messages.success(request, _("Expense reviewed."))
@@ -498,6 +506,40 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "grants/grant_detail.html", context, status=400)
     messages.success(request, _("Reduction or revocation recorded."))
     return redirect("grants:grant_detail", pk=grant.pk)
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def reduce_to_covered(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation of reducing a grant to its approved expenses, with the arithmetic."""
+    grant = _grant(request, pk)
+    _may_act(request, "grant.reduce_to_covered", grant)
+    form = CoverageReductionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            revocation = services.reduce_to_covered(
+                grant=grant, **form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("decided_on" if error.code == "decided_in_future" else None, error)
+        else:
+            messages.success(
+                request,
+                _("Grant reduced by %(amount)s to the approved expenses.")
+                % {"amount": services.eur(revocation.amount)},
+            )
+            return redirect("grants:grant_detail", pk=grant.pk)
+    return render(
+        request,
+        "grants/reduce_to_covered.html",
+        {
+            "grant": grant,
+            "form": form,
+            "figures": services.coverage(grant),
+            "decision": rules.can(request.user, "grant.reduce_to_covered", grant),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # Microcredit ---------------------------------------------------------------------------------

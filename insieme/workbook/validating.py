@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -197,6 +198,12 @@ class Checker:
             "amount_revoked": row.get("importo_revocato", v.parse_money) or Decimal("0.00"),
         }
         awarded = values["amount_awarded"]
+        if values["awarded_on"] and values["awarded_on"] > timezone.localdate():
+            row.error(
+                "data_concessione",
+                row.cells.get("data_concessione"),
+                _("The award date is in the future: import the grant once it has been awarded."),
+            )
         if awarded is not None and values["amount_revoked"] > awarded:
             row.error(
                 "importo_revocato",
@@ -209,9 +216,16 @@ class Checker:
         amount = row.get("importo", v.parse_money, required=True)
         if amount is not None and amount <= 0:
             row.error("importo", row.cells.get("importo"), _("A payment must be above zero."))
+        paid_on = row.get("data", v.parse_date, required=True)
+        if paid_on and paid_on > timezone.localdate():
+            row.error(
+                "data",
+                row.cells.get("data"),
+                _("The payment date is in the future: import the payment once it has been made."),
+            )
         return {
             "grant": row.ref("contributo", "contributi"),
-            "paid_on": row.get("data", v.parse_date, required=True),
+            "paid_on": paid_on,
             "amount": amount,
         }
 

@@ -110,16 +110,17 @@ def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
     expect(project_side.get_by_role("alert")).to_contain_text("Spesa inviata per l'esame.")
     expect(project_side.locator("#expenses")).to_contain_text("Da esaminare")
 
-    # The operator approves it, which releases the first tranche, and pays it.
+    # The operator approves it, which releases the first tranche, and pays it: a tranche released
+    # by approved expenses pays at most what they are (1.250,40 of its 2.000,00).
     office.goto(grant_url)
     office.locator("#expenses").get_by_role("button", name="Approva").click()
     expect(office.get_by_role("alert")).to_contain_text("Spesa esaminata.")
     expect(office.locator("#expenses")).to_contain_text("Approvata")
     office.locator("#tranches").get_by_role("button", name="Eroga la rata 1").click()
     expect(office.get_by_role("alert")).to_contain_text(
-        f"Rata 1 erogata: {eur(Decimal('2000.00'))}."
+        f"Rata 1 erogata: {eur(Decimal('1250.40'))}."
     )
-    expect(office.locator("#disbursements")).to_contain_text(eur(Decimal("2000.00")))
+    expect(office.locator("#disbursements")).to_contain_text(eur(Decimal("1250.40")))
     expect(
         office.locator("#tranches").get_by_role("button", name="Eroga la rata 2")
     ).to_be_disabled()
@@ -127,16 +128,16 @@ def test_operator_awards_pays_a_tranche_and_the_ledger_follows(
     # The fund's ledger shows the new figures.
     office.get_by_role("link", name="Fondi").first.click()
     row = office.locator("#ledger tbody tr", has_text="Fondo San Petronio 2025")
-    for figure in ("10.000,00", "5.000,00", "2.000,00"):
+    for figure in ("10.000,00", "5.000,00", "1.250,40"):
         expect(row).to_contain_text(figure)
     ledger = Fund.objects.with_ledger().get(pk=fund.pk)
     assert (ledger.committed, ledger.paid, ledger.available) == (
         Decimal("5000.00"),
-        Decimal("2000.00"),
+        Decimal("1250.40"),
         Decimal("5000.00"),
     )
     assert ExpenseItem.objects.get().status == ExpenseStatus.APPROVED
-    assert Disbursement.objects.get().amount == Decimal("2000.00")
+    assert Disbursement.objects.get().amount == Decimal("1250.40")
 
 
 def test_accompaniment_from_coaching_to_the_survival_follow_up(
@@ -268,7 +269,8 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
     project_side.get_by_label("Data fattura").fill(today.isoformat())
     project_side.get_by_label("Descrizione").fill("Bancone e scaffali")
     project_side.get_by_label("Categoria").select_option("attrezzature")
-    project_side.get_by_label("Importo").fill("4.820,00")
+    # The expenses cover the whole grant: the balance waits for that too (docs/regole.md).
+    project_side.get_by_label("Importo").fill("5.000,00")
     project_side.get_by_label("Allegato").set_input_files(
         files=[{"name": "fattura.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
@@ -345,7 +347,7 @@ def test_from_admission_to_the_last_tranche_and_the_survival_follow_ups(
         (24, True, 4),
     ]
     grant = Grant.objects.with_figures().get()
-    assert (grant.paid, grant.approved_expenses) == (Decimal("5000.00"), Decimal("4820.00"))
+    assert (grant.paid, grant.approved_expenses) == (Decimal("5000.00"), Decimal("5000.00"))
     assert FinalReport.objects.get().status == ExpenseStatus.APPROVED
     ledger = Fund.objects.with_ledger().get(pk=fund.pk)
     assert (ledger.budget, ledger.committed, ledger.paid, ledger.available) == (

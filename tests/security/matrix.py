@@ -210,6 +210,8 @@ grants:expense_add                                         GET     L  405  405  
 grants:expense_add                                         POST    L  400  404  403  403  400  400  404  403  403  403  400
 grants:revoke                                              GET     L  405  405  403  403  405  405  405  403  403  403  405
 grants:revoke                                              POST    L  403  404  403  403  400  403  404  403  403  403  400
+grants:reduce_to_covered                                   GET     L  403  403  403  403  200  403  403  403  403  403  200
+grants:reduce_to_covered                                   POST    L  403  403  403  403  200  403  403  403  403  403  200
 grants:expense_attachment                                  GET     L  200  404  403  403  200  200  404  403  403  403  200
 grants:expense_attachment                                  POST    L  200  404  403  403  200  200  404  403  403  403  200
 grants:expense_review                                      GET     L  405  405  403  403  405  405  405  403  403  403  405
@@ -437,6 +439,10 @@ api:v1:list_disbursements                                  GET   401  200  200  
 api:v1:list_disbursements                                  POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:get_disbursement                                    GET   401  200  404  404  404  200  200  404  404  404  404  200
 api:v1:get_disbursement                                    POST  405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:pay_tranche                                         GET   405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:pay_tranche                                         POST  401  403  403  403  403  409  403  403  403  403  403  409
+api:v1:reduce_to_covered                                   GET   405  405  405  405  405  405  405  405  405  405  405  405
+api:v1:reduce_to_covered                                   POST  401  403  403  403  403  409  403  403  403  403  403  409
 api:v1:list_organisations                                  GET   401  200  200  200  200  200  200  200  200  200  200  200
 api:v1:list_organisations                                  POST  405  405  405  405  405  405  405  405  405  405  405  405
 api:v1:get_organisation                                    GET   401  404  404  200  404  200  200  200  404  404  404  200

@@ -147,6 +147,9 @@ KWARGS: dict[str, dict[str, str]] = {
     "grants:final_report_document": {"pk": "final_report"},
     "grants:final_report_review": {"pk": "final_report"},
     "grants:disbursement_cancel": {"pk": "disbursement"},
+    "grants:reduce_to_covered": {"pk": "grant"},
+    "api:v1:pay_tranche": {"tranche_id": "tranche"},
+    "api:v1:reduce_to_covered": {"grant_id": "grant"},
     "api:v1:call_requirements": {"call_id": "call"},
     "api:v1:screen_application": {"application_id": "application"},
     "api:v1:decide_call": {"call_id": "call"},
@@ -194,6 +197,8 @@ API_BODIES: dict[str, dict] = {
     "api:v1:book_interview": {"date": "2099-01-05", "time": "10:30", "place": "Sportello"},
     "api:v1:close_registration": {"note": "Trasferita"},
     "api:v1:mark_interview_missed": {"status": "assente"},
+    "api:v1:pay_tranche": {"paid_on": "2026-01-12"},
+    "api:v1:reduce_to_covered": {"decided_on": "2026-01-12", "reason": "Spese non ammissibili"},
 }
 # Two patterns of the API share an address with a write: the body goes with the address.
 API_BODIES["api:v1:list_placements"] = API_BODIES["api:v1:record_placement"]

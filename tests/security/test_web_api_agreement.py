@@ -185,6 +185,24 @@ CASES = [
         {"interview_id": "booked_interview"},
         api_body={"status": "assente"},
     ),
+    Case(
+        "tranche.pay",
+        "grants:tranche_pay",
+        {"pk": "tranche"},
+        "api:v1:pay_tranche",
+        {"tranche_id": "tranche"},
+        api_body={"paid_on": "2026-01-12"},
+        web_data={"paid_on": "2026-01-12"},
+    ),
+    Case(
+        "grant.reduce_to_covered",
+        "grants:reduce_to_covered",
+        {"pk": "grant"},
+        "api:v1:reduce_to_covered",
+        {"grant_id": "grant"},
+        api_body={"decided_on": "2026-01-12", "reason": "Spese non ammissibili"},
+        web_data={"decided_on": "2026-01-12", "reason": "Spese non ammissibili"},
+    ),
 ]
 
 # (action, role, web answer, API answer): found, and left to the domain that owns the action.

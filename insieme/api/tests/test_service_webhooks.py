@@ -132,7 +132,11 @@ def test_a_refused_payment_sends_nothing(
     )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         grant_services.record_disbursement(
-            grant=grant, paid_on=date(2025, 4, 1), amount=Decimal("5000.00"), by=operator
+            grant=grant,
+            tranche=grant.tranches.first(),
+            paid_on=date(2025, 4, 1),
+            amount=Decimal("5000.00"),
+            by=operator,
         )
     assert events(receiver) == []
     assert WebhookDelivery.objects.count() == 0

@@ -469,13 +469,23 @@ def test_transitions_are_checked_for_state_role_and_owner(
         rules.transition(application, "application.admit", by=operator)
     assert rules.can(operator, "application.declare_eligible", application)
     assert set(NEXT_STEPS) == set(ApplicationStatus)
-    # Every state is reachable from the draft, and the five outcomes of DOMAIN.md are final.
+    # Every state is reachable from the draft; the outcomes of DOMAIN.md are final, except that
+    # the committee's riesame (review of its decision) may turn "not selected" into
+    # "accompanied" and back.
     targets = {t.target for t in APPLICATION.transitions}
     assert targets == set(ApplicationStatus) - {ApplicationStatus.DRAFT}
-    for outcome in (
-        ApplicationStatus.INELIGIBLE,
-        ApplicationStatus.NOT_SELECTED,
-        ApplicationStatus.WITHDRAWN,
-        ApplicationStatus.ACCOMPANIED,
-    ):
-        assert APPLICATION.targets_from(outcome) == set()
+    assert APPLICATION.targets_from(ApplicationStatus.INELIGIBLE) == set()
+    assert APPLICATION.targets_from(ApplicationStatus.WITHDRAWN) == set()
+    assert APPLICATION.targets_from(ApplicationStatus.NOT_SELECTED) == {
+        ApplicationStatus.ACCOMPANIED
+    }
+    assert APPLICATION.targets_from(ApplicationStatus.ACCOMPANIED) == {
+        ApplicationStatus.NOT_SELECTED
+    }
+    riesame = {
+        t.name
+        for t in APPLICATION.transitions
+        if t.target in (ApplicationStatus.NOT_SELECTED, ApplicationStatus.ACCOMPANIED)
+        and not set(t.sources) - {ApplicationStatus.NOT_SELECTED, ApplicationStatus.ACCOMPANIED}
+    }
+    assert riesame == {"application.review_not_select", "application.review_admit"}

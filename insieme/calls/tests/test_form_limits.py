@@ -167,7 +167,7 @@ def test_a_call_with_a_maximum_request_is_published_only_with_the_question_that_
         (
             {"kind": QuestionKind.MONEY, "min_value": D("5000"), "max_value": D("1000")},
             "max_value",
-            "Il massimo (1.000,00\u00a0€) è inferiore al minimo (5.000,00\u00a0€)",
+            f"Il massimo ({eur(D('1000'))}) è inferiore al minimo ({eur(D('5000'))})",
         ),
         (
             {"kind": QuestionKind.MONEY, "min_value": D("-10")},

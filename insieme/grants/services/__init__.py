@@ -29,9 +29,12 @@ from insieme.grants.services.awards import (
 )
 from insieme.grants.services.microcredit import move_microcredit, request_microcredit
 from insieme.grants.services.payments import (
+    Coverage,
     cancel_disbursement,
+    coverage,
     pay_tranche,
     record_disbursement,
+    reduce_to_covered,
     revoke_grant,
 )
 from insieme.grants.services.reports import (
@@ -45,6 +48,7 @@ from insieme.grants.services.reports import (
 )
 
 __all__ = [
+    "Coverage",
     "Disbursement",
     "TranchePlan",
     "TrancheState",
@@ -52,6 +56,7 @@ __all__ = [
     "award_grant",
     "cancel_disbursement",
     "change_expense",
+    "coverage",
     "create_fund",
     "de_minimis_beneficiary",
     "de_minimis_total",
@@ -65,6 +70,7 @@ __all__ = [
     "percent_text",
     "record_de_minimis_declaration",
     "record_disbursement",
+    "reduce_to_covered",
     "reopen_expense",
     "request_microcredit",
     "review_expense",

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insieme.calls.models import Application
+from insieme.calls.models import Application, Call
 from insieme.core import rules
 from insieme.core.audit import service
+from insieme.grants.checks import check_fund_budget
 from insieme.grants.figures import de_minimis_beneficiary, eur, percent_text
 from insieme.grants.models import (
     CENT,
@@ -64,6 +65,7 @@ def create_fund(
     by,
 ) -> Fund:
     rules.require(by, "fund.create", funder)
+    check_fund_budget(budget)
     return Fund.objects.create(
         funder=funder,
         name=name,
@@ -197,6 +199,7 @@ def award_grant(
     # and then sees this award in the ledger; the same for the undertaking's de minimis aid.
     # The gate is asked again on the locked rows.
     proposed.fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    Call.objects.select_for_update().filter(pk=application.call_id).first()
     if proposed.beneficiary is not None:
         Organisation.objects.select_for_update().filter(pk=proposed.beneficiary.pk).first()
     rules.require(by, "grant.award", proposed)

@@ -1,5 +1,6 @@
 """Payments of tranches, their cancellation, reductions and revocations of grants."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.grants import events
-from insieme.grants.figures import eur, paid_on_grant, tranche_schedule
-from insieme.grants.models import Disbursement, Grant, Revocation, RevocationKind, Tranche
+from insieme.grants.figures import approved_expenses, eur, paid_on_grant, tranche_schedule
+from insieme.grants.models import ZERO, Disbursement, Grant, Revocation, RevocationKind, Tranche
 
 
 @service
@@ -40,8 +41,9 @@ def record_disbursement(
 def pay_tranche(
     *, tranche: Tranche, paid_on: date, amount: Decimal | None = None, by
 ) -> Disbursement:
-    """Pay a tranche what it is due now (or `amount`, not more): the gate's `tranche.pay`
-    asks that its condition is met, e.g. that approved expenses cover a balance."""
+    """Pay a tranche what it may be paid now (or `amount`, not more): the gate's
+    `tranche.pay` asks that its condition is met and, for the balance, that the approved
+    expenses cover the grant; a tranche released by expenses is paid at most what they are."""
     grant = Grant.objects.select_for_update().get(pk=tranche.grant_id)
     state = next(s for s in tranche_schedule(grant) if s.tranche.pk == tranche.pk)
     tranche = state.tranche
@@ -50,7 +52,7 @@ def pay_tranche(
     return record_disbursement(
         grant=grant,
         paid_on=paid_on,
-        amount=state.due if amount is None else amount,
+        amount=state.allowed if amount is None else amount,
         tranche=tranche,
         by=by,
     )
@@ -109,6 +111,7 @@ def revoke_grant(
     rules.require(by, name, grant)
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason_required")
+    check_decided_on(decided_on)
     paid = paid_on_grant(grant)
     unpaid = grant.net_amount - paid
     if kind == RevocationKind.REVOCATION and amount is None:
@@ -132,6 +135,10 @@ def revoke_grant(
                 "unpaid": eur(unpaid),
             },
         )
+    return _take_back(grant, name, kind, amount, decided_on, reason, by)
+
+
+def _take_back(grant, name, kind, amount, decided_on, reason, by) -> Revocation:
     # In Python, on the row locked above: SQLite would add the two amounts as binary floats
     # (0.10 + 0.20 > 0.30) and trip the check that nothing is revoked beyond the award.
     rules.transition(grant, name, by=by, amount_revoked=grant.amount_revoked + amount)
@@ -139,3 +146,97 @@ def revoke_grant(
         grant=grant, kind=kind, amount=amount, decided_on=decided_on, reason=reason.strip()
     )
     return events.grant_revoked(revocation, grant)
+
+
+def check_decided_on(decided_on: date) -> None:
+    if decided_on > timezone.localdate():
+        raise ValidationError(
+            _(
+                "The date of the decision %(date)s is in the future: record the reduction or "
+                "revocation once it has been decided."
+            ),
+            code="decided_in_future",
+            params={"date": decided_on.strftime("%d/%m/%Y")},
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The arithmetic of reducing a grant to what its approved expenses cover."""
+
+    awarded: Decimal
+    revoked: Decimal
+    net: Decimal
+    approved: Decimal
+    paid: Decimal
+
+    @property
+    def new_net(self) -> Decimal:
+        """What the approved expenses cover; never below what has been paid already."""
+        return min(max(self.approved, self.paid), self.net)
+
+    @property
+    def reduction(self) -> Decimal:
+        return self.net - self.new_net
+
+    @property
+    def paid_beyond_expenses(self) -> Decimal:
+        """Paid already (an advance) and not covered by approved expenses: the reduction
+        cannot take it back; recovering it is a matter outside the platform."""
+        return max(self.paid - self.approved, ZERO)
+
+    @property
+    def still_to_pay(self) -> Decimal:
+        return max(self.new_net - self.paid, ZERO)
+
+
+def coverage(grant: Grant) -> Coverage:
+    return Coverage(
+        awarded=grant.amount_awarded,
+        revoked=grant.amount_revoked,
+        net=grant.net_amount,
+        approved=approved_expenses(grant),
+        paid=paid_on_grant(grant),
+    )
+
+
+@service
+def reduce_to_covered(*, grant: Grant, decided_on: date, reason: str, by) -> Revocation:
+    """Reduce the grant to its approved expenses, so that the balance is paid on what they
+    cover: a reduction (a partial revocation, counted in the revoked amounts), with the
+    arithmetic written in the audit log. What has been paid already is never taken back: when
+    an advance is more than the approved expenses the grant goes down to what was paid and
+    nothing is left to pay. The gate's `grant.reduce_to_covered` refuses when the expenses
+    already cover the grant and when none is approved (that is a revocation)."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    rules.require(by, "grant.reduce_to_covered", grant)
+    if not reason.strip():
+        raise ValidationError(
+            _("Say why the grant is reduced to the approved expenses."), code="reason_required"
+        )
+    check_decided_on(decided_on)
+    figures = coverage(grant)
+    revocation = _take_back(
+        grant,
+        "grant.reduce_to_covered",
+        RevocationKind.REDUCTION,
+        figures.reduction,
+        decided_on,
+        reason,
+        by,
+    )
+    log_event(
+        grant,
+        by=by,
+        event="grant_reduced_to_covered",
+        details={
+            "net_before": str(figures.net),
+            "approved_expenses": str(figures.approved),
+            "reduction": str(figures.reduction),
+            "net_after": str(figures.new_net),
+            "paid": str(figures.paid),
+            "paid_beyond_expenses": str(figures.paid_beyond_expenses),
+            "reason": reason.strip(),
+        },
+    )
+    return revocation

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from insieme.core import rules
 from insieme.core.audit import log_event, service
+from insieme.grants.checks import check_expense
+from insieme.grants.figures import eur
 from insieme.grants.models import ExpenseItem, FinalReport, Grant
 from insieme.grants.rules import reports_for
 
@@ -40,6 +42,7 @@ def submit_expense(
     by,
 ) -> ExpenseItem:
     rules.require(by, "expense.submit", grant)
+    check_expense(amount, invoice_date)
     return rules.create(
         ExpenseItem,
         by=by,
@@ -56,13 +59,64 @@ def submit_expense(
     )
 
 
+def check_partial_approval(item: ExpenseItem, amount: Decimal | None, reason: str) -> None:
+    """Of an expense only a part may be approved: above zero, below what was claimed (all of
+    it is a plain approval), with the reason for the difference."""
+    if amount is None or amount == item.amount:
+        return
+    if amount <= 0 or amount > item.amount:
+        raise ValidationError(
+            _(
+                "The amount approved must be above zero and at most the %(claimed)s claimed: "
+                "to approve nothing, reject the expense with the reason."
+            ),
+            code="approved_out_of_range",
+            params={"claimed": eur(item.amount)},
+        )
+    if not reason.strip():
+        raise ValidationError(
+            _(
+                "Say why only %(approved)s of the %(claimed)s claimed is approved: the "
+                "difference of %(cut)s needs its reason."
+            ),
+            code="reason_required",
+            params={
+                "approved": eur(amount),
+                "claimed": eur(item.amount),
+                "cut": eur(item.amount - amount),
+            },
+        )
+
+
 @service
-def review_expense(*, item: ExpenseItem, approve: bool, reason: str = "", by) -> ExpenseItem:
+def review_expense(
+    *,
+    item: ExpenseItem,
+    approve: bool,
+    reason: str = "",
+    amount_approved: Decimal | None = None,
+    by,
+) -> ExpenseItem:
+    """Approve an expense (all of it, or `amount_approved` of it with the reason for the
+    difference) or reject it with the reason."""
     item = ExpenseItem.objects.select_for_update().get(pk=item.pk)
     rules.require(by, "expense.approve" if approve else "expense.reject", item)
     if not approve and not reason.strip():
         raise ValidationError(_("Say why the expense is rejected."), code="reason_required")
-    return _review(item, "expense", approve=approve, reason=reason, by=by)
+    if not approve:
+        return _review(item, "expense", approve=False, reason=reason, by=by)
+    check_partial_approval(item, amount_approved, reason)
+    partial = amount_approved if amount_approved != item.amount else None
+    rules.transition(
+        item,
+        "expense.approve",
+        by=by,
+        amount_approved=partial,
+        review_reason=reason.strip(),
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    return item
 
 
 @service
@@ -81,6 +135,7 @@ def change_expense(
     """Correct an expense not yet reviewed (the project or an operator)."""
     item = ExpenseItem.objects.select_for_update().select_related("grant").get(pk=item.pk)
     rules.require(by, "expense.change", item)
+    check_expense(amount, invoice_date)
     item.supplier = supplier
     item.invoice_number = invoice_number
     item.invoice_date = invoice_date
@@ -112,7 +167,13 @@ def reopen_expense(*, item: ExpenseItem, reason: str, by) -> ExpenseItem:
         raise ValidationError(_("Say why the expense is reopened."), code="reason_required")
     previous = item.get_status_display()
     rules.transition(
-        item, "expense.reopen", by=by, review_reason="", reviewed_by=None, reviewed_at=None
+        item,
+        "expense.reopen",
+        by=by,
+        amount_approved=None,
+        review_reason="",
+        reviewed_by=None,
+        reviewed_at=None,
     )
     log_event(
         item,

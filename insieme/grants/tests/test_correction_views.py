@@ -116,6 +116,10 @@ def test_final_report_submitted_by_the_project_and_approved_by_the_operator(
         follow=True,
     )
     assert "Relazione finale esaminata." in page.text
+    # The balance also waits until the approved expenses cover the grant.
+    services.review_expense(
+        item=expense(grant, "5000.00", cast["applicant"]), approve=True, by=cast["operator"]
+    )
     second = grant.tranches.get(position=2)
     page = office.post(
         reverse("grants:tranche_pay", args=[second.pk]), {"paid_on": "2025-09-01"}, follow=True

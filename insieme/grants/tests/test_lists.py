@@ -170,7 +170,11 @@ def test_fund_detail_second_page_and_ledger_over_every_grant(office, operator):
     fund = f.fund("1000000.00")
     grants = [make_grant(operator, fund=fund, amount=f"{1000 + n}.00") for n in range(30)]
     services.record_disbursement(
-        grant=grants[0], paid_on=date(2025, 3, 2), amount=D("400.00"), by=operator
+        grant=grants[0],
+        tranche=grants[0].tranches.first(),
+        paid_on=date(2025, 3, 2),
+        amount=D("400.00"),
+        by=operator,
     )
     url = reverse("grants:fund_detail", args=[fund.pk])
     first = office.get(url, {"ordina": "concesso"}).text

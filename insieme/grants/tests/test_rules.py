@@ -23,7 +23,7 @@ from insieme.grants.models import (
 )
 from insieme.grants.services import TranchePlan
 from insieme.grants.tests.test_correction_views import logged_in
-from insieme.grants.tests.test_services import award, expense
+from insieme.grants.tests.test_services import award, expense, planless
 from insieme.projects.tests import factories as f
 
 D = Decimal
@@ -73,6 +73,13 @@ def test_the_final_tranche_waits_until_approved_expenses_cover_it(operator, appl
     assert f"mancano {eur(Decimal('249.60'))}" in decision.reason
 
     approved(grant, "249.60", applicant, operator)
+    # The threshold is met, but the balance also waits until the expenses cover the grant.
+    final = grant.tranches.get(pk=final.pk)
+    assert final.state == TrancheStatus.PLANNED
+    with pytest.raises(ValidationError) as refused:
+        services.pay_tranche(tranche=final, paid_on=date(2025, 6, 1), by=operator)
+    assert refused.value.code == "expenses_not_covering"
+    approved(grant, "3500.00", applicant, operator)
     final = grant.tranches.get(pk=final.pk)
     assert final.state == TrancheStatus.PAYABLE
     paid = services.pay_tranche(tranche=final, paid_on=date(2025, 6, 1), by=operator)
@@ -105,7 +112,7 @@ def test_the_page_explains_why_the_final_tranche_cannot_be_paid(operator, applic
 
 
 def test_a_payment_above_what_remains_of_the_net_amount_is_refused(operator):
-    grant = award(f.project(), f.fund(), "5000.00", by=operator)
+    grant = planless(f.project(), f.fund(), "5000.00")
     services.record_disbursement(
         grant=grant, paid_on=date(2025, 4, 1), amount=D("4999.00"), by=operator
     )
@@ -180,7 +187,11 @@ def test_a_grant_is_reduced_then_revoked_and_then_nothing_is_left(operator):
     grant = award(f.project(), f.fund(), "5000.00", by=operator)
     assert grant.state == GrantStatus.AWARDED
     services.record_disbursement(
-        grant=grant, paid_on=date(2025, 4, 1), amount=D("1000.00"), by=operator
+        grant=grant,
+        tranche=grant.tranches.first(),
+        paid_on=date(2025, 4, 1),
+        amount=D("1000.00"),
+        by=operator,
     )
     services.revoke_grant(
         grant=grant,

@@ -124,6 +124,10 @@ def test_forty_at_start_sixty_on_the_approved_final_report(operator, applicant):
     assert "respinta" in error.messages[0]
 
     services.review_final_report(report=report(grant, applicant), approve=True, by=operator)
+    # The report is approved; the balance also waits until the expenses cover the grant.
+    error = refusal(services.pay_tranche, tranche=second, paid_on=date(2025, 9, 1), by=operator)
+    assert error.code == "expenses_not_covering"
+    services.review_expense(item=expense(grant, "5000.00", applicant), approve=True, by=operator)
     payment = services.pay_tranche(tranche=second, paid_on=date(2025, 9, 1), by=operator)
     assert payment.amount == D("3000.00")
     row = ledger(fund)
@@ -224,6 +228,7 @@ def test_a_reduction_rescales_the_tranches_not_yet_paid(operator):
     due = {n: s.due for n, s in states(grant).items()}
     # 3.999,99 net - 2.000,00 paid = 1.999,99 shared 30:30, the odd cent to the last.
     assert due == {1: D("0.00"), 2: D("1000.00"), 3: D("999.99")}
+    services.review_expense(item=expense(grant, "3999.99", operator), approve=True, by=operator)
     for position in (2, 3):
         services.pay_tranche(
             tranche=grant.tranches.get(position=position), paid_on=date(2025, 6, 1), by=operator
@@ -398,6 +403,7 @@ def test_a_milestone_releases_its_tranche_and_cannot_be_deleted_meanwhile(operat
     error = refusal(projects.delete_milestone, milestone=opening, by=operator)
     assert error.code == "releases_a_tranche"
     projects.set_milestone_status(milestone=opening, status=MilestoneStatus.DONE, by=operator)
+    services.review_expense(item=expense(grant, "4000.00", operator), approve=True, by=operator)
     assert services.pay_tranche(tranche=second, paid_on=date(2025, 10, 1), by=operator).amount == D(
         "2000.00"
     )

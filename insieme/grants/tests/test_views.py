@@ -210,7 +210,11 @@ def test_award_through_the_form_with_two_tranches(cast, client_as):
 def test_fund_list_shows_the_ledger_to_the_cent(cast, client_as):
     grant = make_grant(cast["operator"], fund=f.fund("10000.00"), amount="3333.35")
     services.record_disbursement(
-        grant=grant, paid_on=date(2025, 3, 2), amount=D("1333.34"), by=cast["operator"]
+        grant=grant,
+        tranche=grant.tranches.first(),
+        paid_on=date(2025, 3, 2),
+        amount=D("1333.34"),
+        by=cast["operator"],
     )
     page = client_as(cast["operator"]).get(reverse("grants:fund_list"))
     for figure in ("10.000,00", "3.333,35", "1.333,34", "6.666,65"):

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from insieme.grants import services
 from insieme.grants.models import Disbursement
 from insieme.grants.services import TranchePlan
@@ -10,7 +12,8 @@ from insieme.impact.figures import Filters, compute, records
 from insieme.projects.tests import factories as f
 
 
-def test_cancelled_payments_are_not_paid_out(operator):
+def test_cancelled_payments_are_not_paid_out(operator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     project = f.project()
     grant = services.award_grant(
         application=project.application,
@@ -21,6 +24,21 @@ def test_cancelled_payments_are_not_paid_out(operator):
         by=operator,
     )
     first, second = grant.tranches.all()
+    # The second is the balance: paid once the approved expenses cover the grant.
+    item = services.submit_expense(
+        grant=grant,
+        supplier="Forniture srl",
+        invoice_number="1/2025",
+        invoice_date=date(2025, 3, 1),
+        description="Attrezzatura",
+        category="attrezzature",
+        amount=Decimal("5000.00"),
+        attachment=SimpleUploadedFile(
+            "f.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+        by=operator,
+    )
+    services.review_expense(item=item, approve=True, by=operator)
     mistaken = services.pay_tranche(tranche=first, paid_on=date(2025, 3, 2), by=operator)
     services.pay_tranche(tranche=second, paid_on=date(2025, 3, 2), by=operator)
     assert compute()["projects"]["grants_disbursed_eur"] == "5000.00"
