@@ -25,6 +25,45 @@ from django.db import connections
 
 # Written by the triggers themselves, or only ever with other tables (see above).
 UNVERSIONED = frozenset({"core_tableversion", "core_event", "core_eventdelivery"})
+# The apps whose tables carry the triggers (as listed by core 0003; placements keeps the tables
+# of employment).
+VERSIONED_APPS = frozenset(
+    {"auth", "accounts", "core", "people", "network", "calls", "evaluations", "projects"}
+    | {"grants", "employment", "impact", "api"}
+)
+
+
+def restore_sqlite_triggers(*, using: str = "default", **kwargs) -> None:
+    """After `migrate` on SQLite: give back the triggers of tables that a migration rebuilt.
+
+    SQLite cannot alter most of a table in place, so Django's schema editor copies it into a new
+    table (adding a check constraint, changing a column), which drops the table's triggers.
+    PostgreSQL alters in place and keeps them. Connected to `post_migrate` (CoreConfig)."""
+    from django.apps import apps
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = (
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in VERSIONED_APPS
+            and model._meta.managed
+            and not model._meta.proxy
+        }
+        - UNVERSIONED
+        - {"impact_dataversion"}
+    )
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in sorted(tables & existing):
+            for op in ("insert", "update", "delete"):
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS insieme_table_version_{table}_{op}"
+                    f" AFTER {op.upper()} ON {table} BEGIN INSERT OR REPLACE INTO"
+                    f" core_tableversion (table_name, version) VALUES ('{table}', random()); END;"
+                )
 
 
 def data_version(tables: Iterable[str] | None = None, *, using: str = "default") -> str | None:

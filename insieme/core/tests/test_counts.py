@@ -21,20 +21,7 @@ from insieme.people.models import Person
 from insieme.people.tests.factories import PersonFactory
 
 committed = pytest.mark.django_db(transaction=True)
-VERSIONED_APPS = {
-    "auth",
-    "accounts",
-    "core",
-    "people",
-    "network",
-    "calls",
-    "evaluations",
-    "projects",
-    "grants",
-    "employment",
-    "impact",
-    "api",
-}
+VERSIONED_APPS = versions.VERSIONED_APPS
 BOLOGNA = "037006"
 
 
