@@ -64,6 +64,14 @@ def awarded_on_call(call) -> Decimal:
     )
 
 
+def awarded_on_application(application) -> Decimal:
+    """The net amount of the grants awarded to one application's project."""
+    return _total(
+        Grant.objects.filter(application=application),
+        F("amount_awarded") - F("amount_revoked"),
+    )
+
+
 def paid_on_grant(grant: Grant) -> Decimal:
     """What the payments in force have paid on the grant."""
     return _total(Disbursement.objects.filter(grant=grant), "amount")

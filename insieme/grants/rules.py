@@ -166,6 +166,29 @@ def award_within_call_budget(user: Any, grant: Grant) -> Refusal | None:
     )
 
 
+def award_within_call_maximum(user: Any, grant: Grant) -> Refusal | None:
+    """A project never gets more, in all its grants, than the call allows one application."""
+    call = grant.application.call
+    if call.max_request is None:
+        return None
+    awarded = figures.awarded_on_application(grant.application)
+    if awarded + grant.amount_awarded <= call.max_request:
+        return None
+    return refuse(
+        _(
+            "The call %(call)s allows at most %(maximum)s per application and this project has "
+            "already been awarded %(awarded)s: an award of %(amount)s would exceed it. Award at "
+            "most %(left)s."
+        ),
+        "above_call_maximum",
+        call=call.code,
+        maximum=eur(call.max_request),
+        awarded=eur(awarded),
+        amount=eur(grant.amount_awarded),
+        left=eur(max(call.max_request - awarded, ZERO)),
+    )
+
+
 def award_has_undertaking(user: Any, grant: Grant) -> Refusal | None:
     assert grant.fund is not None
     if grant.fund.de_minimis and grant.beneficiary is None:
@@ -470,6 +493,7 @@ GRANT_AWARD = Action(
         award_instrument,
         award_in_period,
         award_within_call_budget,
+        award_within_call_maximum,
         award_within_fund,
         award_has_undertaking,
         award_within_de_minimis,

@@ -376,6 +376,21 @@ def test_an_award_never_exceeds_the_calls_budget(operator):
     award(projects[1], f.fund("20000.00"), "2000.00", by=operator)
 
 
+def test_a_projects_grants_never_exceed_the_calls_maximum_request(operator):
+    from insieme.projects.models import Project
+
+    call = f.call(budget=D("50000.00"), max_request=D("10000.00"))
+    project = Project.objects.create(
+        application=f.application(call=call), started_on=date(2025, 1, 15)
+    )
+    award(project, f.fund("20000.00"), "6000.00", by=operator)
+    with pytest.raises(ValidationError) as refused:
+        award(project, f.fund("20000.00"), "4000.01", by=operator)
+    assert refused.value.code == "above_call_maximum"
+    assert eur(D("4000.00")) in refused.value.messages[0]
+    award(project, f.fund("20000.00"), "4000.00", by=operator)
+
+
 def test_an_award_is_not_dated_in_the_future(operator):
     with pytest.raises(ValidationError) as refused:
         award(
