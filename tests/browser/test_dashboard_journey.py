@@ -43,7 +43,7 @@ def test_operator_opens_the_dashboard_and_lands_on_the_records_of_a_figure(
     figure.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Progetti accompagnati")
-    expect(page.locator("#record-count")).to_have_text(re.compile(rf"Record trovati: {shown}\b"))
+    expect(page.locator("#record-count")).to_have_text(re.compile(rf"Voci trovate: {shown}\b"))
     expect(page.locator("#records tbody tr")).to_have_count(shown)
     # Our chart code raised nothing (the vendored bundles' own CSP notices are not ours).
     assert not [url for url in problems if "chart" in url], problems

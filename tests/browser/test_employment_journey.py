@@ -126,7 +126,9 @@ def test_sign_up_on_a_phone_then_from_the_waiting_list_to_a_placement(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Registra un inserimento")
     page.locator("#id_start_date").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Salva l'inserimento").click()
-    expect(page.locator(".alert-success")).to_contain_text("verifiche a 3, 6 e 12 mesi")
+    # It starts tomorrow: recorded as planned, counted in the figures from its first day.
+    expect(page.locator(".alert-success")).to_contain_text("registrato come previsto")
+    expect(page.locator(".alert-success")).to_contain_text("Verifiche a 3, 6 e 12 mesi")
 
     placement = Placement.objects.get(person=person)
     assert placement.code == f"INS-{placement.pk:06d}"

@@ -67,7 +67,7 @@ def test_operator_fixes_a_typo_in_the_code_and_finds_the_person(live_server, pag
     expect(page.get_by_label(label("Data di nascita"))).to_have_value("1991-07-14")
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nicolò Anna")
-    expect(page.get_by_text("è stata registrata")).to_be_visible()
+    expect(page.get_by_text("Scheda di Nicolò Anna registrata.")).to_be_visible()
     person = Person.objects.get(last_name="Nicolò")
     assert person.birth_date == BORN
     assert person.sex == "F"

@@ -137,6 +137,11 @@ def _mail_contexts(world) -> dict[str, dict]:
         "evaluations/email/outcome.txt": {"application": application, "admitted": True},
         "employment/email/signed_up.txt": {"person": person, "target_days": 10},
         "employment/email/already_signed_up.txt": {"person": person},
+        "employment/email/duplicate_sign_up_office.txt": {
+            "registration": objects["registration"],
+            "person": objects["registration"].person,
+            "submitted": {"first_name": "Maria", "last_name": "Rossi", "email": "", "phone": ""},
+        },
         "employment/email/interview_booked.txt": {
             "person": person,
             "interview": objects["interview"],
