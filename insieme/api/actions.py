@@ -151,9 +151,7 @@ def screen_application(request: HttpRequest, application_id: Id, body: Screening
 
 def _decision_out(decision: Any) -> dict[str, Any]:
     call = decision.call
-    decided = call.applications.filter(
-        status__in=[ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED]
-    ).select_related("form_version")
+    decided = call.applications.filter(status__in=committee.DECIDED).select_related("form_version")
     now = committee.outcome(
         call,
         [a for a in decided if a.status == ApplicationStatus.ACCOMPANIED],
@@ -249,9 +247,7 @@ def review_decision(request: HttpRequest, call_id: Id, body: DecisionReviewIn) -
     user = current_user(request)
     require_role(user, *rules.action("call.review_decision").roles)
     call = get_object_or_404(_calls_for(user), pk=call_id)
-    decided = call.applications.filter(
-        status__in=[ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED]
-    )
+    decided = call.applications.filter(status__in=committee.DECIDED)
     form = ReviewDecisionForm(
         {"admitted": [str(pk) for pk in body.admitted], "reason": body.reason}, queryset=decided
     )

@@ -77,8 +77,8 @@ def pay_tranche(request: HttpRequest, tranche_id: Id, body: TranchePaymentIn) ->
     summary=gettext_noop("Reduce a grant to its approved expenses (operators, administrators)"),
     description=gettext_noop(
         "The net amount becomes the approved expenses: a reduction with its reason, counted "
-        "in the revoked amounts (409 `already_covered`, `nothing_approved`, "
-        "`paid_beyond_expenses`). The webhook `grant.revoked` fires."
+        "in the revoked amounts, never below what has been paid (409 `already_covered`, "
+        "`nothing_approved`). The webhook `grant.revoked` fires."
     ),
 )
 def reduce_to_covered(request: HttpRequest, grant_id: Id, body: CoverageReductionIn) -> Any:

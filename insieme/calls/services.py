@@ -265,6 +265,7 @@ def save_answers(application: Application, data: Any, *, by) -> dict[str, list[s
 @service
 def attach_file(application: Application, question_key: str, upload: UploadedFile, *, by):
     _ensure_own_draft(application, by)
+    refresh_form_version(application)
     assert application.form_version is not None
     questions = {q["key"]: q for q in application.form_version.questions() if q["kind"] == "file"}
     if question_key not in questions:

@@ -13,8 +13,9 @@ value is computed, so an entry never holds data older than its key; a version ro
 value twice (a sequence, or a random number on SQLite), so a digest never comes back either.
 
 A table added later needs the triggers in a migration of its own (as core 0003 does them;
-`insieme.core.tests.test_counts` fails for a table without them), or a cache would miss its
-writes. The outbox (`core_event`, `core_eventdelivery`) has none: it is written only together
+`insieme.core.tests.test_counts` fails on PostgreSQL for a table without them), or a cache would
+miss its writes. On SQLite, where a migration that rebuilds a table drops its triggers,
+`restore_sqlite_triggers` gives them back after `migrate`. The outbox (`core_event`, `core_eventdelivery`) has none: it is written only together
 with the domain tables an event speaks of.
 """
 
@@ -25,39 +26,27 @@ from django.db import connections
 
 # Written by the triggers themselves, or only ever with other tables (see above).
 UNVERSIONED = frozenset({"core_tableversion", "core_event", "core_eventdelivery"})
-# The apps whose tables carry the triggers (as listed by core 0003; placements keeps the tables
-# of employment).
-VERSIONED_APPS = frozenset(
-    {"auth", "accounts", "core", "people", "network", "calls", "evaluations", "projects"}
-    | {"grants", "employment", "impact", "api"}
-)
 
 
 def restore_sqlite_triggers(*, using: str = "default", **kwargs) -> None:
     """After `migrate` on SQLite: give back the triggers of tables that a migration rebuilt.
 
     SQLite cannot alter most of a table in place, so Django's schema editor copies it into a new
-    table (adding a check constraint, changing a column), which drops the table's triggers.
-    PostgreSQL alters in place and keeps them. Connected to `post_migrate` (CoreConfig)."""
-    from django.apps import apps
-
+    table (adding a check constraint, changing a column), which drops the table's triggers;
+    PostgreSQL alters in place and keeps them. A table that had triggers still has its row of
+    versions (core 0003 writes one for each), so those are the tables whose triggers come back;
+    a table that never had them stays without (and `test_counts` says so). Connected to
+    `post_migrate` (CoreConfig)."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    tables = (
-        {
-            model._meta.db_table
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.app_label in VERSIONED_APPS
-            and model._meta.managed
-            and not model._meta.proxy
-        }
-        - UNVERSIONED
-        - {"impact_dataversion"}
-    )
     existing = set(connection.introspection.table_names())
+    if "core_tableversion" not in existing:
+        return
     with connection.cursor() as cursor:
-        for table in sorted(tables & existing):
+        cursor.execute("SELECT table_name FROM core_tableversion")
+        tables = {row[0] for row in cursor.fetchall()} & existing
+        for table in sorted(tables):
             for op in ("insert", "update", "delete"):
                 cursor.execute(
                     f"CREATE TRIGGER IF NOT EXISTS insieme_table_version_{table}_{op}"

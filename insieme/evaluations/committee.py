@@ -5,8 +5,11 @@ budget. The confirmation page, the service's record and the API all read it from
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from insieme.calls.models import Application, Call, QuestionKind
+from insieme.calls.models import Application, ApplicationStatus, Call, QuestionKind
 from insieme.core.decimals import CENT
+
+# The outcomes of a committee decision; a riesame moves applications between them.
+DECIDED = (ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED)
 
 
 def requested(application: Application) -> Decimal | None:

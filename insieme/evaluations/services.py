@@ -187,6 +187,7 @@ def ranking(call: Call) -> list[RankingRow]:
             ]
         )
         .for_list()
+        .select_related("form_version")  # the amount requested (evaluations.committee)
         .annotate(
             aggregate=Avg("assignments__total", filter=done),
             evaluations=Count("assignments", filter=done),

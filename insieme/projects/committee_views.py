@@ -13,13 +13,11 @@ from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import ApplicationStatus, Call
 from insieme.core import rules
+from insieme.evaluations import committee
 from insieme.evaluations.forms import DecisionForm, ReviewDecisionForm
 from insieme.evaluations.services import ranking
 from insieme.evaluations.views import ranking_context
 from insieme.projects import services
-
-# The outcomes a riesame may change.
-DECIDED = (ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED)
 
 
 @role_required(Role.OPERATOR, Role.ADMIN)
@@ -76,7 +74,7 @@ def call_review_decision(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(allowed.reason)
         messages.error(request, allowed.reason)
         return redirect("evaluations:ranking", pk=call.pk)
-    decided = call.applications.filter(status__in=DECIDED).order_by("code")
+    decided = call.applications.filter(status__in=committee.DECIDED).order_by("code")
     current = [a.pk for a in decided if a.status == ApplicationStatus.ACCOMPANIED]
     if request.method == "GET":
         form = ReviewDecisionForm(queryset=decided, initial={"admitted": current})
@@ -111,7 +109,7 @@ def call_review_decision(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "form": form,
             "preview": preview,
-            "rows": [r for r in ranking(call) if r.application.status in DECIDED],
+            "rows": [r for r in ranking(call) if r.application.status in committee.DECIDED],
         },
         status=400 if form.errors else 200,
     )

@@ -220,8 +220,7 @@ def preview_decision_review(
             code="reason_required",
         )
     rows = ranking(call)
-    decided = (ApplicationStatus.ACCOMPANIED, ApplicationStatus.NOT_SELECTED)
-    candidates = [r.application for r in rows if r.application.status in decided]
+    candidates = [r.application for r in rows if r.application.status in committee.DECIDED]
     admitted_ids = {a.pk for a in admitted}
     _check_admitted(call, admitted_ids, rows, {a.pk for a in candidates})
     newly = [

@@ -127,7 +127,9 @@ def test_sign_up_on_a_phone_then_from_the_waiting_list_to_a_placement(
     page.locator("#id_start_date").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Salva l'inserimento").click()
     # It starts tomorrow: recorded as planned, counted in the figures from its first day.
-    expect(page.locator(".alert-success")).to_contain_text("registrato come previsto")
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Inserimento programmato, non ancora iniziato"
+    )
     expect(page.locator(".alert-success")).to_contain_text("Verifiche a 3, 6 e 12 mesi")
 
     placement = Placement.objects.get(person=person)

@@ -3,7 +3,7 @@
 A page shows them only on the input that provokes them (a short password, an overlong value), so
 they are asked for here one by one: the password validators of settings.AUTH_PASSWORD_VALIDATORS
 and their help, the error messages of every form field and validator Django has, file sizes and
-dates. Where a library's own catalogue lacks the Italian (or has it wrong), insieme/core/i18n.py
+dates. Where a library's own catalogue lacks the Italian (or has it wrong), insieme/core/catalogue.py
 gives it.
 """
 

@@ -12,14 +12,15 @@ without saying so.
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
 from tests.i18n.english import find_english, visible_text
+from tests.security import test_authorization_matrix
 from tests.security.patterns import all_patterns, url_for
 from tests.security.test_authorization_matrix import expected_rows
-from tests.security.world import ROLES, build
+from tests.security.world import ROLES
 
 # Answers that are no page, by content type, and why their words are not checked here.
 NOT_READ = {
@@ -53,21 +54,8 @@ for pattern in PATTERNS:
         PAGES.append(("POST", pattern, posting[0]))
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media-italian")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        built = build()
-        for role, user in built.users.items():
-            client = Client()
-            client.force_login(user)
-            built.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        yield built
-        transaction.set_rollback(True)
+# The world of the authorization matrix, built once per module.
+world = test_authorization_matrix.world
 
 
 def read(world, method: str, pattern, role: str) -> tuple[int, str, bytes]:

@@ -310,7 +310,7 @@ def test_a_number_answer_respects_its_minimum_and_maximum(applicant, operator, c
     services.save_form_item(number, by=operator)
     draft = start(call, applicant)
     assert services.save_answers(draft, {number.key: "0"}, by=applicant)[number.key] == [
-        "Indica un numero pari almeno a 1."
+        "Indica un numero non inferiore a 1."
     ]
     assert services.save_answers(draft, {number.key: "51"}, by=applicant)[number.key] == [
         "Indica un numero non superiore a 50."

@@ -21,7 +21,21 @@ from insieme.people.models import Person
 from insieme.people.tests.factories import PersonFactory
 
 committed = pytest.mark.django_db(transaction=True)
-VERSIONED_APPS = versions.VERSIONED_APPS
+VERSIONED_APPS = {
+    "auth",
+    "accounts",
+    "core",
+    "people",
+    "network",
+    "calls",
+    "evaluations",
+    "projects",
+    "grants",
+    "employment",
+    "placements",
+    "impact",
+    "api",
+}
 BOLOGNA = "037006"
 
 

@@ -93,7 +93,7 @@ def test_a_placement_starting_next_month_is_planned_and_counted_from_its_start(
         follow=True,
     )
     html = response.content.decode()
-    assert "previsto" in html.lower()
+    assert "Inserimento programmato, non ancora iniziato" in html
     placement = person.placements.get()
     assert placement.is_planned
     figures = _figures()
