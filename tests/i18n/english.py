@@ -73,6 +73,7 @@ ALLOWED = {
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 URL = re.compile(r"\b(https?://|www\.)\S+|(?<![\w.])/[\w{}/.?=&-]+")  # addresses and paths
 CODE = re.compile(r"`[^`]*`|\b\w+_\w+\b")  # a name quoted as code, or an identifier
+TOKEN = re.compile(r"\b\w*\d\w*\b")  # letters among digits: a hash, a file name, a protocol code
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")  # with its apostrophe: dell'ente
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\{\{[^}]*\}\}|<[^>]+>|&\w+;")
 
@@ -142,7 +143,7 @@ ALLOWED_PHRASES = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in ALLOWED))
 
 def _words(text: str) -> list[str]:
     text = ALLOWED_PHRASES.sub(" ", text)
-    return WORD.findall(CODE.sub(" ", URL.sub(" ", EMAIL.sub(" ", text))))
+    return WORD.findall(TOKEN.sub(" ", CODE.sub(" ", URL.sub(" ", EMAIL.sub(" ", text)))))
 
 
 def _po_entries(path: Path) -> list[tuple[list[str], list[str]]]:

@@ -48,3 +48,8 @@ def test_it_reads_attributes_and_chart_labels_not_scripts_or_code():
         '<script type="application/json">{"id": "funds", "labels": ["Projects"]}</script>'
     )
     assert visible_text(html) == ["Save", "Testo", "Delete this?", "Elimina", "Projects"]
+
+
+def test_a_stored_file_name_is_not_english():
+    # An upload's random name ("…59be3487.pdf") once read as the English word "be".
+    assert not find_english(["rendicontazione/1/202612/58d36d081b4ff13459be3487.pdf"])
