@@ -58,8 +58,27 @@ class CallForm(forms.ModelForm):
         return data
 
 
-def _formset(model, fields, extra=2):
-    return inlineformset_factory(Call, model, fields=fields, extra=extra, can_delete=True)
+def _formset(model, fields, extra=2, form=forms.ModelForm):
+    return inlineformset_factory(
+        Call, model, form=form, fields=fields, extra=extra, can_delete=True
+    )
+
+
+class RequiredDocumentForm(forms.ModelForm):
+    """A document the applicant uploads, with what it may be and how large (the model's
+    `clean`, the same limits as a file question)."""
+
+    file_types = forms.MultipleChoiceField(
+        label=_("Accepted file types"),
+        choices=FILE_TYPE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Files: none ticked accepts them all."),
+    )
+
+    class Meta:
+        model = RequiredDocument
+        fields = ["position", "name", "description", "required", "file_types", "max_size_mb"]
 
 
 # Lists of a call an operator edits as a table: kind in the URL -> formset.
@@ -67,7 +86,11 @@ CALL_LISTS = {
     "requisiti": (_("Eligibility requirements"), _formset(EligibilityItem, ["position", "text"])),
     "documenti": (
         _("Required documents"),
-        _formset(RequiredDocument, ["position", "name", "description"]),
+        _formset(
+            RequiredDocument,
+            ["position", "name", "description", "required", "file_types", "max_size_mb"],
+            form=RequiredDocumentForm,
+        ),
     ),
     "criteri": (
         _("Evaluation criteria"),
@@ -232,6 +255,11 @@ class InformationRequestForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(
+        label=_("File (optional)"),
+        required=False,
+        help_text=_("PDF, images or office documents, at most 5 MB."),
+    )
 
 
 class ScreeningForm(forms.Form):

@@ -171,7 +171,20 @@ def _check_choices(question: Question, refuse: Refuse) -> None:
         refuse("choices", _("Keep each choice within 200 characters."), "choice_too_long")
 
 
-def _check_file(question: Question, refuse: Refuse) -> None:
+def check_file_limits(document: Any) -> None:
+    """The limits of a call's required document (calls.RequiredDocument): those of a file
+    question."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(field: str, message: Any, code: str, **params: Any) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code, params or None))
+
+    _check_file(document, refuse)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_file(question: Any, refuse: Refuse) -> None:
     types = question.file_types
     if not isinstance(types, list) or any(t not in FILE_TYPES for t in types):
         refuse("file_types", _("Tick the accepted types among those listed."), "file_type")

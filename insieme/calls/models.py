@@ -182,6 +182,21 @@ class RequiredDocument(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("document"), max_length=200)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The applicant uploads each document in the application form (schema.schema_of puts them in
+    # a section of their own, as file questions), with the same limits as a file question.
+    required = models.BooleanField(_("required"), default=True)
+    file_types = models.JSONField(
+        _("accepted file types"),
+        default=list,
+        blank=True,
+        help_text=_("Files: none ticked accepts them all."),
+    )
+    max_size_mb = models.PositiveSmallIntegerField(
+        _("maximum file size (MB)"),
+        null=True,
+        blank=True,
+        help_text=_("Files: at most 5 MB, the platform's limit."),
+    )
 
     class Meta:
         verbose_name = _("required document")
@@ -190,6 +205,16 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def key(self) -> str:
+        """The key of its upload among the form's answers (question keys are never so named)."""
+        return f"doc-{self.pk}"
+
+    def clean(self) -> None:
+        from insieme.calls.limits import check_file_limits
+
+        check_file_limits(self)
 
 
 class Criterion(models.Model):
@@ -584,6 +609,10 @@ class EligibilityCheck(models.Model):
         return f"{self.application.code}: {self.item}"
 
 
+def reply_file_path(instance: "InformationRequest", filename: str) -> str:
+    return f"calls/{instance.application.call_id}/replies/{secrets.token_hex(16)}"
+
+
 class InformationRequest(models.Model):
     """A request for more information to an applicant, with a reply deadline."""
 
@@ -594,6 +623,12 @@ class InformationRequest(models.Model):
     reply_by = models.DateTimeField(_("reply by"))
     reply = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    # A file the applicant sends with the reply (the limits of an attachment, core/uploads.py);
+    # stored under a random name, downloaded only through calls:reply_file.
+    reply_file = models.FileField(_("file"), upload_to=reply_file_path, blank=True)
+    reply_file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    reply_file_type = models.CharField(_("content type"), max_length=100, blank=True)
+    reply_file_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from insieme.calls.limits import TEXT_LENGTH_CEILING, decimal_or_none, limits_text, value_bounds
-from insieme.calls.models import Call, Question, QuestionKind
+from insieme.calls.models import Call, Question, QuestionKind, RequiredDocument
 from insieme.core.money import eur
 
 YES_NO = [("si", _("Yes")), ("no", _("No"))]
@@ -51,8 +51,37 @@ def schema_of(call: Call) -> dict:
                 "questions": [question_schema(q) for q in section.questions.all()],
             }
         )
+    documents = list(call.required_documents.all())
+    if documents:
+        sections.append(
+            {
+                "title": gettext("Documents to attach"),
+                "description": "",
+                "questions": [document_schema(d) for d in documents],
+            }
+        )
     max_request = None if call.max_request is None else str(call.max_request)
     return {"sections": sections, "max_request": max_request}
+
+
+def document_schema(document: RequiredDocument) -> dict:
+    """A required document as the file question the applicant answers with an upload."""
+    return {
+        "key": document.key,
+        "label": document.name,
+        "kind": QuestionKind.FILE.value,
+        "required": document.required,
+        "help_text": document.description,
+        "min_length": None,
+        "max_length": None,
+        "min_value": None,
+        "max_value": None,
+        "choices": [],
+        "file_types": list(document.file_types or []),
+        "max_size_mb": document.max_size_mb,
+        "requested_amount": False,
+        "document": True,
+    }
 
 
 def help_text(question: dict, max_request: Any = None) -> str:

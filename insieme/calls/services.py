@@ -74,6 +74,15 @@ def ensure_list_editable(call: Call, kind: str, *, by) -> None:
             ),
             code="items_used",
         )
+    if kind == "documenti" and call.form_is_frozen:
+        # The documents are questions of the form (schema.schema_of): frozen with it.
+        raise ValidationError(
+            _(
+                "The required documents can no longer be changed: applications have already "
+                "been submitted with them."
+            ),
+            code="documents_frozen",
+        )
     if kind == "criteri" and call.criteria.filter(scores__isnull=False).exists():
         raise ValidationError(
             _(
@@ -393,13 +402,40 @@ def withdraw_application(application: Application, *, by) -> Application:
     return events.outcome_decided(application)
 
 
+REPLY_FILE_TYPES = [limits.FILE_TYPES[code] for code in limits.FILE_TYPES]
+
+
 @service
-def reply_to_request(request: InformationRequest, reply: str, *, by) -> InformationRequest:
+def reply_to_request(
+    request: InformationRequest, reply: str, *, by, upload: UploadedFile | None = None
+) -> InformationRequest:
+    """The applicant's reply, with a file if they send one (any type an attachment may be, up
+    to the platform's limit, recognised by its content)."""
     rules.require(by, "information_request.reply", request)
+    fields = ["reply", "replied_at"]
+    if upload is not None:
+        try:
+            content_type = uploads.check_upload(
+                upload,
+                accept=REPLY_FILE_TYPES,
+                type_error=_("This type of file is not accepted: upload a file of type %(types)s.")
+                % {"types": ", ".join(code.upper() for code in limits.FILE_TYPES)},
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("The file of the reply: %(error)s"),
+                code=error.code,
+                params={"error": " ".join(error.messages)},
+            ) from error
+        request.reply_file = upload  # type: ignore[assignment]
+        request.reply_file_name = (upload.name or "file")[:200]
+        request.reply_file_type = content_type
+        request.reply_file_size = upload.size or 0
+        fields += ["reply_file", "reply_file_name", "reply_file_type", "reply_file_size"]
     request.reply = reply
     request.replied_at = timezone.now()
-    request.save(update_fields=["reply", "replied_at"])
-    return request
+    request.save(update_fields=fields)
+    return events.information_request_answered(request)
 
 
 # The office's side --------------------------------------------------------------------------
@@ -425,7 +461,7 @@ def request_information(
             "url": reverse("calls:application", args=[application.pk]),
         },
     )
-    return request
+    return events.information_request_sent(request)
 
 
 @service

@@ -53,4 +53,5 @@ urlpatterns = [
     path("candidature/<int:pk>/richieste/<int:request_pk>/", views.reply, name="reply"),
     path("candidature/<int:pk>/ricevuta.pdf", views.receipt_pdf, name="receipt"),
     path("candidature/allegati/<int:pk>/", views.attachment_download, name="attachment"),
+    path("candidature/risposte/<int:pk>/file/", views.reply_file, name="reply_file"),
 ]

@@ -33,9 +33,11 @@ from insieme.calls.models import (
     Attachment,
     Call,
     FormSection,
+    InformationRequest,
     Question,
     QuestionKind,
 )
+from insieme.calls.page import panels_of
 from insieme.calls.schema import answers_form_class, display, question_schema
 from insieme.core.audit import history, log_access
 from insieme.core.listing import Listing, code_in_query_redirect, paginate, posted_search
@@ -548,6 +550,7 @@ def application_detail(request, pk):
             "sections": answered(application),
             "requests": application.information_requests.all(),
             "reply_form": ReplyForm(),
+            "panels": panels_of(application, request.user),
         },
     )
 
@@ -638,10 +641,15 @@ def withdraw(request, pk):
 def reply(request, pk, request_pk):
     application = own_application(request, pk)
     info_request = get_object_or_404(application.information_requests, pk=request_pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.reply_to_request(info_request, form.cleaned_data["reply"], by=request.user)
+            services.reply_to_request(
+                info_request,
+                form.cleaned_data["reply"],
+                by=request.user,
+                upload=form.cleaned_data["file"],
+            )
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
@@ -688,4 +696,24 @@ def attachment_download(request, pk):
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_GET
+def reply_file(request, pk):
+    """The file of an applicant's reply: the office and the applicant, never a public URL."""
+    info_request = get_object_or_404(
+        InformationRequest.objects.filter(
+            application__in=Application.objects.visible_to(request.user)
+        ).exclude(reply_file=""),
+        pk=pk,
+    )
+    if request.user.has_role(*STAFF):
+        log_access(info_request.application, by=request.user, what="attachment")
+    return FileResponse(
+        info_request.reply_file.open("rb"),
+        as_attachment=True,
+        filename=info_request.reply_file_name,
+        content_type=info_request.reply_file_type,
     )

@@ -9,7 +9,11 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from insieme.calls.page import add_to_application_page
         from insieme.evaluations import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.evaluations.feedback import feedback_panel
+
+        add_to_application_page(feedback_panel)
 
         auditlog.register(models.Assignment)
         auditlog.register(models.Score)

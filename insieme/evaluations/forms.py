@@ -97,6 +97,15 @@ class DecisionForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes for the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    feedback_note = forms.CharField(
+        label=_("Note to the applicants not selected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Each applicant not selected reads it with their scores by criterion, in the "
+            "outcome e-mail and on their application's page."
+        ),
+    )
     override_reason = forms.CharField(
         label=_("Reason for deciding without the missing evaluations"),
         required=False,

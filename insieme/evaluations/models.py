@@ -129,6 +129,8 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(_("notes for the minutes"), blank=True)
+    # What the applicants not selected read with their scores (evaluations/feedback.py).
+    feedback_note = models.TextField(_("note to the applicants not selected"), blank=True)
     ranking = models.JSONField(_("ranking"), default=list)
     # The committee decided without waiting for every evaluation (the call manager's override,
     # "call.decide_without_all_reviews"): why, and how many were still open.

@@ -167,6 +167,11 @@ def scale(call: Call) -> Decimal:
     return sum((c.weight for c in call.criteria.all()), Decimal(0))
 
 
+def ranked_criteria(call: Call) -> list[Criterion]:
+    """The criteria in the order of `RankingRow.criteria_means` (by decreasing weight)."""
+    return sorted(call.criteria.all(), key=lambda c: (-c.weight, c.position))
+
+
 def ranking(call: Call) -> list[RankingRow]:
     """Eligible applications best first.
 
@@ -195,7 +200,7 @@ def ranking(call: Call) -> list[RankingRow]:
             lowest=Min("assignments__total", filter=done),
         )
     )
-    criteria: list[Criterion] = sorted(call.criteria.all(), key=lambda c: (-c.weight, c.position))
+    criteria = ranked_criteria(call)
     sums: dict[tuple[int, int], Decimal] = {}
     for score in Score.objects.filter(
         assignment__application__call=call,

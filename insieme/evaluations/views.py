@@ -14,7 +14,7 @@ from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
 from insieme.calls.models import Application, ApplicationStatus, Call
 from insieme.calls.views import answered, error_text
-from insieme.core import rules
+from insieme.core import rules, uploads
 from insieme.core.listing import paginate
 from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
@@ -153,7 +153,7 @@ def assignment_attachment(request, pk, attachment_pk):
     name = (
         attachment.original_name
         if rules.can(request.user, "assignment.see_applicant", assignment)
-        else f"allegato-{attachment.pk}"
+        else f"allegato-{attachment.pk}.{uploads.EXTENSIONS.get(attachment.content_type, 'bin')}"
     )
     return FileResponse(
         attachment.file.open("rb"),

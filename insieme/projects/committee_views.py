@@ -39,7 +39,11 @@ def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "confirm" in request.POST:
                 services.record_committee_decision(
-                    call, by=request.user, notes=data["notes"], **choice
+                    call,
+                    by=request.user,
+                    notes=data["notes"],
+                    feedback_note=data["feedback_note"],
+                    **choice,
                 )
             else:
                 preview = services.preview_committee_decision(call, by=request.user, **choice)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,9 +21,10 @@ from insieme.calls.services import contact_email, notify
 from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.evaluations import committee
+from insieme.evaluations.feedback import feedback, from_row
 from insieme.evaluations.models import Decision
 from insieme.evaluations.rules import open_reviews
-from insieme.evaluations.services import ranking
+from insieme.evaluations.services import ranked_criteria, ranking, scale
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 from insieme.projects.models import (
@@ -112,7 +114,9 @@ def preview_committee_decision(
     )
 
 
-def _notify_outcome(application: Application, *, admitted: bool, reason: str = "") -> None:
+def _notify_outcome(
+    application: Application, *, admitted: bool, reason: str = "", feedback: Any = None
+) -> None:
     events.outcome_decided(application)
     notify(
         to=contact_email(application),
@@ -123,13 +127,24 @@ def _notify_outcome(application: Application, *, admitted: bool, reason: str = "
         )
         % {"code": application.code},
         template="evaluations/email/outcome.txt",
-        context={"application": application, "admitted": admitted, "review_reason": reason},
+        context={
+            "application": application,
+            "admitted": admitted,
+            "review_reason": reason,
+            "feedback": feedback,
+        },
     )
 
 
 @service
 def record_committee_decision(
-    call: Call, *, by, admitted: list[Application], notes: str = "", override_reason: str = ""
+    call: Call,
+    *,
+    by,
+    admitted: list[Application],
+    notes: str = "",
+    override_reason: str = "",
+    feedback_note: str = "",
 ) -> Decision:
     """The committee's decision: admit up to the call's limit (each admitted application becomes
     a project), the other eligible ones are not selected; every outcome gets today's date and
@@ -152,6 +167,7 @@ def record_committee_decision(
     rules.transition(call, name, by=by)
     today = timezone.localdate()
     snapshot = []
+    criteria, out_of = ranked_criteria(call), scale(call)
     for row in rows:
         application = row.application
         if application.status != ApplicationStatus.IN_EVALUATION:
@@ -177,11 +193,20 @@ def record_committee_decision(
                 "outcome": application.status,
             }
         )
-        _notify_outcome(application, admitted=is_admitted)
+        _notify_outcome(
+            application,
+            admitted=is_admitted,
+            feedback=None
+            if is_admitted
+            else from_row(
+                row, criteria, note=feedback_note.strip(), ranked=len(rows), out_of=out_of
+            ),
+        )
     decision = Decision.objects.create(
         call=call,
         decided_by=by,
         notes=notes,
+        feedback_note=feedback_note.strip(),
         ranking=snapshot,
         override_reason=override_reason,
         open_reviews=still_open,
@@ -287,10 +312,12 @@ def review_committee_decision(
             rules.transition(project, "project.reinstate", by=by, ended_on=None, dropped_reason="")
         changes.append((application, ApplicationStatus.NOT_SELECTED))
     for application, _before in changes:
+        is_admitted = application.status == ApplicationStatus.ACCOMPANIED
         _notify_outcome(
             application,
-            admitted=application.status == ApplicationStatus.ACCOMPANIED,
+            admitted=is_admitted,
             reason=reason,
+            feedback=None if is_admitted else feedback(application),
         )
     decision = Decision.objects.get(call=call)
     review = {

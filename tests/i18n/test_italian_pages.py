@@ -98,7 +98,10 @@ def test_every_page_of_every_role_is_in_italian(world):
 
 # Every e-mail template, with what its sender gives it (built from the world).
 def _mail_contexts(world) -> dict[str, dict]:
+    from decimal import Decimal
+
     from insieme.employment.reminders import Reminders
+    from insieme.evaluations.feedback import CriterionResult, Feedback
 
     objects = world.objects
     application = objects["application"]
@@ -122,7 +125,24 @@ def _mail_contexts(world) -> dict[str, dict]:
             "request": objects["info_request"],
             "url": "/bandi/candidature/1/",
         },
-        "evaluations/email/outcome.txt": {"application": application, "admitted": True},
+        # Not selected, with the feedback (the admitted wording is a subset of the same text).
+        "evaluations/email/outcome.txt": {
+            "application": application,
+            "admitted": False,
+            "feedback": Feedback(
+                application=application,
+                total=Decimal("61.20"),
+                out_of=Decimal(100),
+                criteria=[
+                    CriterionResult(
+                        criterion=application.call.criteria.first(), points=Decimal("36.00")
+                    )
+                ],
+                note="Progetto interessante ma poco sostenibile.",
+                position=3,
+                ranked=5,
+            ),
+        },
         "employment/email/signed_up.txt": {"person": person, "target_days": 10},
         "employment/email/already_signed_up.txt": {"person": person},
         "employment/email/duplicate_sign_up_office.txt": {

@@ -332,6 +332,8 @@ calls:receipt                                              GET     L  200  404  
 calls:receipt                                              POST    L  405  405  405  405  405  405  405  405  405  405  405
 calls:attachment                                           GET     L  200  404  404  404  200  404  404  404  404  404  200
 calls:attachment                                           POST    L  405  405  405  405  405  405  405  405  405  405  405
+calls:reply_file                                           GET     L  200  404  404  404  200  404  404  404  404  404  200
+calls:reply_file                                           POST    L  405  405  405  405  405  405  405  405  405  405  405
 evaluations:mine                                           GET     L  403  403  403  403  403  403  403  200  200  403  403
 evaluations:mine                                           POST    L  403  403  403  403  403  403  403  405  405  403  403
 evaluations:export                                         GET     L  403  403  403  403  403  403  403  200  200  403  403

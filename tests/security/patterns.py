@@ -89,6 +89,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "calls:reply": {"pk": "application", "request_pk": "info_request"},
     "calls:receipt": {"pk": "application"},
     "calls:attachment": {"pk": "attachment"},
+    "calls:reply_file": {"pk": "answered_request"},
     "evaluations:assignment": {"pk": "assignment"},
     "evaluations:declare": {"pk": "assignment"},
     "evaluations:score": {"pk": "assignment"},

@@ -191,6 +191,18 @@ def build() -> World:
         reply_by=timezone.now() + datetime.timedelta(days=10),
         created_by=op,
     )
+    answered_request = InformationRequest.objects.create(
+        application=application,
+        message="Manca la visura",
+        reply_by=timezone.now() + datetime.timedelta(days=10),
+        reply="In allegato",
+        replied_at=timezone.now(),
+        reply_file_name="visura.pdf",
+        reply_file_type="application/pdf",
+        reply_file_size=len(PDF),
+        created_by=op,
+    )
+    answered_request.reply_file.save("visura.pdf", ContentFile(PDF), save=True)
     assignment = Assignment.objects.create(
         application=application,
         evaluator=users["ev"],
@@ -307,6 +319,7 @@ def build() -> World:
         file_question=file_question,
         attachment=attachment,
         info_request=info_request,
+        answered_request=answered_request,
         assignment=assignment,
         project=project,
         milestone=milestone,
