@@ -113,6 +113,7 @@ def _amount_messages(question: dict, max_request: Any) -> dict[str, str]:
     return messages
 
 
+NUMBER_CEILING = 2_147_483_647
 TEXT_MESSAGES = {
     "max_length": ngettext_lazy(
         "Write at most %(limit_value)d character (it has %(show_value)d).",
@@ -151,6 +152,8 @@ def field_for(question: dict, *, partial: bool, max_request: Any = None) -> form
         return field
     if kind == QuestionKind.NUMBER:
         low, high = value_bounds(question)
+        # Without a maximum of its own a number still fits what a count can be.
+        high = NUMBER_CEILING if high is None else min(high, NUMBER_CEILING)
         messages = {}
         if low is not None:
             messages["min_value"] = gettext("Give a number of at least %(min)s.") % {

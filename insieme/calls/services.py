@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -264,11 +265,18 @@ def save_answers(application: Application, data: Any, *, by) -> dict[str, list[s
             continue
         if name in form.cleaned_data:
             answers[name] = to_json(form.cleaned_data[name])
-    application.answers = answers
+    errors = {name: [str(e) for e in field_errors] for name, field_errors in form.errors.items()}
+    title = application.title
     if "title" in data and data["title"].strip():
-        application.title = data["title"].strip()[:200]
-    application.save(update_fields=["answers", "title", "updated_at"])
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        length = Application._meta.get_field("title").max_length
+        try:
+            title = forms.CharField(max_length=length).clean(data["title"])
+        except ValidationError as error:
+            errors["title"] = error.messages
+    if answers != application.answers or title != application.title:
+        application.answers, application.title = answers, title
+        application.save(update_fields=["answers", "title", "updated_at"])
+    return errors
 
 
 @service

@@ -394,9 +394,12 @@ def change_status(*, project: Project, to: str, on: date, reason: str = "", by) 
         dropped_reason=reason.strip() if to == ProjectStatus.DROPPED else "",
     )
     if to == ProjectStatus.COMPLETED:
+        # A follow-up already on record (brought by the workbook) is kept, not made twice.
+        recorded = set(project.follow_ups.values_list("months", flat=True))
         SurvivalFollowUp.objects.bulk_create(
             SurvivalFollowUp(project=project, months=months, due_on=add_months(on, months))
             for months in FOLLOW_UP_MONTHS
+            if months not in recorded
         )
     return project
 

@@ -231,6 +231,19 @@ def test_long_text_over_its_limit_is_not_saved(client_as, applicant, call):
     assert "500 caratteri" in response.content.decode()
 
 
+def test_a_title_too_long_or_with_a_nul_is_refused_not_cut(client_as, applicant, call):
+    draft = start(call, applicant)
+    before = (draft.title, draft.updated_at)
+    client = client_as(applicant)
+    url = reverse("calls:autosave", args=[draft.pk])
+    long_title = client.post(url, {"title": "O" * 250}, headers={"HX-Request": "true"})
+    assert "non contenga più di 200 caratteri (ne ha 250)" in long_title.content.decode()
+    nul = client.post(url, {"title": "Orto\x00"}, headers={"HX-Request": "true"})
+    assert "caratteri null non sono ammessi" in nul.content.decode()
+    draft.refresh_from_db()
+    assert (draft.title, draft.updated_at) == before  # nothing changed, nothing written
+
+
 # Attachments -----------------------------------------------------------------------------
 
 

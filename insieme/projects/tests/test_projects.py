@@ -302,6 +302,18 @@ def test_completion_schedules_survival_follow_ups_as_due_tasks(cast, client_as):
     assert not SurvivalFollowUp.objects.due(date(2026, 9, 1)).exists()
 
 
+def test_completion_keeps_a_follow_up_already_on_record(cast):
+    project = f.project("Bottega importata")
+    SurvivalFollowUp.objects.create(project=project, months=12, due_on=date(2026, 6, 30))
+    services.change_status(
+        project=project, to=ProjectStatus.COMPLETED, on=date(2025, 8, 31), by=cast["operator"]
+    )
+    assert [(x.months, x.due_on) for x in project.follow_ups.all()] == [
+        (12, date(2026, 6, 30)),
+        (24, date(2027, 8, 31)),
+    ]
+
+
 def test_coach_cannot_record_follow_up_of_other_projects(cast, client_as):
     follow_up = SurvivalFollowUp.objects.create(
         project=f.project(), months=12, due_on=date(2026, 1, 1)
