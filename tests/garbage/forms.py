@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from django.utils import timezone
+
 SKIPPED_TYPES = {"submit", "button", "reset", "image"}
 
 
@@ -64,7 +66,7 @@ class Form:
 
 
 def sensible(f: Field) -> str:
-    today = datetime.date.today()
+    today = timezone.localdate()
     low = f.attrs.get("min")
     return {
         "date": (low or (today - datetime.timedelta(days=1)).isoformat()),

@@ -67,7 +67,7 @@ def post_patterns() -> list[str]:
     return sorted(set(keys))
 
 
-def _client(world, role: str) -> Client:
+def _client(world, role: str) -> Client:  # noqa: F811
     client = Client(raise_request_exception=False)
     if role != "anon":
         client.force_login(world.users[role])
