@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("insieme.api.urls")),
     path("", include("insieme.employment.urls")),
+    path("", include((projects_urls.calendar_urlpatterns, "calendar"))),
     path("", include("insieme.placements.urls")),
 ]
 

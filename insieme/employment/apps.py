@@ -16,6 +16,7 @@ class EmploymentConfig(AppConfig):
             models.Registration,
             models.ContactAttempt,
             models.Interview,
+            models.Slot,
             models.Goal,
             models.Action,
             models.Service,

@@ -12,6 +12,8 @@ from insieme.core.models import Comune, ContractType, District
 from insieme.core.phone import PhoneFormMixin
 from insieme.employment import links
 from insieme.employment.models import (
+    MAX_DURATION,
+    MIN_DURATION,
     Action,
     ActionStatus,
     ContactAttempt,
@@ -179,15 +181,16 @@ class ContactAttemptForm(forms.ModelForm):
 class BookInterviewForm(forms.ModelForm):
     class Meta:
         model = Interview
-        fields = ["kind", "date", "time", "place", "operator"]
+        fields = ["kind", "date", "time", "duration_minutes", "place", "video_url", "operator"]
         widgets = {"date": DateInput(), "time": TimeInput()}
+        help_texts = {"video_url": _("For an appointment by video call, instead of a place.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators()
         self.fields["operator"].required = True
-        self.fields["place"].required = True
         self.fields["time"].required = True
+        self.fields["duration_minutes"].required = False
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             c for c in InterviewKind.choices if c[0] != InterviewKind.OTHER
         ]
@@ -197,6 +200,30 @@ class BookInterviewForm(forms.ModelForm):
         if date < timezone.localdate():
             raise ValidationError(_("Choose a date from today on."), code="past_date")
         return date
+
+    def clean_duration_minutes(self):
+        return self.cleaned_data["duration_minutes"] or 60
+
+
+class AppointmentForm(forms.Form):
+    """When and where an appointment is: for moving one, or offering a slot."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=MIN_DURATION, max_value=MAX_DURATION, initial=60
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For an appointment by video call, instead of a place."),
+    )
+
+
+class CancelAppointmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
 
 
 class InterviewRecordForm(forms.Form):

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -184,6 +185,18 @@ def validate_held_interview_date(day: datetime.date | None) -> None:
         )
 
 
+# How long an appointment (an interview, a coaching session, a slot) may last, in minutes.
+MIN_DURATION, MAX_DURATION = 15, 480
+DURATION_VALIDATORS = [MinValueValidator(MIN_DURATION), MaxValueValidator(MAX_DURATION)]
+
+
+def starts_at(day: datetime.date, time: datetime.time | None) -> datetime.datetime | None:
+    """An appointment's start in the programme's time zone (None without a time)."""
+    if time is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
 class InterviewQuerySet(models.QuerySet["Interview"]):
     def agenda(self) -> "InterviewQuerySet":
         return (
@@ -221,6 +234,14 @@ class Interview(models.Model):
     )
     time = models.TimeField(_("time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=DURATION_VALIDATORS
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # The calendar invitations' version: each reschedule or cancellation sends a higher one.
+    sequence = models.PositiveSmallIntegerField(default=0, editable=False)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     registration = models.ForeignKey(
         Registration,
         verbose_name=_("sign-up"),
@@ -241,10 +262,99 @@ class Interview(models.Model):
             models.Index(fields=["person", "date"]),
             models.Index(fields=["kind", "date"]),
             models.Index(fields=["date", "code"]),  # the dashboard's drill-down list
+            models.Index(fields=["operator", "date"]),  # the operator's week
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=MIN_DURATION)
+                & Q(duration_minutes__lte=MAX_DURATION),
+                name="interview_duration_range",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        return starts_at(self.date, self.time)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        start = self.starts_at
+        return start + datetime.timedelta(minutes=self.duration_minutes) if start else None
+
+
+class SlotQuerySet(models.QuerySet["Slot"]):
+    def free(self) -> "SlotQuerySet":
+        return self.filter(interview__isnull=True)
+
+    def upcoming(self, now: datetime.datetime | None = None) -> "SlotQuerySet":
+        now = now or timezone.now()
+        local = timezone.localtime(now)
+        return self.filter(
+            Q(date__gt=local.date()) | Q(date=local.date(), time__gt=local.time())
+        ).order_by("date", "time", "pk")
+
+
+class Slot(models.Model):
+    """A time an operator offers for an interview; a person books it from their own page.
+
+    Booked, it names its interview (one slot, one interview: a database constraint, and the
+    booking takes the slot with a conditional update, so two people never book the same one).
+    """
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        on_delete=models.CASCADE,
+        related_name="interview_slots",
+    )
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=DURATION_VALIDATORS
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    interview = models.OneToOneField(
+        Interview,
+        verbose_name=_("interview"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slot",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["date", "time", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "date", "time"], name="one_slot_per_time"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=MIN_DURATION)
+                & Q(duration_minutes__lte=MAX_DURATION),
+                name="slot_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_url=""), name="slot_has_place_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.time:%H:%M}"
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return starts_at(self.date, self.time)  # type: ignore[return-value]
+
+    @property
+    def is_free(self) -> bool:
+        return self.interview_id is None
 
 
 class Reach(models.TextChoices):

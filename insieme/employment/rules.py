@@ -30,6 +30,7 @@ from insieme.employment.models import (
     ReferralOutcome,
     Registration,
     RegistrationStatus,
+    Slot,
     Vacancy,
     VacancyStatus,
 )
@@ -99,6 +100,31 @@ REGISTRATION.transition(
     OFFICE,
     label=_("First interview missed"),
 )
+
+
+def own_registration(user, registration: Registration):
+    if registration.person.account_id is not None and registration.person.account_id == user.pk:
+        return None
+    return refuse(_("Only the person signed up may do this."), "not_own")
+
+
+# The person books their first interview in a slot, or cancels it, from their own page.
+REGISTRATION.transition(
+    "registration.book_own_first_interview",
+    {R.WAITING, R.CONTACTED},
+    R.BOOKED,
+    {Role.APPLICANT},
+    who=own_registration,
+    label=_("Book the first interview"),
+)
+REGISTRATION.transition(
+    "registration.own_first_interview_cancelled",
+    {R.BOOKED},
+    R.CONTACTED,
+    {Role.APPLICANT},
+    who=own_registration,
+    label=_("First interview cancelled"),
+)
 REGISTRATION.transition(
     "registration.close",
     {R.WAITING, R.CONTACTED, R.BOOKED, R.ACTIVE},
@@ -135,6 +161,67 @@ INTERVIEW.transition(
 INTERVIEW.transition("interview.no_show", {I.BOOKED}, I.NO_SHOW, OFFICE, label=_("Did not come"))
 INTERVIEW.transition("interview.cancel", {I.BOOKED}, I.CANCELLED, OFFICE, label=_("Cancelled"))
 MISSED = {I.NO_SHOW: "interview.no_show", I.CANCELLED: "interview.cancel"}
+# A booked interview moved to another day or time stays booked (the person is told again).
+INTERVIEW.transition(
+    "interview.reschedule", {I.BOOKED}, I.BOOKED, OFFICE, label=_("Move the appointment")
+)
+
+
+def own_interview(user, interview: Interview):
+    if interview.person.account_id is not None and interview.person.account_id == user.pk:
+        return None
+    return refuse(_("Only the person the appointment is with may cancel it here."), "not_own")
+
+
+def not_started(user, appointment):
+    from django.utils import timezone
+
+    start = appointment.starts_at
+    if start is not None and start <= timezone.now():
+        return refuse(
+            _("This appointment has already started: contact the office to change it."),
+            "appointment_started",
+        )
+    return None
+
+
+# The person cancels an appointment of theirs from their own page, until it starts.
+INTERVIEW.transition(
+    "interview.cancel_own",
+    {I.BOOKED},
+    I.CANCELLED,
+    {Role.APPLICANT},
+    who=own_interview,
+    guards=[not_started],
+    label=_("Cancel the appointment"),
+)
+
+# Slots the office offers for interviews
+
+
+def slot_free(user, slot: Slot):
+    if not slot.is_free:
+        return refuse(
+            _("This time has just been booked by someone else: choose another one."), "slot_taken"
+        )
+    return None
+
+
+def slot_ahead(user, slot: Slot):
+    from django.utils import timezone
+
+    if slot.starts_at <= timezone.now():
+        return refuse(_("This time has already passed: choose another one."), "slot_past")
+    return None
+
+
+SLOT_ACTIONS = (
+    rules.Action("slot.publish", OFFICE, label=_("Offer a time")),
+    rules.Action("slot.withdraw", OFFICE, label=_("Withdraw"), guards=(slot_free,)),
+    rules.Action(
+        "slot.book", frozenset({Role.APPLICANT}), label=_("Book"), guards=(slot_free, slot_ahead)
+    ),
+)
 
 # Referrals: the outcome can be corrected once recorded (the company changes its mind).
 
@@ -215,6 +302,7 @@ register(
     ACTION,
     ENROLMENT,
     VACANCY,
+    *SLOT_ACTIONS,
     _office("registration.assign", _("Assign")),
     _office("registration.record_contact_attempt", _("Record a contact attempt")),
     _office("interview.book", _("Book an interview")),

@@ -20,7 +20,7 @@ from insieme.core import rules
 from insieme.core.audit import log_event, service
 from insieme.core.models import Comune
 from insieme.core.tasks import send_email
-from insieme.employment import links
+from insieme.employment import appointments, links
 from insieme.employment import rules as employment_rules
 from insieme.employment.models import (
     Action,
@@ -41,6 +41,7 @@ from insieme.employment.models import (
     Registration,
     RegistrationStatus,
     Service,
+    Slot,
     Vacancy,
     VacancyStatus,
 )
@@ -333,13 +334,23 @@ def book_interview(
     time: datetime.time | None,
     place: str,
     operator: Any,
+    duration_minutes: int = 60,
+    video_url: str = "",
     by: Any,
 ) -> Interview:
-    """Book an interview and e-mail the person its date and place.
+    """Book an interview and e-mail the person its date, time and place, with the `.ics`.
 
     Booking the first interview counts as the first contact and takes the person off the queue.
     """
     rules.require(by, "interview.book", person)
+    appointments.check_when_and_where(
+        date=date,
+        time=time,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_url=video_url,
+        strict=False,
+    )
     registration = person.registrations.open().order_by("-registered_on").first()
     if kind == InterviewKind.FIRST:
         if registration is None:
@@ -365,6 +376,8 @@ def book_interview(
             date=date,
             time=time,
             place=place,
+            video_url=video_url,
+            duration_minutes=duration_minutes,
             operator=operator,
             registration=registration,
         )
@@ -377,12 +390,7 @@ def book_interview(
             first_contact_on=registration.first_contact_on or timezone.localdate(),
             assigned_to=registration.assigned_to or operator,
         )
-    _mail(
-        _("[Insieme] Your appointment"),
-        "employment/email/interview_booked.txt",
-        {"person": person, "interview": interview},
-        person.email,
-    )
+    appointments.interview_changed(interview, appointments.SCHEDULED)
     return interview
 
 
@@ -458,6 +466,9 @@ def mark_interview_missed(*, interview: Interview, status: str, by: Any) -> None
         raise ValidationError(
             _("Choose whether the person did not come or it was cancelled."), code="missed_status"
         )
+    if status == InterviewStatus.CANCELLED:
+        cancel_interview(interview=interview, reason="", by=by)
+        return
     rules.transition(interview, employment_rules.MISSED[InterviewStatus(status)], by=by)
     registration = interview.registration
     if (
@@ -466,6 +477,73 @@ def mark_interview_missed(*, interview: Interview, status: str, by: Any) -> None
         and registration.status == RegistrationStatus.BOOKED
     ):
         _move(registration, "registration.first_interview_missed", by=by)
+
+
+@service
+def reschedule_interview(
+    *,
+    interview: Interview,
+    date: datetime.date,
+    time: datetime.time,
+    duration_minutes: int,
+    place: str,
+    video_url: str = "",
+    by: Any,
+) -> bool:
+    """Move a booked interview; the person is told (with the updated `.ics`). A slot it was
+    booked in is free again. Whether an e-mail was queued."""
+    rules.require(by, "interview.reschedule", interview)
+    appointments.check_when_and_where(
+        date=date, time=time, duration_minutes=duration_minutes, place=place, video_url=video_url
+    )
+    previous = {"date": interview.date.isoformat(), "time": str(interview.time or "")}
+    rules.transition(
+        interview,
+        "interview.reschedule",
+        by=by,
+        date=date,
+        time=time,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_url=video_url,
+        sequence=interview.sequence + 1,
+        reminded_at=None,
+    )
+    Slot.objects.filter(interview=interview).update(interview=None)
+    return appointments.interview_changed(interview, appointments.RESCHEDULED, previous=previous)
+
+
+@service
+def cancel_interview(*, interview: Interview, reason: str, by: Any) -> bool:
+    """Cancel a booked interview: by the office, or by the person from their own page (until it
+    starts). Its slot is free again; a first interview cancelled puts the person back among
+    those to book. The person is told, with the `.ics` that removes it from their calendar.
+    Whether an e-mail was queued."""
+    own = interview.person.account_id is not None and interview.person.account_id == getattr(
+        by, "pk", None
+    )
+    name = "interview.cancel_own" if own and not by.has_role(Role.OPERATOR) else "interview.cancel"
+    rules.transition(
+        interview,
+        name,
+        by=by,
+        cancel_reason=reason.strip()[:200],
+        sequence=interview.sequence + 1,
+    )
+    Slot.objects.filter(interview=interview).update(interview=None)
+    registration = interview.registration
+    if (
+        interview.kind == InterviewKind.FIRST
+        and registration is not None
+        and registration.status == RegistrationStatus.BOOKED
+    ):
+        move = "registration.first_interview_missed"
+        if name == "interview.cancel_own":
+            move = "registration.own_first_interview_cancelled"
+        _move(registration, move, by=by)
+    return appointments.interview_changed(
+        interview, appointments.CANCELLED, by_the_person=name == "interview.cancel_own"
+    )
 
 
 # Individual plan and services

@@ -20,6 +20,19 @@ urlpatterns = [
     path("lavoro/persone/<int:pk>/servizi/", views.enrol, name="enrol"),
     path("lavoro/colloqui/<int:pk>/", views.interview, name="interview"),
     path("lavoro/colloqui/<int:pk>/mancato/", views.interview_missed, name="interview_missed"),
+    path(
+        "lavoro/colloqui/<int:pk>/sposta/", views.interview_reschedule, name="interview_reschedule"
+    ),
+    path("lavoro/colloqui/<int:pk>/annulla/", views.interview_cancel, name="interview_cancel"),
+    path("lavoro/disponibilita/", views.slot_list, name="slots"),
+    path("lavoro/disponibilita/<int:pk>/ritira/", views.slot_withdraw, name="slot_withdraw"),
+    path("persone/mio-profilo/appuntamenti/", views.my_appointments, name="my_appointments"),
+    path("persone/mio-profilo/appuntamenti/<int:pk>/prenota/", views.book_slot, name="book_slot"),
+    path(
+        "persone/mio-profilo/appuntamenti/colloqui/<int:pk>/annulla/",
+        views.cancel_own,
+        name="cancel_own",
+    ),
     path("lavoro/azioni/<int:pk>/stato/", views.action_status, name="action_status"),
     path("lavoro/servizi/", views.service_list, name="service_list"),
     path("lavoro/servizi/<int:pk>/", views.service_detail, name="service_detail"),

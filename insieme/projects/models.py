@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from insieme.accounts.models import Role
 from insieme.calls.models import Application
 from insieme.core.decimals import TwoDecimals
+from insieme.employment.models import DURATION_VALIDATORS, MAX_DURATION, MIN_DURATION, starts_at
 from insieme.network.models import Organisation
 from insieme.people.models import Person
 
@@ -210,15 +211,22 @@ class Milestone(models.Model):
         return self.title
 
 
+class SessionStatus(models.TextChoices):
+    PLANNED = "prevista", _("Planned")
+    HELD = "svolta", _("Held")
+    CANCELLED = "annullata", _("Cancelled")
+
+
 class CoachingSessionQuerySet(models.QuerySet["CoachingSession"]):
     def held(self, today: date | None = None) -> "CoachingSessionQuerySet":
-        """Sessions held (dated up to today): only their hours are counted."""
-        return self.filter(date__lte=today or timezone.localdate())
+        """Sessions held (status held, dated up to today): only their hours are counted."""
+        return self.filter(status=SessionStatus.HELD, date__lte=today or timezone.localdate())
 
 
 class CoachingSession(models.Model):
-    """A coaching session held with a project. It is recorded once held, so its date is never
-    after today (`clean`); the hours counted are those of the sessions held (`held()`)."""
+    """A coaching session with a project: planned (a date and time ahead, with its place or
+    video link), then held or cancelled. A session recorded as held is never dated after today
+    (`clean`); the hours counted are those of the sessions held (`held()`)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sessions"
@@ -234,6 +242,20 @@ class CoachingSession(models.Model):
     topics = models.CharField(_("topics"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
+    # Sessions recorded before planning existed were held; planned ones start as planned
+    # (projects/rules.py).
+    status = models.CharField(
+        _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.HELD
+    )
+    time = models.TimeField(_("time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=DURATION_VALIDATORS
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    sequence = models.PositiveSmallIntegerField(default=0, editable=False)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = CoachingSessionQuerySet.as_manager()
@@ -245,15 +267,36 @@ class CoachingSession(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=24), name="session_hours_in_a_day"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | (Q(duration_minutes__gte=MIN_DURATION) & Q(duration_minutes__lte=MAX_DURATION)),
+                name="session_duration_range",
+            ),
         ]
+        indexes = [models.Index(fields=["coach", "date"])]
 
     def __str__(self) -> str:
         return f"{self.date} — {self.topics}"
 
+    @property
+    def minutes(self) -> int:
+        """How long it lasts: the planned duration, or the hours recorded."""
+        return self.duration_minutes or int(self.hours * 60)
+
+    @property
+    def starts_at(self):
+        return starts_at(self.date, self.time)
+
+    @property
+    def ends_at(self):
+        start = self.starts_at
+        return start + timedelta(minutes=self.minutes) if start else None
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
-        if self.date and self.date > timezone.localdate():
+        held = self.status == SessionStatus.HELD
+        if held and self.date and self.date > timezone.localdate():
             errors["date"] = ValidationError(
                 _("A coaching session is recorded once held: choose a date up to today."),
                 code="session_in_future",
@@ -401,3 +444,24 @@ class SurvivalFollowUp(models.Model):
                     )
                 }
             )
+
+
+class CalendarFeed(models.Model):
+    """A staff member's secret address for their calendar (`/calendario/<token>.ics`): whoever
+    has it reads the appointments, so its owner can replace it at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

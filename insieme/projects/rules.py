@@ -21,6 +21,7 @@ from insieme.projects.models import (
     Participation,
     Project,
     ProjectStatus,
+    SessionStatus,
 )
 
 MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
@@ -176,6 +177,28 @@ PROJECT.transition(
     MANAGERS,
     label=_("Reinstate"),
 )
+# Coaching sessions: planned ahead (a date, a time, a place or a video link), then held or
+# cancelled; a planned one may be moved. Sessions recorded after the fact are held at once.
+S = SessionStatus
+SESSION = Workflow(CoachingSession, "status", initial=S.PLANNED)
+SESSION.transition("session.hold", {S.PLANNED}, S.HELD, WORKERS, who=held_session, label=_("Held"))
+SESSION.transition(
+    "session.cancel",
+    {S.PLANNED},
+    S.CANCELLED,
+    WORKERS,
+    who=held_session,
+    label=_("Cancel the session"),
+)
+SESSION.transition(
+    "session.reschedule",
+    {S.PLANNED},
+    S.PLANNED,
+    WORKERS,
+    who=held_session,
+    label=_("Move the session"),
+)
+
 # The transition that brings a milestone to each status; a project's status page offers
 # completing and dropping.
 MILESTONE_TO = {t.target: t.name for t in MILESTONE.transitions}
@@ -192,6 +215,7 @@ ACTIONS = [
     Action("milestone.change", WORKERS, who=wrote_milestone),
     Action("milestone.delete", WORKERS, who=wrote_milestone),
     Action("project.record_session", WORKERS, who=accompanies),
+    Action("project.plan_session", WORKERS, label=_("Plan a session"), who=accompanies),
     Action("session.change", WORKERS, who=held_session),
     Action("session.delete", WORKERS, who=held_session),
     Action("survival_follow_up.record", WORKERS, who=accompanies),
@@ -205,4 +229,4 @@ ACTIONS = [
     Action("participation.set_attendance", WORKERS, who=on_a_visible_project),
 ]
 
-register(APPLICATION, PROJECT, MILESTONE, *ACTIONS)
+register(APPLICATION, PROJECT, MILESTONE, SESSION, *ACTIONS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insieme.projects import committee_views, views
+from insieme.projects import calendar_views, committee_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -34,4 +34,11 @@ urlpatterns = [
 committee_urlpatterns = [
     path("bandi/<int:pk>/decisione/", committee_views.call_decide, name="decide"),
     path("bandi/<int:pk>/riesame/", committee_views.call_review_decision, name="review_decision"),
+]
+
+# The staff's week and calendar feed, at the site's root (config/urls.py).
+calendar_urlpatterns = [
+    path("lavoro/calendario/", calendar_views.week, name="week"),
+    path("lavoro/calendario/indirizzo/", calendar_views.feed_token, name="feed_token"),
+    path("calendario/<str:token>.ics", calendar_views.feed, name="feed"),
 ]

@@ -36,6 +36,7 @@ from insieme.projects.models import (
     Participation,
     Project,
     ProjectStatus,
+    SessionStatus,
     SurvivalFollowUp,
     TeamMember,
 )
@@ -76,10 +77,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .select_related("project__application")
     )
     coach_hours = (
-        # The hours held: sessions dated after today are not counted.
+        # The hours held: sessions planned, cancelled or dated after today are not counted.
         User.objects.filter(
             coaching_sessions__project__in=visible,
             coaching_sessions__date__lte=timezone.localdate(),
+            coaching_sessions__status=SessionStatus.HELD,
         )
         .annotate(
             hours=TwoDecimals(Sum("coaching_sessions__hours"), output_field=HOURS),

@@ -31,7 +31,15 @@ from insieme.calls.models import (
 )
 from insieme.calls.tests import helpers as calls
 from insieme.core.models import ContractType
-from insieme.employment.models import Action, Enrolment, Goal, Interview, Referral, Service
+from insieme.employment.models import (
+    Action,
+    Enrolment,
+    Goal,
+    Interview,
+    Referral,
+    Service,
+    Slot,
+)
 from insieme.employment.tests import factories as employment
 from insieme.evaluations.models import Assignment, Declaration
 from insieme.grants.models import ExpenseItem, FinalReport, Fund, Grant, Microcredit, Tranche
@@ -40,6 +48,7 @@ from insieme.network.models import Agreement, ContactPerson, Organisation, Organ
 from insieme.people.models import Consent, Document
 from insieme.placements.models import FollowUp, Placement
 from insieme.projects.models import (
+    CalendarFeed,
     CoachingSession,
     Event,
     Milestone,
@@ -154,6 +163,13 @@ def build() -> World:
     )
     document.file.save("cv.pdf", ContentFile(PDF), save=True)
     interview = Interview.objects.create(code="COL-M1", person=person, date=today, operator=op)
+    slot = Slot.objects.create(
+        operator=op,
+        date=today + datetime.timedelta(days=7),
+        time=datetime.time(10, 0),
+        place="Sportello",
+    )
+    calendar_feed = CalendarFeed.objects.create(user=op, token="matrice-token-segreto")
     goal = Goal.objects.create(person=person, title="Trovare lavoro in cucina")
     action = Action.objects.create(goal=goal, description="Preparare il CV", owner=op)
     service = Service.objects.create(kind="formazione", title="Corso HACCP", provider=partner_org)
@@ -298,6 +314,8 @@ def build() -> World:
         consent=consent,
         document=document,
         interview=interview,
+        slot=slot,
+        calendar_feed=calendar_feed,
         goal=goal,
         action=action,
         service=service,

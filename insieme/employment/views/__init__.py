@@ -1,6 +1,15 @@
 """The employment pages, by journey: sign-up and waiting list, interviews and plans, vacancies and
 referrals (placements have their own app)."""
 
+from insieme.employment.views.appointments import (
+    book_slot,
+    cancel_own,
+    interview_cancel,
+    interview_reschedule,
+    my_appointments,
+    slot_list,
+    slot_withdraw,
+)
 from insieme.employment.views.plans import (
     action_status,
     add_action,
@@ -49,12 +58,17 @@ __all__ = [
     "attendance",
     "attendance_session",
     "book_interview",
+    "book_slot",
+    "cancel_own",
     "caseload",
     "close_registration",
     "contact",
     "enrol",
     "interview",
+    "interview_cancel",
     "interview_missed",
+    "interview_reschedule",
+    "my_appointments",
     "person",
     "queue",
     "refer",
@@ -66,6 +80,8 @@ __all__ = [
     "service_list",
     "signup",
     "signup_done",
+    "slot_list",
+    "slot_withdraw",
     "vacancy",
     "vacancy_edit",
     "vacancy_list",
