@@ -113,7 +113,7 @@ def _amount_messages(question: dict, max_request: Any) -> dict[str, str]:
     return messages
 
 
-NUMBER_CEILING = 2_147_483_647
+NUMBER_CEILING = Decimal(2_147_483_647)
 TEXT_MESSAGES = {
     "max_length": ngettext_lazy(
         "Write at most %(limit_value)d character (it has %(show_value)d).",

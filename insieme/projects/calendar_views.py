@@ -59,7 +59,9 @@ def _sort_key(row: dict) -> tuple:
 def week(request):
     monday = _monday(request)
     sunday = monday + datetime.timedelta(days=6)
-    days = {monday + datetime.timedelta(days=n): [] for n in range(7)}
+    days: dict[datetime.date, list[dict]] = {
+        monday + datetime.timedelta(days=n): [] for n in range(7)
+    }
     for interview in _interviews(request.user, monday, sunday):
         days[interview.date].append(
             {
