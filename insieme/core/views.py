@@ -4,16 +4,22 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from insieme.core import worklist
 
 
 @require_GET
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
-    return render(request, "core/home.html", {"roles": request.user.ordered_roles})
+    today = timezone.localdate()
+    roles = request.user.ordered_roles
+    sections = [(role, worklist.worklist(request.user, role, today)) for role in roles]
+    return render(request, "core/home.html", {"roles": roles, "sections": sections})
 
 
 def server_error(request):
