@@ -109,18 +109,19 @@ def worklist(user: Any, role: str, today: datetime.date) -> list[Item]:
 @dataclass(frozen=True)
 class Source:
     """Where the header's search looks: `find(user, query)` returns the matching rows `user`
-    may see (a queryset; the search reads at most `limit` of them in one query), `row(obj)`
-    how each one reads. `applies(user)` says whether the source is searched for that user at
+    may see (a queryset; the search reads at most `SEARCH_LIMIT` of them in one query),
+    `row(obj, user)` how each one reads. `applies(user)` says whether the source is searched for that user at
     all (funders never search people)."""
 
     key: str
     label: str | Promise
     find: Callable[[Any, str], QuerySet]
-    row: Callable[[Any], Row]
+    row: Callable[[Any, Any], Row]  # (obj, user)
     applies: Callable[[Any], bool]
     order: int = 100
-    # The full list behind the results (e.g. the people list searched for the same text).
-    more_url: Callable[[Any], str] | None = None
+    # The URL name of the full list behind the results, searched for the same text (its search
+    # reads ``q`` or the session token ``ricerca`` of `insieme.core.listing`).
+    more_url: str = ""
 
 
 @dataclass
@@ -148,13 +149,15 @@ def search_sources(user: Any) -> list[Source]:
 
 def search_everywhere(user: Any, query: str) -> list[Found]:
     """Every source `user` may search, with its first rows for `query` (one query each)."""
-    found = []
+    found: list[Found] = []
+    if not query.strip():
+        return found
     for source in search_sources(user):
         objects = list(source.find(user, query)[: SEARCH_LIMIT + 1])
         found.append(
             Found(
                 source=source,
-                rows=[source.row(obj) for obj in objects[:SEARCH_LIMIT]],
+                rows=[source.row(obj, user) for obj in objects[:SEARCH_LIMIT]],
                 truncated=len(objects) > SEARCH_LIMIT,
             )
         )
