@@ -11,6 +11,7 @@ admin.site.site_title = _("Insieme administration")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("cerca/", core_views.search, name="search"),
     path("healthz", core_views.healthz, name="healthz"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("accessibilita/", core_views.accessibility, name="accessibility"),

@@ -13,8 +13,10 @@ class AccountsConfig(AppConfig):
         from insieme.accounts import (
             middleware,  # noqa: F401  (connects the login signal)
             rules,  # noqa: F401  (registers the gate's table)
+            worklist,
         )
         from insieme.accounts.models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
         auditlog.register(Group)
+        worklist.register()

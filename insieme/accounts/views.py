@@ -8,6 +8,7 @@ from insieme.accounts import services
 from insieme.accounts.forms import InviteForm
 from insieme.accounts.models import Role, User
 from insieme.accounts.permissions import role_required
+from insieme.accounts.worklist import NEVER_SIGNED_IN
 from insieme.core import rules
 
 
@@ -19,10 +20,14 @@ def user_list(request):
     role = request.GET.get("ruolo", "")
     if role in Role.values:
         users = users.filter(groups__name=role)
+    # ?filtro=mai_entrati: the accounts the home's worklist counts.
+    never = request.GET.get("filtro") == NEVER_SIGNED_IN
+    if never:
+        users = users.filter(is_active=True, last_login__isnull=True)
     return render(
         request,
         "accounts/user_list.html",
-        {"users": users, "roles": Role.choices, "selected_role": role},
+        {"users": users, "roles": Role.choices, "selected_role": role, "never": never},
     )
 
 

@@ -11,7 +11,7 @@ class CallsConfig(AppConfig):
 
         import insieme.calls.retention
         import insieme.calls.timeline  # noqa: F401 (fills the registries of people and network)
-        from insieme.calls import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.calls import models, rules, search, worklist  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Call)
         auditlog.register(models.Application, exclude_fields=["answers"])
@@ -19,3 +19,5 @@ class CallsConfig(AppConfig):
         auditlog.register(models.InformationRequest)
         auditlog.register(models.Question)
         auditlog.register(models.Criterion)
+        worklist.register()
+        search.register()

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +14,7 @@ from weasyprint import HTML
 from insieme.accounts.models import Role
 from insieme.accounts.permissions import role_required
 from insieme.calls import services
+from insieme.calls import worklist as calls_worklist
 from insieme.calls.forms import (
     CALL_LISTS,
     ApplicationFilterForm,
@@ -82,11 +83,18 @@ def public_detail(request, pk):
 @role_required(*STAFF)
 @require_GET
 def manage_list(request):
-    calls = Call.objects.annotate(
+    calls: QuerySet = Call.objects.annotate(
         submitted=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT))
     ).order_by("-edition", "code", "pk")
+    # The filters the home's worklist links to (calls/worklist.py counts the same rows).
+    focus = request.GET.get("filtro", "")
+    focused = calls_worklist.filtered_calls(calls.all(), focus, request.user)
+    if focused is not None:
+        calls = focused
+    else:
+        focus = ""
     page = paginate(request, calls)
-    return render(request, "calls/manage_list.html", {"calls": page, "page": page})
+    return render(request, "calls/manage_list.html", {"calls": page, "page": page, "focus": focus})
 
 
 @role_required(*STAFF)

@@ -10,7 +10,7 @@ class EmploymentConfig(AppConfig):
         from auditlog.registry import auditlog
 
         import insieme.employment.retention  # noqa: F401 (fills the registries of people and network)
-        from insieme.employment import models, rules, timeline  # noqa: F401 (rules registers the gate's table)
+        from insieme.employment import models, rules, timeline, worklist  # noqa: F401 (rules registers the gate's table)
 
         for model in (
             models.Registration,
@@ -28,3 +28,4 @@ class EmploymentConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(models.JobProfile, m2m_fields={"wished_contracts"})
         timeline.register_providers()
+        worklist.register()

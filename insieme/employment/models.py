@@ -47,6 +47,10 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
             .order_by("registered_on", "created_at", "pk")
         )
 
+    def to_contact(self) -> "RegistrationQuerySet":
+        """Waiting for a first contact (on the waiting list, nobody has reached them yet)."""
+        return self.filter(status=RegistrationStatus.WAITING, first_contact_on__isnull=True)
+
     def overdue(self, today: datetime.date | None = None) -> "RegistrationQuerySet":
         today = today or timezone.localdate()
         limit = today - datetime.timedelta(days=first_contact_target_days())

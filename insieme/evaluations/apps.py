@@ -10,7 +10,7 @@ class EvaluationsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from insieme.calls.page import add_to_application_page
-        from insieme.evaluations import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.evaluations import models, rules, worklist  # noqa: F401 (rules registers the gate's table)
         from insieme.evaluations.feedback import feedback_panel
 
         add_to_application_page(feedback_panel)
@@ -18,3 +18,4 @@ class EvaluationsConfig(AppConfig):
         auditlog.register(models.Assignment)
         auditlog.register(models.Score)
         auditlog.register(models.Decision)
+        worklist.register()

@@ -20,6 +20,7 @@ from insieme.evaluations import services
 from insieme.evaluations.forms import AssignForm, DecisionForm, DeclarationForm, ScoreForm
 from insieme.evaluations.models import Assignment, Decision, Declaration
 from insieme.evaluations.rules import open_reviews
+from insieme.evaluations.worklist import TO_COMPLETE
 
 STAFF = (Role.OPERATOR, Role.ADMIN)
 
@@ -35,8 +36,16 @@ def my_assignments(request):
         .for_list()
         .order_by("application__code", "assigned_at", "pk")
     )
+    # ?filtro=da_completare: the reviews the home's worklist counts.
+    to_complete = request.GET.get("filtro") == TO_COMPLETE
+    if to_complete:
+        assignments = assignments.filter(completed_at__isnull=True)
     page = paginate(request, assignments)
-    return render(request, "evaluations/my_assignments.html", {"assignments": page, "page": page})
+    return render(
+        request,
+        "evaluations/my_assignments.html",
+        {"assignments": page, "page": page, "to_complete": to_complete},
+    )
 
 
 def own_assignment(request, pk) -> Assignment:

@@ -11,7 +11,7 @@ class GrantsConfig(AppConfig):
 
         import insieme.grants.retention
         import insieme.grants.timeline  # noqa: F401 (fills the registries of people and network)
-        from insieme.grants import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.grants import models, rules, worklist  # noqa: F401 (rules registers the gate's table)
         from insieme.grants.admission import money_on_it
         from insieme.grants.project_page import grants_of_project
         from insieme.projects.admission import add_admission_hold
@@ -19,6 +19,7 @@ class GrantsConfig(AppConfig):
 
         add_to_project_page(grants_of_project)
         add_admission_hold(money_on_it)
+        worklist.register()
 
         for model in (
             models.Fund,

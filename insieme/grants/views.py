@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, OuterRef, Q, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Value
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from insieme.core import rules
 from insieme.core.audit import log_access
 from insieme.core.listing import Listing, paginate
 from insieme.grants import services
+from insieme.grants import worklist as grants_worklist
 from insieme.grants.forms import (
     GRANT_SORTS,
     UNDERTAKING_SORTS,
@@ -245,7 +246,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 def my_grants(request: HttpRequest) -> HttpResponse:
-    grants = (
+    grants: QuerySet = (
         Grant.objects.visible_to(request.user)
         .with_figures()
         .select_related("fund", "funder", "application")
@@ -258,8 +259,16 @@ def my_grants(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-awarded_on", "-pk")
     )
+    # ?filtro=spese_da_esaminare: the grants with the expenses the home's worklist counts.
+    to_review = request.GET.get("filtro") == grants_worklist.EXPENSES_TO_REVIEW
+    if to_review:
+        grants = grants_worklist.grants_with_expenses_to_review(grants, request.user)
     page = paginate(request, grants)
-    return render(request, "grants/my_grants.html", {"grants": page, "page": page})
+    return render(
+        request,
+        "grants/my_grants.html",
+        {"grants": page, "page": page, "to_review": to_review},
+    )
 
 
 @role_required(*READERS)

@@ -28,6 +28,7 @@ from insieme.core.money import XLSX_MONEY, XLSX_NUMBER
 from insieme.employment.models import Interview
 from insieme.grants.models import Disbursement, Grant
 from insieme.impact import tasks
+from insieme.impact import worklist as impact_worklist
 from insieme.impact.cache import cached
 from insieme.impact.dashboard import (
     SUPPRESSED,
@@ -418,7 +419,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         )
         tasks.start(workbook, dry_run=True)
         return redirect("impact:import_detail", pk=workbook.pk)
-    return render(request, "impact/import_upload.html", {"form": form, "recent": _imports()[:10]})
+    # ?filtro=da_confermare: the imports the home's worklist counts.
+    to_confirm = request.GET.get("filtro") == impact_worklist.TO_CONFIRM
+    recent = _imports().filter(status=ImportStatus.CHECKED) if to_confirm else _imports()
+    return render(
+        request,
+        "impact/import_upload.html",
+        {"form": form, "recent": recent[:10], "to_confirm": to_confirm},
+    )
 
 
 @require_GET

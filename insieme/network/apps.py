@@ -9,7 +9,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.network import rules  # noqa: F401  (registers the gate's table)
+        from insieme.network import rules, search  # noqa: F401  (registers the gate's table)
         from insieme.network.models import (
             Agreement,
             ContactPerson,
@@ -18,6 +18,7 @@ class NetworkConfig(AppConfig):
         )
 
         auditlog.register(Organisation)
+        search.register()
         auditlog.register(ContactPerson)
         auditlog.register(Agreement)
         auditlog.register(OrganisationMember)

@@ -9,10 +9,11 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.people import rules  # noqa: F401 (registers the gate's table)
+        from insieme.people import rules, search  # noqa: F401 (registers the gate's table)
         from insieme.people.models import Consent, Document, Person, SpecialCategoryData
 
         auditlog.register(Person)
+        search.register()
         auditlog.register(Consent)
         auditlog.register(Document, exclude_fields=["file"])
         auditlog.register(

@@ -20,3 +20,4 @@ class PlacementsConfig(AppConfig):
         page.add_to_person_page(pages.placements_of_person)
         page.add_caseload_count("placement_count", models.Placement)
         page.add_reminders("follow_ups", pages.follow_ups_due)
+        pages.register_worklist()

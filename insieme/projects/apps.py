@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from insieme.projects import models, rules  # noqa: F401 (rules registers the gate's table)
+        from insieme.projects import models, rules, worklist  # noqa: F401 (rules registers the gate's table)
 
         auditlog.register(models.Project, m2m_fields={"coaches", "reporting_users"})
         for model in (
@@ -21,3 +21,4 @@ class ProjectsConfig(AppConfig):
             models.SurvivalFollowUp,
         ):
             auditlog.register(model)
+        worklist.register()

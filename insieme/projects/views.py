@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from insieme.core.decimals import TwoDecimals
 from insieme.core.listing import paginate
 from insieme.core.models import ContractType
 from insieme.projects import page, services
+from insieme.projects import worklist as projects_worklist
 from insieme.projects.forms import (
     AttendanceForm,
     CoachesForm,
@@ -66,10 +67,17 @@ def _show_errors(request: HttpRequest, error: ValidationError) -> None:
 
 @role_required(*STAFF)
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.visible_to(request.user).for_list()
+    projects: QuerySet = Project.objects.visible_to(request.user).for_list()
     status = request.GET.get("stato", "")
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
+    # The filters the home's worklist links to (projects/worklist.py counts the same rows).
+    focus = request.GET.get("filtro", "")
+    focused = projects_worklist.filtered_projects(projects, focus, request.user)
+    if focused is not None:
+        projects = focused
+    else:
+        focus = ""
     visible = Project.objects.visible_to(request.user)
     follow_ups = (
         SurvivalFollowUp.objects.due(timezone.localdate())
@@ -97,6 +105,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "projects": page,
             "page": page,
+            "focus": focus,
             "statuses": ProjectStatus.choices,
             "selected_status": status,
             "follow_ups": follow_ups,

@@ -4,6 +4,16 @@
 window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
 document.addEventListener("DOMContentLoaded", () => {
+  // "/" anywhere outside a field jumps to the header's search box.
+  document.addEventListener("keydown", (event) => {
+    const search = document.getElementById("header-search-q");
+    const target = event.target;
+    const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && search && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      search.focus();
+    }
+  });
   // Buttons with data-confirm ask before submitting their form.
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("[data-confirm]");

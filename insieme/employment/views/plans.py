@@ -42,6 +42,7 @@ from insieme.employment.models import (
 from insieme.employment.page import person_context
 from insieme.employment.skills import labels_for
 from insieme.employment.views.common import _data, _form_error
+from insieme.employment.worklist import AGENDA_TODAY
 from insieme.people.models import Person
 from insieme.people.timeline import events_for
 
@@ -76,15 +77,20 @@ def book_interview(request, pk: int):
 @role_required(Role.OPERATOR)
 @require_GET
 def agenda(request):
-    interviews = Interview.objects.agenda().filter(date__gte=timezone.localdate())
+    today = timezone.localdate()
+    interviews = Interview.objects.agenda().filter(date__gte=today)
     everyone = request.GET.get("tutti") == "1"
     if not everyone:
         interviews = interviews.filter(operator=request.user)
+    # ?giorno=oggi: the interviews of today (the home's worklist links here).
+    only_today = request.GET.get("giorno") == AGENDA_TODAY
+    if only_today:
+        interviews = interviews.filter(date=today)
     page = paginate(request, interviews)
     return render(
         request,
         "employment/agenda.html",
-        {"interviews": page, "page": page, "everyone": everyone},
+        {"interviews": page, "page": page, "everyone": everyone, "only_today": only_today},
     )
 
 

@@ -36,6 +36,12 @@ from insieme.employment.models import (
 from insieme.employment.page import caseload_counts
 from insieme.employment.reminders import reminders_for
 from insieme.employment.views.common import _count, _data, _form_error, _operator_choices
+from insieme.employment.worklist import (
+    CASELOAD_AWAITING_OUTCOME,
+    QUEUE_OVERDUE,
+    QUEUE_TO_CONTACT,
+    awaiting_outcome_filter,
+)
 from insieme.people.forms import show_error
 
 SIGNED_UP_SESSION_KEY = "employment_signed_up"
@@ -136,6 +142,15 @@ def queue(request):
     if mine:
         registrations = registrations.filter(assigned_to=request.user)
     today = timezone.localdate()
+    # The filters the home's worklist links to (employment/worklist.py counts the same rows).
+    focus = request.GET.get("filtro", "")
+    all_registrations = registrations
+    if focus == QUEUE_TO_CONTACT:
+        registrations = registrations.to_contact()
+    elif focus == QUEUE_OVERDUE:
+        registrations = registrations.overdue(today)
+    else:
+        focus = ""
     page = paginate(
         request,
         registrations.annotate(attempts=_count(ContactAttempt, registration=OuterRef("pk"))),
@@ -150,7 +165,8 @@ def queue(request):
         "target_days": first_contact_target_days(),
         "operator_choices": _operator_choices(),
         "mine": mine,
-        "overdue_count": counts.count(registrations.overdue(today)),
+        "focus": focus,
+        "overdue_count": counts.count(all_registrations.overdue(today)),
     }
     return render(request, "employment/queue.html", context)
 
@@ -254,11 +270,14 @@ def caseload(request):
     )
     if not everyone:
         registrations = registrations.filter(assigned_to=request.user)
+    awaiting = request.GET.get("filtro") == CASELOAD_AWAITING_OUTCOME
+    if awaiting:
+        registrations = registrations.filter(awaiting_outcome_filter())
     page = paginate(request, registrations)
     return render(
         request,
         "employment/caseload.html",
-        {"registrations": page, "page": page, "everyone": everyone},
+        {"registrations": page, "page": page, "everyone": everyone, "awaiting": awaiting},
     )
 
 

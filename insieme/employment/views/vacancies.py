@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -31,6 +31,7 @@ from insieme.employment.models import (
 )
 from insieme.employment.skills import labels_for
 from insieme.employment.views.common import _data, _form_error
+from insieme.employment.worklist import VACANCIES_AWAITING_ANSWER
 from insieme.network import activities
 from insieme.people.models import Person
 
@@ -56,12 +57,23 @@ def vacancy_list(request):
     vacancies = form.filter(Vacancy.objects.visible_to(request.user).for_list()).order_by(
         "-created_at", "-pk"
     )
+    # ?filtro=candidati_in_attesa: the vacancies with the referrals the home's worklist counts.
+    awaiting = request.GET.get("filtro") == VACANCIES_AWAITING_ANSWER
+    if awaiting:
+        pending = Referral.objects.filter(vacancy=OuterRef("pk"), outcome=ReferralOutcome.PROPOSED)
+        vacancies = Vacancy.objects.visible_to(request.user).for_list().filter(Exists(pending))
+        vacancies = vacancies.order_by("-created_at", "-pk")
     page = CountingPaginator(vacancies, VACANCIES_PER_PAGE).get_page(request.GET.get("pagina"))
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(
         request,
         "employment/vacancy_list.html#results" if fragment else "employment/vacancy_list.html",
-        {"form": form, "page": page, "query_string": form.query_string()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": form.query_string(),
+            "awaiting": awaiting,
+        },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
