@@ -29,6 +29,7 @@ run: setup
 	@$(MANAGE) migrate --noinput -v0
 	@$(MANAGE) createcachetable
 	@$(MANAGE) seed_demo
+	@$(MANAGE) send_notice_digest --schedule >/dev/null
 	@$(MANAGE) db_worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 

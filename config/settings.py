@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "insieme.workbook",
     "insieme.impact",
     "insieme.api",
+    "insieme.notices",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "insieme.accounts.context_processors.navigation",
+                "insieme.notices.context_processors.unread_notices",
             ],
             # {{ amount|eur }} on every page, PDF and e-mail (insieme.core.money)
             "builtins": ["insieme.core.templatetags.money"],
@@ -299,6 +301,12 @@ FIRST_CONTACT_TARGET_DAYS = int(env("FIRST_CONTACT_TARGET_DAYS", "35"))
 # address that hears of it (without one, the operators do).
 OFFICE_EMAIL = env("OFFICE_EMAIL", "")
 OFFICE_PHONE = env("OFFICE_PHONE", "")
+# Text messages (appointment reminders): a class with send_messages(messages), see
+# insieme/notices/sms.py. The console back-end only logs that a message left.
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    "insieme.notices.sms.LocmemBackend" if TESTING else "insieme.notices.sms.ConsoleBackend",
+)
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/m")
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 # Personal data are pseudonymised this many days after a person's last activity (GDPR).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("persone/", include("insieme.people.urls")),
     path("progetti/", include("insieme.projects.urls")),
     path("fondi/", include("insieme.grants.urls")),
+    path("avvisi/", include("insieme.notices.urls")),
     path("organizzazioni/", include("insieme.network.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("insieme.calls.urls")),

@@ -245,6 +245,7 @@ def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> mode
     if not isinstance(declared, Transition) or declared.workflow is None:
         raise TypeError(f"{name!r} is not a transition")
     require(by, name, obj)
+    before = getattr(obj, declared.workflow.field)
     fields = list(changes)
     if not declared.workflow.computed:
         fields.append(declared.workflow.field)
@@ -254,7 +255,26 @@ def transition(obj: models.Model, name: str, *, by: Any, **changes: Any) -> mode
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         fields.append("updated_at")
     obj.save(update_fields=fields)
+    _emit_transition(obj, declared, before, by)
     return obj
+
+
+def _emit_transition(obj: models.Model, declared: Transition, before: Any, by: Any) -> None:
+    """Every move along a workflow is an event named after its transition ("application.submit"),
+    in the service's transaction: which object (model label, pk), from and to which state. No
+    personal data: the subscribers read the object."""
+    from insieme.core.events import emit
+
+    emit(
+        declared.name,
+        {
+            "object": {"model": obj._meta.label_lower, "id": obj.pk},
+            "from": str(before) if before is not None else None,
+            "to": str(declared.target),
+        },
+        obj=obj,
+        actor=by if getattr(by, "pk", None) else None,
+    )
 
 
 def create(model: type[models.Model], *, by: Any, **values: Any):

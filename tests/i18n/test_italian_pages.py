@@ -187,6 +187,15 @@ def _mail_contexts(world) -> dict[str, dict]:
                 actions=[objects["action"]],
             ),
         },
+        "notices/email/notice.txt": {
+            "notice": objects["notice"],
+            "link": "http://127.0.0.1:8000/candidature/",
+        },
+        "notices/email/digest.txt": {
+            "user": world.users["op"],
+            "notices": [(objects["notice"], "http://127.0.0.1:8000/candidature/")],
+            "centre": "http://127.0.0.1:8000/avvisi/",
+        },
     }
 
 

@@ -517,6 +517,14 @@ api:tokens                                                 GET     L  200  200  
 api:tokens                                                 POST    L  200  200  200  200  200  200  200  200  200  200  200
 api:revoke                                                 GET     L  405  405  405  405  405  405  405  405  405  405  405
 api:revoke                                                 POST    L  302  404  404  404  404  404  404  404  404  404  404
+notices:list                                               GET     L  200  200  200  200  200  200  200  200  200  200  200
+notices:list                                               POST    L  405  405  405  405  405  405  405  405  405  405  405
+notices:mark_all_read                                      GET     L  405  405  405  405  405  405  405  405  405  405  405
+notices:mark_all_read                                      POST    L  302  302  302  302  302  302  302  302  302  302  302
+notices:mark_read                                          GET     L  405  405  405  405  405  405  405  405  405  405  405
+notices:mark_read                                          POST    L  302  404  404  404  404  404  404  404  404  404  404
+notices:preferences                                        GET     L  200  200  200  200  200  200  200  200  200  200  200
+notices:preferences                                        POST    L  302  302  302  302  302  302  302  302  302  302  302
 employment:signup                                          GET   200  200  200  200  200  200  200  200  200  200  200  200
 employment:signup                                          POST  200  200  200  200  200  200  200  200  200  200  200  200
 employment:signup_done                                     GET   302  302  302  302  302  302  302  302  302  302  302  302

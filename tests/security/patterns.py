@@ -112,6 +112,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:v1:get_referral": {"referral_id": "referral"},
     "api:v1:get_placement": {"placement_id": "placement"},
     "api:revoke": {"pk": "api_token"},
+    "notices:mark_read": {"pk": "notice"},
     "employment:assign": {"pk": "registration"},
     "employment:contact": {"pk": "registration"},
     "employment:close_registration": {"pk": "registration"},

@@ -45,6 +45,7 @@ from insieme.evaluations.models import Assignment, Declaration
 from insieme.grants.models import ExpenseItem, FinalReport, Fund, Grant, Microcredit, Tranche
 from insieme.impact.models import WorkbookImport
 from insieme.network.models import Agreement, ContactPerson, Organisation, OrganisationMember
+from insieme.notices.models import Kind, Notice
 from insieme.people.models import Consent, Document
 from insieme.placements.models import FollowUp, Placement
 from insieme.projects.models import (
@@ -355,6 +356,13 @@ def build() -> World:
         microcredit=microcredit,
         workbook=workbook,
         api_token=users["app"].api_tokens.get(),
+        notice=Notice.objects.create(
+            recipient=users["app"],
+            event="application.outcome_decided",
+            kind=Kind.APPLICATIONS,
+            text="È disponibile l'esito della candidatura.",
+            url="/candidature/",
+        ),
         endpoint=endpoint,
         delivery=delivery,
         group=Group.objects.get(name=Role.OPERATOR.value),
