@@ -80,6 +80,7 @@ def interview_cancelled(event: Event, interview: Any) -> Iterable[Draft]:
         _account(interview.person),
         _("Your appointment of %(when)s has been cancelled.") % {"when": when},
         reverse("people:mine"),
+        email=False,  # the cancellation is e-mailed, with its .ics, by the appointment itself
     )
     yield Draft(
         interview.operator,
@@ -89,12 +90,13 @@ def interview_cancelled(event: Event, interview: Any) -> Iterable[Draft]:
     )
 
 
-@handles(Kind.APPOINTMENTS, "interview.reminder")
+@handles(Kind.APPOINTMENTS, "interview.reminder_sent")
 def interview_reminder(event: Event, interview: Any) -> Iterable[Draft]:
     yield Draft(
         _account(interview.person),
         _("Reminder: your appointment is on %(when)s.") % {"when": _when(interview)},
         reverse("people:mine"),
+        email=False,  # the reminder is e-mailed by the appointment itself
         sms=True,
     )
 

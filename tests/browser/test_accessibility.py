@@ -544,7 +544,7 @@ def test_key_journeys_with_the_keyboard_alone(world, live_server, browser: Brows
     tab_to(page, "Persone")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Persone")
-    tab_to_field(page, "Cerca")
+    tab_to_field(page, "Cerca", exact=True)  # the list's own search, not the header's
     page.keyboard.type(person.last_name)
     page.keyboard.press("Enter")
     name = f"{person.last_name} {person.first_name}"
@@ -592,14 +592,14 @@ def skip_link_leads_to_the_content(browser: Browser, live_server, world: World) 
     context.close()
 
 
-def tab_to_field(page: Page, label: str, limit: int = 80) -> None:
-    """Press Tab until the focused field is the one labelled `label`."""
+def tab_to_field(page: Page, label: str, limit: int = 80, *, exact: bool = False) -> None:
+    """Press Tab until the focused field is the one labelled `label` (or starting with it)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         labels = page.evaluate(
             "() => Array.from(document.activeElement.labels || []).map(l => l.innerText.trim())"
         )
-        if any(text.startswith(label) for text in labels):
+        if any(text == label or (not exact and text.startswith(label)) for text in labels):
             return
     raise AssertionError(f"Tab never reached the field {label!r} on {page.url}")
 

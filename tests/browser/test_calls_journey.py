@@ -115,7 +115,7 @@ def test_an_association_applies_and_the_committee_admits_it(
     # The evaluator declares no conflict and scores it, without learning who applied.
     judge = staff_page(browser, live_server, evaluator)
     judge.goto(live_server.url + "/")
-    judge.get_by_role("link", name="Valutazioni").click()
+    judge.get_by_role("link", name="Valutazioni", exact=True).click()
     judge.get_by_role("link", name="Prima la dichiarazione").click()
     expect(judge.get_by_text("dichiara se hai un conflitto di interessi")).to_be_visible()
     judge.get_by_label("Dichiaro di non avere conflitti di interessi").check(force=True)

@@ -55,7 +55,7 @@ def test_a_domain_event_reaches_the_endpoint_once(
     (delivery,) = WebhookDelivery.objects.all()
     assert (delivery.status, delivery.payload) == ("delivered", {"application": {"id": 7}})
     assert len(receiver.received) == 1
-    assert event.deliveries.get().status == "done"
+    assert event.deliveries.get(subscriber=webhooks.SUBSCRIBER).status == "done"
 
 
 def test_signature_round_trip():

@@ -175,8 +175,8 @@ def test_cancelling_tells_the_person_with_a_cancel_ics_and_frees_the_first_inter
     assert interview.cancel_reason == "Sede chiusa"
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONTACTED
-    assert _names()[-1] == "interview.cancelled"
-    message = mail.outbox[-1]
+    assert "interview.cancelled" in _names()
+    (message,) = [m for m in mail.outbox if m.attachments]  # the notices' own e-mails have none
     assert "annullato" in message.body
     assert "Sede chiusa" in message.body
     calendar = _ics(message)
@@ -257,7 +257,8 @@ def test_the_person_books_a_slot_and_gets_the_ics(
     assert slot.interview == interview
     registration = interview.registration
     assert registration.status == RegistrationStatus.BOOKED
-    assert _ics(mail.outbox[-1])["METHOD"] == "REQUEST"
+    (invitation,) = [m for m in mail.outbox if m.to == [person_with_account.email]]
+    assert _ics(invitation)["METHOD"] == "REQUEST"
     event = Event.objects.filter(name="interview.scheduled").last()
     assert event.payload["interview"]["slot"] == slot.pk
     assert "fiscal" not in str(event.payload)

@@ -55,7 +55,7 @@ def test_operator_fixes_a_wrong_partita_iva_and_finds_the_organisation(
     expect(page.get_by_text("Bologna (BO)")).to_be_visible()
 
     page.get_by_role("link", name="Organizzazioni").first.click()
-    page.get_by_role("searchbox").fill("citta aper")
+    page.locator("#main").get_by_role("searchbox").fill("citta aper")
     results = page.locator("#results")
     expect(results).to_contain_text("Organizzazioni trovate: 1")
     expect(results.get_by_role("link", name="Società Cooperativa Città Aperta")).to_be_visible()
