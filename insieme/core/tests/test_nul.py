@@ -17,10 +17,3 @@ def test_a_nul_in_a_form_writes_nothing(client_as, operator):
     response = client_as(operator).post(reverse("people:create"), {"last_name": "Ro\x00ssi"})
     assert response.status_code == 400
     assert Person.objects.count() == before
-
-
-@pytest.mark.django_db
-def test_the_api_answers_a_nul_in_json(client):
-    response = client.get("/api/v1/vacancies/", {"q": "\x00"})
-    assert response.status_code == 400
-    assert response.json()["code"] == "nul_character"
