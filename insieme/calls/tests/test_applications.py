@@ -208,7 +208,12 @@ def test_autosave_keeps_valid_answers_and_reports_the_wrong_ones(client_as, appl
         {keys["Descrizione"]: "Testo", keys["Persone coinvolte"]: "molte"},
         headers={"HX-Request": "true"},
     )
-    assert "Inserisci un numero intero" in response.content.decode()
+    html = response.content.decode()
+    assert "Inserisci un numero intero" in html
+    # the status never claims the whole draft was saved when part of it was refused
+    assert "Bozza salvata" not in html
+    assert "Non salvato, correggi:" in html
+    assert "Le altre risposte restano come salvate alle" in html
     draft.refresh_from_db()
     assert draft.answers[keys["Descrizione"]] == "Testo"
     assert keys["Persone coinvolte"] not in draft.answers
