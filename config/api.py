@@ -1,7 +1,13 @@
 """The integration API (/api/v1/): one NinjaAPI, the routers of insieme.api, docs/api.md."""
 
 from insieme.api import actions, assignments, endpoints, intake, payments, registry  # noqa: F401 (actions: see below)
-from insieme.api.core import InsiemeAPI, TokenAuth, TokenRateThrottle, install_error_handlers
+from insieme.api.core import (
+    InsiemeAPI,
+    ObjectParser,
+    TokenAuth,
+    TokenRateThrottle,
+    install_error_handlers,
+)
 
 api = InsiemeAPI(
     title="Insieme per il lavoro API",
@@ -17,6 +23,7 @@ api = InsiemeAPI(
     urls_namespace="api:v1",
     auth=TokenAuth(),
     throttle=[TokenRateThrottle()],
+    parser=ObjectParser(),
     docs_url=None,  # our own page (templates/api/docs.html): no scripts from a CDN
 )
 install_error_handlers(api)

@@ -16,6 +16,7 @@ from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 
@@ -184,6 +185,21 @@ def cleaned(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
 # --- the API object -----------------------------------------------------------------------------
 
 
+class NotAnObject(ValueError):
+    """A body that is JSON but not an object (a list, a number): no write takes one."""
+
+
+class ObjectParser(Parser):
+    """ninja reads a JSON list or number as a body with no fields: a PATCH of `[1, 2]` changed
+    nothing and answered 200. Every body of this API is an object; anything else is a 400."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject(type(data).__name__)
+        return data
+
+
 class InsiemeAPI(NinjaAPI):
     """Adds an ETag to every successful read and answers 304 when the client has it already."""
 
@@ -278,6 +294,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if exc.status_code == 400:
             # ninja's only 400: a body that is not JSON ("Cannot parse request body").
+            if isinstance(exc.__cause__, NotAnObject):
+                return error_response(
+                    request, 400, "malformed", _("The body of the request must be a JSON object.")
+                )
             return error_response(
                 request, 400, "malformed", _("The body of the request is not valid JSON.")
             )

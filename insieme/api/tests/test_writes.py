@@ -3,6 +3,7 @@ visible_to (404), the page's form (422 with field errors), the service's refusal
 write scope, and the webhooks the services emit."""
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -491,3 +492,19 @@ def test_a_body_that_is_not_json_gets_400_in_italian(cast, world, client, api_as
         "message_en": "The body of the request is not valid JSON.",
         "fields": {},
     }
+
+
+def test_a_body_that_is_json_but_not_an_object_gets_400_and_changes_nothing(cast, world, api_as):
+    """A PATCH of a JSON list was read as a body with no fields: 200, the vacancy "changed"."""
+    api = api_as(cast["operator"], scopes=("read", "write"))
+    for body in ([1, 2], 7, "chiusa"):
+        response = api.client.patch(
+            f"/api/v1/vacancies/{world.vacancy_a.pk}",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {api.raw}"},
+        )
+        assert response.status_code == 400
+        assert response.json()["message"] == "Il corpo della richiesta deve essere un oggetto JSON."
+    vacancy = Vacancy.objects.get(pk=world.vacancy_a.pk)
+    assert (vacancy.title, vacancy.status) == (world.vacancy_a.title, world.vacancy_a.status)
